@@ -1,0 +1,26 @@
+//! # rare-earth-alliances
+//!
+//! An interactive model of how geopolitical alliances shape the availability of rare
+//! earth elements. The crate is a functional core (data, scenario, model, output) with
+//! thin shells: the `ree` command line, the chart functions (generic over plotters'
+//! `DrawingBackend`) and, on wasm32 only, the browser bindings.
+//!
+//! See ARCHITECTURE.md for the layers and their invariants.
+
+pub mod charts;
+pub mod data;
+pub mod elements;
+pub mod error;
+pub mod model;
+pub mod output;
+pub mod presets;
+pub mod scenario;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use data::Dataset;
+pub use error::{InputError, InputErrors};
+pub use model::run;
+pub use output::RunOutput;
+pub use scenario::Scenario;

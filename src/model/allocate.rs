@@ -1,0 +1,313 @@
+//! Allocation of scarce supply: who gets what when there is not enough.
+//!
+//! One rule serves every traded stage (concentrate to separators, magnet orders to
+//! magnet makers, oxides to magnet makers and end users). Given what each region can
+//! offer (`supply`), what each region wants (`need`) and the terms of every route
+//! (`Lane`), buyers are served in tiers:
+//!
+//! 1. **Domestic first.** A region's own supply serves its own need.
+//! 2. **Contracts.** Offtake contracts of the data set (Mount Weld → Lynas Malaysia,
+//!    Myanmar clays → China, …) take their share of the seller's remaining supply,
+//!    in the order they are listed.
+//! 3. **Allies**, then 4. **others**: within a tier, each buyer splits its remaining
+//!    need across sellers in proportion to `supply × weight` (the weight is lowered by
+//!    tariffs); each seller that is asked for more than it has grants the same share of
+//!    every request (pro rata). Up to [`MAX_PASSES`] passes let buyers turn to sellers
+//!    with supply left.
+//!
+//! Export controls act on lanes: a ban closes a lane (`open = 0`); licensing approves
+//! a share of the first request on the lane (`open` in (0, 1)) and caps the lane there
+//! for the whole step; a quota caps the sum of flows over all lanes of its group.
+//!
+//! Invariants (tested below and by property tests): no flow is negative, no buyer gets
+//! more than it needs, no seller gives more than it has, and every tonne leaving a
+//! seller arrives at a buyer: `Σ flows = Σ supply_before − Σ supply_after`. The result
+//! depends only on the inputs (no hashing, no randomness), so it is deterministic.
+
+/// Passes per tier. Two usually suffice; more only matter when sellers run out.
+pub const MAX_PASSES: usize = 6;
+
+/// Quantities below this are treated as nothing (t per step).
+const EPS: f64 = 1e-12;
+
+/// Terms of the route from one seller to one buyer in one step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lane {
+    /// Share of requests that may ship: 1 open, 0 closed (ban, or licences pending).
+    pub open: f64,
+    /// Preference weight among sellers of the same tier: `(1 + tariff)^-sensitivity`.
+    pub weight: f64,
+    /// Seller and buyer share an alliance.
+    pub ally: bool,
+    /// Index of the quota pool this lane draws on, if any.
+    pub quota: Option<usize>,
+}
+
+impl Lane {
+    pub const OPEN: Lane = Lane { open: 1.0, weight: 1.0, ally: false, quota: None };
+}
+
+/// A contract: seller, buyer, share of the seller's supply.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ContractLane {
+    pub from: usize,
+    pub to: usize,
+    pub share: f64,
+}
+
+/// Scratch buffers reused across calls, so the per-step path does not allocate.
+#[derive(Debug, Default, Clone)]
+pub struct Scratch {
+    request: Vec<f64>,
+    cap: Vec<f64>,
+    quota_request: Vec<f64>,
+}
+
+/// Allocate `supply` to `need` over `lanes` (row-major: `lanes[seller * n + buyer]`).
+///
+/// Adds the flows to `flows` (same layout) and reduces `supply`, `need` and
+/// `quota_left` by what moved.
+#[allow(clippy::too_many_arguments)]
+pub fn allocate(
+    supply: &mut [f64],
+    need: &mut [f64],
+    lanes: &[Lane],
+    contracts: &[ContractLane],
+    quota_left: &mut [f64],
+    flows: &mut [f64],
+    scratch: &mut Scratch,
+) {
+    let n = supply.len();
+    debug_assert_eq!(need.len(), n);
+    debug_assert_eq!(lanes.len(), n * n);
+    debug_assert_eq!(flows.len(), n * n);
+
+    let mut moved = |e: usize, i: usize, x: f64, supply: &mut [f64], need: &mut [f64], quota_left: &mut [f64]| {
+        if x > 0.0 {
+            flows[e * n + i] += x;
+            supply[e] -= x;
+            need[i] -= x;
+            if let Some(q) = lanes[e * n + i].quota {
+                quota_left[q] -= x;
+            }
+        }
+    };
+
+    // 1. Domestic.
+    for i in 0..n {
+        let x = supply[i].min(need[i]).max(0.0);
+        moved(i, i, x, supply, need, quota_left);
+    }
+
+    // 2. Contracts, on the supply left after domestic use.
+    for c in contracts {
+        let lane = lanes[c.from * n + c.to];
+        if c.from == c.to || lane.open <= 0.0 {
+            continue;
+        }
+        let mut x = (c.share * supply[c.from]).min(need[c.to]).max(0.0) * lane.open;
+        if let Some(q) = lane.quota {
+            x = x.min(quota_left[q].max(0.0));
+        }
+        moved(c.from, c.to, x, supply, need, quota_left);
+    }
+
+    // 3-4. Allies, then others.
+    scratch.request.clear();
+    scratch.request.resize(n * n, 0.0);
+    scratch.cap.clear();
+    scratch.cap.resize(n * n, f64::INFINITY);
+    scratch.quota_request.clear();
+    scratch.quota_request.resize(quota_left.len(), 0.0);
+    for tier_ally in [true, false] {
+        let in_tier = |e: usize, i: usize| e != i && lanes[e * n + i].ally == tier_ally && lanes[e * n + i].open > 0.0;
+        for cap in scratch.cap.iter_mut() {
+            *cap = f64::INFINITY;
+        }
+        for pass in 0..MAX_PASSES {
+            let req = &mut scratch.request;
+            let mut any = false;
+            for i in 0..n {
+                if need[i] <= EPS {
+                    continue;
+                }
+                let mut denom = 0.0;
+                for e in 0..n {
+                    if in_tier(e, i) && supply[e] > EPS && scratch.cap[e * n + i] > EPS {
+                        denom += supply[e] * lanes[e * n + i].weight;
+                    }
+                }
+                if denom <= 0.0 {
+                    continue;
+                }
+                for e in 0..n {
+                    let k = e * n + i;
+                    if in_tier(e, i) && supply[e] > EPS && scratch.cap[k] > EPS {
+                        let mut r = need[i] * supply[e] * lanes[k].weight / denom;
+                        if pass == 0 && lanes[k].open < 1.0 {
+                            scratch.cap[k] = lanes[k].open * r;
+                        }
+                        r = r.min(scratch.cap[k]);
+                        if r > 0.0 {
+                            req[k] = r;
+                            any = true;
+                        }
+                    }
+                }
+            }
+            if !any {
+                break;
+            }
+            // Quotas: scale the requests on each pool down to what is left of it.
+            if !quota_left.is_empty() {
+                let qr = &mut scratch.quota_request;
+                qr.iter_mut().for_each(|x| *x = 0.0);
+                for (k, r) in req.iter().enumerate() {
+                    if let Some(q) = lanes[k].quota {
+                        qr[q] += r;
+                    }
+                }
+                for (k, r) in req.iter_mut().enumerate() {
+                    if let Some(q) = lanes[k].quota {
+                        if qr[q] > quota_left[q].max(0.0) {
+                            *r *= quota_left[q].max(0.0) / qr[q];
+                        }
+                    }
+                }
+            }
+            // Sellers grant pro rata.
+            let mut total = 0.0;
+            for e in 0..n {
+                let asked: f64 = req[e * n..(e + 1) * n].iter().sum();
+                if asked <= 0.0 {
+                    continue;
+                }
+                let grant = if asked > supply[e] { supply[e].max(0.0) / asked } else { 1.0 };
+                for i in 0..n {
+                    let k = e * n + i;
+                    let x = (req[k] * grant).min(need[i]).max(0.0);
+                    req[k] = 0.0;
+                    if x > 0.0 {
+                        moved(e, i, x, supply, need, quota_left);
+                        if scratch.cap[k].is_finite() {
+                            scratch.cap[k] -= x;
+                        }
+                        total += x;
+                    }
+                }
+            }
+            if total <= EPS {
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(supply: &[f64], need: &[f64], lanes: &[Lane], contracts: &[ContractLane], quotas: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let mut s = supply.to_vec();
+        let mut d = need.to_vec();
+        let mut q = quotas.to_vec();
+        let mut f = vec![0.0; supply.len() * supply.len()];
+        allocate(&mut s, &mut d, lanes, contracts, &mut q, &mut f, &mut Scratch::default());
+        (f, s, d)
+    }
+
+    fn inflow(f: &[f64], n: usize, i: usize) -> f64 {
+        (0..n).map(|e| f[e * n + i]).sum()
+    }
+
+    #[test]
+    fn domestic_first_then_pro_rata() {
+        // Seller 0 has 10; buyers 0 (need 4), 1 (need 6), 2 (need 12).
+        let lanes = vec![Lane::OPEN; 9];
+        let (f, s, d) = run(&[10.0, 0.0, 0.0], &[4.0, 6.0, 12.0], &lanes, &[], &[]);
+        assert_eq!(f[0], 4.0, "own need first");
+        // 6 left for needs 6 and 12: one third and two thirds.
+        assert!((f[1] - 2.0).abs() < 1e-12 && (f[2] - 4.0).abs() < 1e-12, "{f:?}");
+        assert!(s[0].abs() < 1e-12);
+        assert!((d[1] - 4.0).abs() < 1e-12 && (d[2] - 8.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn allies_are_served_before_others() {
+        let mut lanes = vec![Lane::OPEN; 9];
+        lanes[2] = Lane { ally: true, ..Lane::OPEN }; // 0 -> 2 allied
+        let (f, _, _) = run(&[5.0, 0.0, 0.0], &[0.0, 5.0, 5.0], &lanes, &[], &[]);
+        assert_eq!(f[2], 5.0);
+        assert_eq!(f[1], 0.0);
+    }
+
+    #[test]
+    fn ban_closes_and_buyer_turns_elsewhere() {
+        let mut lanes = vec![Lane::OPEN; 9];
+        lanes[2] = Lane { open: 0.0, ..Lane::OPEN }; // 0 -> 2 banned
+        let (f, _, d) = run(&[10.0, 10.0, 0.0], &[0.0, 0.0, 8.0], &lanes, &[], &[]);
+        assert_eq!(f[2], 0.0);
+        assert!((f[3 + 2] - 8.0).abs() < 1e-12, "seller 1 fills the need: {f:?}");
+        assert!(d[2].abs() < 1e-12);
+    }
+
+    #[test]
+    fn licensing_caps_the_lane_at_its_share_of_the_first_request() {
+        let mut lanes = vec![Lane::OPEN; 4];
+        lanes[1] = Lane { open: 0.25, ..Lane::OPEN };
+        let (f, _, d) = run(&[100.0, 0.0], &[0.0, 40.0], &lanes, &[], &[]);
+        assert!((f[1] - 10.0).abs() < 1e-12, "{f:?}");
+        assert!((d[1] - 30.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn tariff_weight_shifts_the_split() {
+        let mut lanes = vec![Lane::OPEN; 9];
+        lanes[2] = Lane { weight: 0.5, ..Lane::OPEN }; // 0 -> 2 tariffed
+        let (f, _, _) = run(&[100.0, 100.0, 0.0], &[0.0, 0.0, 30.0], &lanes, &[], &[]);
+        assert!((f[2] - 10.0).abs() < 1e-9 && (f[3 + 2] - 20.0).abs() < 1e-9, "{f:?}");
+    }
+
+    #[test]
+    fn contracts_take_their_share_before_the_market() {
+        let lanes = vec![Lane::OPEN; 9];
+        let c = [ContractLane { from: 0, to: 2, share: 1.0 }];
+        let (f, _, _) = run(&[10.0, 0.0, 0.0], &[0.0, 10.0, 10.0], &lanes, &c, &[]);
+        assert_eq!(f[2], 10.0);
+        assert_eq!(f[1], 0.0);
+    }
+
+    #[test]
+    fn quota_caps_the_sum_over_its_lanes() {
+        let mut lanes = vec![Lane::OPEN; 9];
+        lanes[1] = Lane { quota: Some(0), ..Lane::OPEN };
+        lanes[2] = Lane { quota: Some(0), ..Lane::OPEN };
+        let (f, s, _) = run(&[100.0, 0.0, 0.0], &[0.0, 50.0, 50.0], &lanes, &[], &[30.0]);
+        assert!((f[1] + f[2] - 30.0).abs() < 1e-9, "{f:?}");
+        assert!((s[0] - 70.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn conserves_mass_and_respects_bounds_on_a_crowded_market() {
+        let n = 7;
+        let supply: Vec<f64> = (0..n).map(|i| (i * 37 % 11) as f64 * 3.0).collect();
+        let need: Vec<f64> = (0..n).map(|i| (i * 53 % 13) as f64 * 4.0).collect();
+        let mut lanes = vec![Lane::OPEN; n * n];
+        for (k, l) in lanes.iter_mut().enumerate() {
+            l.weight = 0.3 + (k % 5) as f64 * 0.2;
+            l.ally = k % 3 == 0;
+            if k % 7 == 3 {
+                l.open = 0.4;
+            }
+        }
+        let (f, s, d) = run(&supply, &need, &lanes, &[], &[]);
+        let moved: f64 = f.iter().sum();
+        let given: f64 = supply.iter().zip(&s).map(|(a, b)| a - b).sum();
+        assert!((moved - given).abs() < 1e-9);
+        for i in 0..n {
+            assert!(inflow(&f, n, i) <= need[i] + 1e-9);
+            assert!(s[i] >= -1e-9 && d[i] >= -1e-9);
+        }
+        assert!(f.iter().all(|x| *x >= 0.0));
+    }
+}

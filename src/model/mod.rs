@@ -1,0 +1,816 @@
+//! The simulation: mines → concentrate trade → separation → oxide trade → magnet
+//! making → end use, every step, every region, every element.
+//!
+//! # The rules of one step (length `dt`, a quarter by default)
+//!
+//! 1. **Mining.** Every mine produces `capacity × dt` (times its pipeline ramp and one
+//!    minus any shock on the region's mining) of concentrate with its ore's element
+//!    composition. Concentrate is split into a light fraction (La, Ce, Pr, Nd, Sm) and
+//!    a heavy fraction (the rest), because light and heavy separation are different
+//!    capabilities. It joins the region's concentrate stock.
+//! 2. **Concentrate trade.** For each fraction, every region's stock is offered to the
+//!    separation capacity of every region ([`allocate`]: domestic, contracts, allies,
+//!    others; export controls and tariffs on the lanes). A flow carries the exporter's
+//!    stock composition. Unsold concentrate stays in stock.
+//! 3. **Separation.** Feed becomes oxides at the recovery rate; the rest is a tracked
+//!    loss. Oxides join the separating region's oxide stock.
+//! 4. **Demand.** Each sector's base-year world demand grows by its growth path and is
+//!    split over regions by its shares. Oxide sectors need oxides by their element
+//!    mix; magnet sectors need magnets.
+//! 5. **Magnet orders.** Each region's magnet demand orders magnets from magnet makers
+//!    ([`allocate`] again, on `magnet` lanes).
+//! 6. **Oxide trade.** For each element, oxide stocks are allocated to the regions'
+//!    needs: the oxides their end users want plus what their magnet makers need for the
+//!    orders they took. A region splits what it receives between its makers and its
+//!    end users in proportion to their needs.
+//! 7. **Magnet making.** A maker produces as many magnets as its orders and its
+//!    scarcest recipe element allow (a Leontief recipe), ships them to the buyers in
+//!    proportion to their orders, and keeps unused oxides in its region's stock.
+//! 8. **Metrics.** Availability is supplied / demanded per region and element, with
+//!    magnets counted by their element content; supply is classed by the region it
+//!    last came from (own, ally, other); concentration of each stage; mass balance.
+//!
+//! Mass balance, per element, holds exactly up to rounding:
+//! `mined = concentrate stock + oxide stock + losses + delivered to end use + delivered
+//! in magnets`. Every transfer subtracts what it adds.
+
+pub mod allocate;
+
+use crate::data::{growth_factor, normalised, pipeline_factor, Dataset};
+use crate::elements::{self, EVec, N_EL, ZERO};
+use crate::error::InputErrors;
+use crate::output::{Cube, RunOutput, Series};
+use crate::scenario::{Measure, Product, Scenario, Stage};
+use allocate::{allocate, ContractLane, Lane, Scratch};
+
+/// Bit mask over elements.
+type Mask = u32;
+
+const ALL: Mask = (1 << N_EL) - 1;
+
+fn mask_of(v: &EVec) -> Mask {
+    v.iter().enumerate().filter(|(_, x)| **x > 0.0).fold(0, |m, (i, _)| m | (1 << i))
+}
+
+struct MineC {
+    region: usize,
+    comp: EVec, // shares summing to 1
+    capacity: f64,
+    pipeline: Option<crate::data::Pipeline>,
+}
+
+struct PlantC {
+    region: usize,
+    cap: [f64; 2], // light, heavy (separation) or [magnets, 0]
+    kind: usize,   // magnet type for magnet plants
+    pipeline: Option<crate::data::Pipeline>,
+}
+
+struct SectorC {
+    /// None for oxide sectors, else magnet type.
+    magnet: Option<usize>,
+    mix: EVec,
+    base: f64,
+    regions: Vec<f64>,
+    growth: Vec<crate::data::GrowthPhase>,
+}
+
+struct ControlC {
+    exporter: usize,
+    products: [bool; 3],
+    elements: Mask,
+    measure: Measure,
+    exempt: Vec<bool>,
+    start: f64,
+    end: f64,
+}
+
+struct TariffC {
+    importer: Vec<bool>,
+    exporter: Vec<bool>,
+    products: [bool; 3],
+    rate: f64,
+    start: f64,
+    end: f64,
+}
+
+struct ShockC {
+    region: usize,
+    stage: Stage,
+    share: f64,
+    start: f64,
+    end: f64,
+}
+
+fn product_index(p: Product) -> usize {
+    match p {
+        Product::Concentrate => 0,
+        Product::Oxide => 1,
+        Product::Magnet => 2,
+    }
+}
+
+/// Length of the overlap of `[a0, a1)` and `[b0, b1)`.
+fn overlap(a0: f64, a1: f64, b0: f64, b1: f64) -> f64 {
+    (a1.min(b1) - a0.max(b0)).max(0.0)
+}
+
+/// The data and scenario turned into indexes and vectors, ready to step.
+pub struct Compiled {
+    n: usize,
+    regions: Vec<String>,
+    alliances: Vec<(String, Vec<bool>)>,
+    ally: Vec<bool>,
+    light: EVec, // 1 for light elements, 0 otherwise
+    mines: Vec<MineC>,
+    separation: Vec<PlantC>,
+    magnet_plants: Vec<PlantC>,
+    /// Element content of one tonne of each magnet type (t REO per element).
+    magnet_content: Vec<EVec>,
+    sectors: Vec<SectorC>,
+    contracts: [Vec<ContractLane>; 3],
+    controls: Vec<ControlC>,
+    tariffs: Vec<TariffC>,
+    shocks: Vec<ShockC>,
+    recovery: f64,
+    tariff_sensitivity: f64,
+    growth_scale: f64,
+    base_year: f64,
+    start: f64,
+    spy: u32,
+    steps: usize,
+    name: String,
+}
+
+impl Compiled {
+    /// Compile a validated scenario against its data set.
+    pub fn new(data: &Dataset, sc: &Scenario) -> Result<Compiled, InputErrors> {
+        sc.validate(data)?;
+        let n = data.regions.len();
+        let ri = |id: &str| data.region_index(id).unwrap_or(0); // ids were validated
+        // Expand a region-or-alliance id to a member mask.
+        let group = |id: &str| -> Vec<bool> {
+            let mut m = vec![false; n];
+            if id == "*" {
+                m.iter_mut().for_each(|x| *x = true);
+            } else if let Some(i) = data.region_index(id) {
+                m[i] = true;
+            } else if let Some(a) = sc.alliances.iter().find(|a| a.id == id) {
+                for r in &a.members {
+                    m[ri(r)] = true;
+                }
+            }
+            m
+        };
+        let alliances: Vec<(String, Vec<bool>)> = sc
+            .alliances
+            .iter()
+            .map(|a| (a.id.clone(), group(&a.id)))
+            .collect();
+        let mut ally = vec![false; n * n];
+        for (_, m) in &alliances {
+            for e in 0..n {
+                for i in 0..n {
+                    if e != i && m[e] && m[i] {
+                        ally[e * n + i] = true;
+                    }
+                }
+            }
+        }
+        let mut light = ZERO;
+        for e in &data.light_elements {
+            if let Some(i) = elements::index_of(e) {
+                light[i] = 1.0;
+            }
+        }
+        let mines = data
+            .mines
+            .iter()
+            .map(|m| {
+                let ore = data.ores.iter().find(|o| o.id == m.ore).expect("checked ore id");
+                MineC { region: ri(&m.region), comp: normalised(&ore.composition, 1.0), capacity: m.capacity.value, pipeline: m.pipeline }
+            })
+            .collect();
+        let separation = data
+            .separation
+            .iter()
+            .map(|p| PlantC { region: ri(&p.region), cap: [p.light.value, p.heavy.value], kind: 0, pipeline: p.pipeline })
+            .collect();
+        let type_index = |id: &str| data.magnet_types.iter().position(|t| t.id == id);
+        let magnet_plants = data
+            .magnet_plants
+            .iter()
+            .map(|p| PlantC {
+                region: ri(&p.region),
+                cap: [p.capacity.value, 0.0],
+                kind: type_index(&p.product).unwrap_or(0),
+                pipeline: p.pipeline,
+            })
+            .collect();
+        let magnet_content = data
+            .magnet_types
+            .iter()
+            .map(|t| normalised(&t.recipe, t.reo_per_tonne.value))
+            .collect();
+        let sectors = data
+            .sectors
+            .iter()
+            .map(|s| {
+                let mut regions = vec![0.0; n];
+                let total: f64 = s.regions.values().sum();
+                for (r, v) in &s.regions {
+                    regions[ri(r)] = v / total;
+                }
+                SectorC {
+                    magnet: type_index(&s.product),
+                    mix: s.mix.as_ref().map(|m| normalised(m, 1.0)).unwrap_or(ZERO),
+                    base: s.base.value,
+                    regions,
+                    growth: s.growth.clone(),
+                }
+            })
+            .collect();
+        let mut contracts: [Vec<ContractLane>; 3] = Default::default();
+        for c in &data.contracts {
+            let k = match c.product.as_str() {
+                "concentrate" => 0,
+                "oxide" => 1,
+                _ => 2,
+            };
+            contracts[k].push(ContractLane { from: ri(&c.from), to: ri(&c.to), share: c.share });
+        }
+        let products = |ps: &[Product]| {
+            let mut f = [false; 3];
+            for p in ps {
+                f[product_index(*p)] = true;
+            }
+            f
+        };
+        let controls = sc
+            .export_controls
+            .iter()
+            .map(|c| {
+                let e = ri(&c.exporter);
+                let mut exempt = vec![false; n];
+                exempt[e] = true;
+                for t in &c.trusted_partners {
+                    for (i, x) in group(t).into_iter().enumerate() {
+                        exempt[i] |= x;
+                    }
+                }
+                if c.exempt_allies {
+                    for i in 0..n {
+                        exempt[i] |= ally[e * n + i];
+                    }
+                }
+                let elements = if c.elements.is_empty() {
+                    ALL
+                } else {
+                    c.elements.iter().filter_map(|x| elements::index_of(x)).fold(0, |m, i| m | (1 << i))
+                };
+                ControlC {
+                    exporter: e,
+                    products: products(&c.products),
+                    elements,
+                    measure: c.measure.clone(),
+                    exempt,
+                    start: c.start,
+                    end: c.end.unwrap_or(f64::INFINITY),
+                }
+            })
+            .collect();
+        let tariffs = sc
+            .tariffs
+            .iter()
+            .map(|t| {
+                let importer = group(&t.importer);
+                let exporter = if t.exporter == "*" { importer.iter().map(|x| !x).collect() } else { group(&t.exporter) };
+                TariffC {
+                    importer,
+                    exporter,
+                    products: products(&t.products),
+                    rate: t.rate,
+                    start: t.start,
+                    end: t.end.unwrap_or(f64::INFINITY),
+                }
+            })
+            .collect();
+        let shocks = sc
+            .shocks
+            .iter()
+            .map(|s| ShockC { region: ri(&s.region), stage: s.stage, share: s.share, start: s.start, end: s.end })
+            .collect();
+        Ok(Compiled {
+            n,
+            regions: data.region_ids(),
+            alliances,
+            ally,
+            light,
+            mines,
+            separation,
+            magnet_plants,
+            magnet_content,
+            sectors,
+            contracts,
+            controls,
+            tariffs,
+            shocks,
+            recovery: sc.assumptions.separation_recovery.unwrap_or(data.parameters.separation_recovery.value),
+            tariff_sensitivity: sc.assumptions.tariff_sensitivity.unwrap_or(data.parameters.tariff_sensitivity.value),
+            growth_scale: sc.assumptions.demand_growth_scale,
+            base_year: data.base_year as f64,
+            start: sc.start_year,
+            spy: sc.steps_per_year,
+            steps: sc.n_steps(),
+            name: sc.name.clone(),
+        })
+    }
+
+    /// Capacity factor left by shocks on `region` at `stage` over `[t, t+dt)`.
+    fn shock_factor(&self, region: usize, stage: Stage, t: f64, dt: f64) -> f64 {
+        let mut f = 1.0;
+        for s in &self.shocks {
+            if s.region == region && s.stage == stage {
+                f *= 1.0 - s.share * overlap(t, t + dt, s.start, s.end) / dt;
+            }
+        }
+        f
+    }
+
+    /// Fill `lanes` for one product and good. `good(e)` is the element mask of what
+    /// exporter `e` offers in this allocation problem.
+    fn lanes(&self, product: usize, good: impl Fn(usize) -> Mask, t: f64, dt: f64, lanes: &mut Vec<Lane>) {
+        let n = self.n;
+        lanes.clear();
+        lanes.resize(n * n, Lane::OPEN);
+        let mid = t + 0.5 * dt;
+        for e in 0..n {
+            let g = good(e);
+            for i in 0..n {
+                let k = e * n + i;
+                lanes[k].ally = self.ally[k];
+            }
+            for (ci, c) in self.controls.iter().enumerate() {
+                if c.exporter != e || !c.products[product] || c.elements & g == 0 {
+                    continue;
+                }
+                let active = overlap(t, t + dt, c.start, c.end) / dt;
+                if active <= 0.0 {
+                    continue;
+                }
+                for i in 0..n {
+                    if c.exempt[i] {
+                        continue;
+                    }
+                    let lane = &mut lanes[e * n + i];
+                    match c.measure {
+                        Measure::Ban => lane.open *= 1.0 - active,
+                        Measure::Licensing { approval_share, delay_days } => {
+                            let granted_from = (c.start + delay_days / 365.25).min(c.end);
+                            let waiting = overlap(t, t + dt, c.start, granted_from) / dt;
+                            let licensed = overlap(t, t + dt, granted_from, c.end) / dt;
+                            lane.open *= (1.0 - waiting - licensed * (1.0 - approval_share)).max(0.0);
+                        }
+                        Measure::Quota { .. } => {
+                            if lane.quota.is_none() {
+                                lane.quota = Some(ci);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for tr in &self.tariffs {
+            if !tr.products[product] || mid < tr.start || mid >= tr.end {
+                continue;
+            }
+            let w = libm::pow(1.0 + tr.rate, -self.tariff_sensitivity);
+            for e in 0..n {
+                if !tr.exporter[e] {
+                    continue;
+                }
+                for i in 0..n {
+                    if i != e && tr.importer[i] {
+                        lanes[e * n + i].weight *= w;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Quota budget of every control for one allocation problem: the step's quota,
+    /// shared among the problems it covers in proportion to the exporter's supply in
+    /// each (`problem_supply` / `covered_supply`).
+    fn quota_budgets(&self, product: usize, t: f64, dt: f64, problem: impl Fn(usize, Mask) -> (f64, f64), out: &mut Vec<f64>) {
+        out.clear();
+        for c in &self.controls {
+            let mut b = 0.0;
+            if let Measure::Quota { tonnes_per_year } = c.measure {
+                if c.products[product] {
+                    let active = overlap(t, t + dt, c.start, c.end);
+                    let (here, covered) = problem(c.exporter, c.elements);
+                    if covered > 0.0 {
+                        b = tonnes_per_year * active * here / covered;
+                    }
+                }
+            }
+            out.push(b);
+        }
+    }
+
+    /// Run the whole horizon.
+    pub fn simulate(&self) -> RunOutput {
+        let n = self.n;
+        let steps = self.steps;
+        let spy = self.spy as f64;
+        let dt = 1.0 / spy;
+        let n_types = self.magnet_content.len();
+        let na = self.alliances.len();
+        let mut s = Series {
+            availability: Cube::new(steps, n, N_EL),
+            demand: Cube::new(steps, n, N_EL),
+            supplied: Cube::new(steps, n, N_EL),
+            source_own: Cube::new(steps, n, N_EL),
+            source_allies: Cube::new(steps, n, N_EL),
+            source_others: Cube::new(steps, n, N_EL),
+            mine_output: Cube::new(steps, n, N_EL),
+            separation_output: Cube::new(steps, n, N_EL),
+            magnet_output: Cube::new(steps, n, 1),
+            alliance_availability: Cube::new(steps, na, N_EL),
+            oxide_stock: Cube::new(steps, 1, N_EL),
+            concentrate_stock: Cube::new(steps, 1, N_EL),
+            concentration: Cube::new(steps, 3, 2),
+            mass_balance_error: vec![0.0; steps],
+        };
+        // State.
+        let mut conc = vec![[ZERO; 2]; n];
+        let mut oxide = vec![ZERO; n];
+        let mut cum_mined = ZERO;
+        let mut cum_losses = ZERO;
+        let mut cum_direct = ZERO;
+        let mut cum_magnets = ZERO;
+        // Buffers reused every step.
+        let mut lanes = Vec::new();
+        let mut scratch = Scratch::default();
+        let mut flows = vec![0.0; n * n];
+        let mut supply = vec![0.0; n];
+        let mut need = vec![0.0; n];
+        let mut quota = Vec::new();
+        let mut feed = vec![ZERO; n];
+        let mut direct_need = vec![ZERO; n];
+        let mut magnet_need = vec![vec![0.0; n]; n_types];
+        let mut orders = vec![vec![0.0; n * n]; n_types];
+        let mut maker_need = vec![ZERO; n];
+        let mut maker_need_by_type = vec![vec![ZERO; n]; n_types];
+        let mut direct_recv = vec![ZERO; n];
+        let mut maker_recv = vec![ZERO; n];
+        let mut sep_cap = vec![[0.0; 2]; n];
+        let mut mag_cap = vec![vec![0.0; n]; n_types];
+        let mut mined_region = vec![0.0; n];
+        let mut sep_region = vec![0.0; n];
+        let mut mag_region = vec![0.0; n];
+
+        let classify = |e: usize, i: usize| -> usize {
+            if e == i {
+                0
+            } else if self.ally[e * n + i] {
+                1
+            } else {
+                2
+            }
+        };
+
+        for step in 0..steps {
+            let t = self.start + step as f64 * dt;
+            let mid = t + 0.5 * dt;
+
+            // 1. Mining.
+            mined_region.iter_mut().for_each(|x| *x = 0.0);
+            for m in &self.mines {
+                let q = m.capacity * pipeline_factor(&m.pipeline, mid) * self.shock_factor(m.region, Stage::Mining, t, dt) * dt;
+                if q <= 0.0 {
+                    continue;
+                }
+                for el in 0..N_EL {
+                    let x = q * m.comp[el];
+                    let f = if self.light[el] > 0.0 { 0 } else { 1 };
+                    conc[m.region][f][el] += x;
+                    cum_mined[el] += x;
+                    s.mine_output.add(step, m.region, el, x * spy);
+                }
+                mined_region[m.region] += q;
+            }
+
+            // 2. Concentrate trade, per fraction.
+            sep_cap.iter_mut().for_each(|c| *c = [0.0; 2]);
+            for p in &self.separation {
+                let f = pipeline_factor(&p.pipeline, mid) * self.shock_factor(p.region, Stage::Separation, t, dt) * dt;
+                sep_cap[p.region][0] += p.cap[0] * f;
+                sep_cap[p.region][1] += p.cap[1] * f;
+            }
+            feed.iter_mut().for_each(|v| *v = ZERO);
+            for frac in 0..2 {
+                for r in 0..n {
+                    supply[r] = elements::sum(&conc[r][frac]);
+                    need[r] = sep_cap[r][frac];
+                }
+                let before = supply.clone();
+                self.lanes(0, |e| mask_of(&conc[e][frac]), t, dt, &mut lanes);
+                self.quota_budgets(
+                    0,
+                    t,
+                    dt,
+                    |e, m| {
+                        let covered = |f: usize| if mask_of(&conc[e][f]) & m != 0 { elements::sum(&conc[e][f]) } else { 0.0 };
+                        (covered(frac), covered(0) + covered(1))
+                    },
+                    &mut quota,
+                );
+                flows.iter_mut().for_each(|x| *x = 0.0);
+                allocate(&mut supply, &mut need, &lanes, &self.contracts[0], &mut quota, &mut flows, &mut scratch);
+                for e in 0..n {
+                    if before[e] <= 0.0 {
+                        continue;
+                    }
+                    let stock = conc[e][frac];
+                    for i in 0..n {
+                        let x = flows[e * n + i];
+                        if x > 0.0 {
+                            let k = x / before[e];
+                            for el in 0..N_EL {
+                                let moved = stock[el] * k;
+                                feed[i][el] += moved;
+                                conc[e][frac][el] -= moved;
+                            }
+                        }
+                    }
+                }
+            }
+
+            // 3. Separation.
+            sep_region.iter_mut().for_each(|x| *x = 0.0);
+            for i in 0..n {
+                for el in 0..N_EL {
+                    let x = feed[i][el];
+                    if x > 0.0 {
+                        let out = x * self.recovery;
+                        oxide[i][el] += out;
+                        cum_losses[el] += x - out;
+                        s.separation_output.add(step, i, el, out * spy);
+                        sep_region[i] += out;
+                    }
+                }
+            }
+
+            // 4. Demand.
+            direct_need.iter_mut().for_each(|v| *v = ZERO);
+            magnet_need.iter_mut().for_each(|v| v.iter_mut().for_each(|x| *x = 0.0));
+            for sec in &self.sectors {
+                let scaled: Vec<crate::data::GrowthPhase> = sec
+                    .growth
+                    .iter()
+                    .map(|g| crate::data::GrowthPhase { until: g.until, rate: g.rate * self.growth_scale })
+                    .collect();
+                let world = sec.base * growth_factor(&scaled, self.base_year, mid) * dt;
+                for r in 0..n {
+                    let q = world * sec.regions[r];
+                    if q <= 0.0 {
+                        continue;
+                    }
+                    match sec.magnet {
+                        Some(m) => magnet_need[m][r] += q,
+                        None => elements::add_scaled(&mut direct_need[r], &sec.mix, q),
+                    }
+                }
+            }
+
+            // 5. Magnet orders.
+            for cap in mag_cap.iter_mut() {
+                cap.iter_mut().for_each(|x| *x = 0.0);
+            }
+            for p in &self.magnet_plants {
+                mag_cap[p.kind][p.region] +=
+                    p.cap[0] * pipeline_factor(&p.pipeline, mid) * self.shock_factor(p.region, Stage::Magnets, t, dt) * dt;
+            }
+            maker_need.iter_mut().for_each(|v| *v = ZERO);
+            let total_cap: Vec<f64> = (0..n).map(|r| (0..n_types).map(|m| mag_cap[m][r]).sum()).collect();
+            for m in 0..n_types {
+                supply.copy_from_slice(&mag_cap[m]);
+                need.copy_from_slice(&magnet_need[m]);
+                let content_mask = mask_of(&self.magnet_content[m]);
+                self.lanes(2, |_| content_mask, t, dt, &mut lanes);
+                let cap_m = &mag_cap[m];
+                self.quota_budgets(
+                    2,
+                    t,
+                    dt,
+                    |e, mask| {
+                        let covered: f64 = (0..n_types)
+                            .filter(|k| mask_of(&self.magnet_content[*k]) & mask != 0)
+                            .map(|k| mag_cap[k][e])
+                            .sum();
+                        (if content_mask & mask != 0 { cap_m[e] } else { 0.0 }, covered.min(total_cap[e]))
+                    },
+                    &mut quota,
+                );
+                let o = &mut orders[m];
+                o.iter_mut().for_each(|x| *x = 0.0);
+                allocate(&mut supply, &mut need, &lanes, &self.contracts[2], &mut quota, o, &mut scratch);
+                for j in 0..n {
+                    let ordered: f64 = o[j * n..(j + 1) * n].iter().sum();
+                    let v = &mut maker_need_by_type[m][j];
+                    for el in 0..N_EL {
+                        v[el] = ordered * self.magnet_content[m][el];
+                    }
+                    elements::add_scaled(&mut maker_need[j], &self.magnet_content[m], ordered);
+                }
+            }
+
+            // 6. Oxide trade, per element.
+            direct_recv.iter_mut().for_each(|v| *v = ZERO);
+            maker_recv.iter_mut().for_each(|v| *v = ZERO);
+            for el in 0..N_EL {
+                for r in 0..n {
+                    supply[r] = oxide[r][el];
+                    need[r] = direct_need[r][el] + maker_need[r][el];
+                }
+                let need0 = need.clone();
+                let bit = 1 << el;
+                self.lanes(1, |_| bit, t, dt, &mut lanes);
+                self.quota_budgets(
+                    1,
+                    t,
+                    dt,
+                    |e, mask| {
+                        let covered: f64 = (0..N_EL).filter(|k| mask & (1 << k) != 0).map(|k| oxide[e][k]).sum();
+                        (if mask & bit != 0 { oxide[e][el] } else { 0.0 }, covered)
+                    },
+                    &mut quota,
+                );
+                flows.iter_mut().for_each(|x| *x = 0.0);
+                allocate(&mut supply, &mut need, &lanes, &self.contracts[1], &mut quota, &mut flows, &mut scratch);
+                for i in 0..n {
+                    let direct_share = if need0[i] > 0.0 { direct_need[i][el] / need0[i] } else { 0.0 };
+                    for e in 0..n {
+                        let x = flows[e * n + i];
+                        if x <= 0.0 {
+                            continue;
+                        }
+                        oxide[e][el] -= x;
+                        let d = x * direct_share;
+                        direct_recv[i][el] += d;
+                        maker_recv[i][el] += x - d;
+                        let src = match classify(e, i) {
+                            0 => &mut s.source_own,
+                            1 => &mut s.source_allies,
+                            _ => &mut s.source_others,
+                        };
+                        src.add(step, i, el, d * spy);
+                    }
+                }
+            }
+
+            // 7. Magnet making and delivery.
+            mag_region.iter_mut().for_each(|x| *x = 0.0);
+            for j in 0..n {
+                if elements::sum(&maker_need[j]) <= 0.0 {
+                    continue;
+                }
+                let mut used = ZERO;
+                for m in 0..n_types {
+                    let o = &orders[m];
+                    let ordered: f64 = o[j * n..(j + 1) * n].iter().sum();
+                    if ordered <= 0.0 {
+                        continue;
+                    }
+                    let content = &self.magnet_content[m];
+                    let mut made = ordered;
+                    for el in 0..N_EL {
+                        if content[el] > 0.0 {
+                            let share = maker_need_by_type[m][j][el] / maker_need[j][el];
+                            made = made.min(maker_recv[j][el] * share / content[el]);
+                        }
+                    }
+                    let made = made.max(0.0);
+                    elements::add_scaled(&mut used, content, made);
+                    mag_region[j] += made;
+                    s.magnet_output.add(step, j, 0, made * spy);
+                    for i in 0..n {
+                        let x = o[j * n + i];
+                        if x <= 0.0 {
+                            continue;
+                        }
+                        let delivered = made * x / ordered;
+                        let class = classify(j, i);
+                        for el in 0..N_EL {
+                            let c = delivered * content[el];
+                            if c <= 0.0 {
+                                continue;
+                            }
+                            s.supplied.add(step, i, el, c * spy);
+                            let src = match class {
+                                0 => &mut s.source_own,
+                                1 => &mut s.source_allies,
+                                _ => &mut s.source_others,
+                            };
+                            src.add(step, i, el, c * spy);
+                        }
+                    }
+                }
+                for el in 0..N_EL {
+                    let u = used[el].min(maker_recv[j][el]);
+                    cum_magnets[el] += u;
+                    oxide[j][el] += maker_recv[j][el] - u;
+                }
+            }
+
+            // 8. Metrics.
+            for i in 0..n {
+                for el in 0..N_EL {
+                    cum_direct[el] += direct_recv[i][el];
+                    s.supplied.add(step, i, el, direct_recv[i][el] * spy);
+                    let mut d = direct_need[i][el];
+                    for (m, content) in self.magnet_content.iter().enumerate() {
+                        d += magnet_need[m][i] * content[el];
+                    }
+                    s.demand.set(step, i, el, d * spy);
+                    let sup = s.supplied.get(step, i, el);
+                    s.availability.set(step, i, el, if d > 0.0 { (sup / (d * spy)).clamp(0.0, 1.0) } else { 1.0 });
+                }
+            }
+            for (a, (_, members)) in self.alliances.iter().enumerate() {
+                for el in 0..N_EL {
+                    let (mut d, mut x) = (0.0, 0.0);
+                    for i in 0..n {
+                        if members[i] {
+                            d += s.demand.get(step, i, el);
+                            x += s.supplied.get(step, i, el);
+                        }
+                    }
+                    s.alliance_availability.set(step, a, el, if d > 0.0 { (x / d).clamp(0.0, 1.0) } else { 1.0 });
+                }
+            }
+            for (k, v) in [&mined_region, &sep_region, &mag_region].into_iter().enumerate() {
+                let total: f64 = v.iter().sum();
+                let (mut hhi, mut top) = (0.0, 0.0);
+                if total > 0.0 {
+                    for x in v.iter() {
+                        let sh = x / total;
+                        hhi += sh * sh;
+                        top = f64::max(top, sh);
+                    }
+                }
+                s.concentration.set(step, k, 0, hhi);
+                s.concentration.set(step, k, 1, top);
+            }
+            let mut worst: f64 = 0.0;
+            for el in 0..N_EL {
+                let mut stock_c = 0.0;
+                let mut stock_o = 0.0;
+                for r in 0..n {
+                    stock_c += conc[r][0][el] + conc[r][1][el];
+                    stock_o += oxide[r][el];
+                }
+                s.oxide_stock.set(step, 0, el, stock_o);
+                s.concentrate_stock.set(step, 0, el, stock_c);
+                let rhs = stock_c + stock_o + cum_losses[el] + cum_direct[el] + cum_magnets[el];
+                let err = (cum_mined[el] - rhs).abs() / cum_mined[el].max(1.0);
+                worst = worst.max(err);
+            }
+            s.mass_balance_error[step] = worst;
+        }
+
+        RunOutput {
+            scenario_name: self.name.clone(),
+            regions: self.regions.clone(),
+            alliances: self.alliances.iter().map(|(id, _)| id.clone()).collect(),
+            time: (0..steps).map(|k| self.start + k as f64 * dt).collect(),
+            steps_per_year: self.spy,
+            series: s,
+        }
+    }
+}
+
+/// Validate, compile and run a scenario on a data set.
+pub fn run(data: &Dataset, scenario: &Scenario) -> Result<RunOutput, InputErrors> {
+    Ok(Compiled::new(data, scenario)?.simulate())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlap_of_intervals() {
+        assert_eq!(overlap(0.0, 1.0, 0.5, 2.0), 0.5);
+        assert_eq!(overlap(0.0, 1.0, 2.0, 3.0), 0.0);
+        assert_eq!(overlap(0.0, 1.0, -1.0, f64::INFINITY), 1.0);
+    }
+
+    #[test]
+    fn base_case_runs_and_balances() {
+        let out = run(Dataset::default_data(), &Scenario::default()).unwrap();
+        assert_eq!(out.n_steps(), 104);
+        assert!(out.max_mass_balance_error() < 1e-9, "{}", out.max_mass_balance_error());
+    }
+}

@@ -1,0 +1,294 @@
+//! The run output: time series of every metric, and the checks.
+//!
+//! Series are stored flat (`[step][a][b]`) for speed and serialised as nested JSON
+//! objects keyed by region id and element symbol, as documented in the README. The
+//! JSON writer is deterministic: the same run gives the same bytes.
+
+use crate::elements::{ELEMENTS, N_EL};
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Serialize, Serializer};
+
+/// Version of the run output format.
+pub const OUTPUT_VERSION: u32 = 1;
+
+/// A series over steps × `a` × `b`, stored flat.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cube {
+    pub steps: usize,
+    pub a: usize,
+    pub b: usize,
+    pub data: Vec<f64>,
+}
+
+impl Cube {
+    pub fn new(steps: usize, a: usize, b: usize) -> Cube {
+        Cube { steps, a, b, data: vec![0.0; steps * a * b] }
+    }
+    #[inline]
+    pub fn idx(&self, s: usize, a: usize, b: usize) -> usize {
+        (s * self.a + a) * self.b + b
+    }
+    #[inline]
+    pub fn get(&self, s: usize, a: usize, b: usize) -> f64 {
+        self.data[self.idx(s, a, b)]
+    }
+    #[inline]
+    pub fn set(&mut self, s: usize, a: usize, b: usize, v: f64) {
+        let k = self.idx(s, a, b);
+        self.data[k] = v;
+    }
+    #[inline]
+    pub fn add(&mut self, s: usize, a: usize, b: usize, v: f64) {
+        let k = self.idx(s, a, b);
+        self.data[k] += v;
+    }
+    /// The time series at (`a`, `b`).
+    pub fn series(&self, a: usize, b: usize) -> Vec<f64> {
+        (0..self.steps).map(|s| self.get(s, a, b)).collect()
+    }
+}
+
+/// Region-by-element series for every step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Share of demand met, 0..1 (1 where there is no demand).
+    pub availability: Cube,
+    /// t REO per year (magnets counted by their element content).
+    pub demand: Cube,
+    pub supplied: Cube,
+    /// Where the supplied tonnes came from: the region itself, its allies, others.
+    pub source_own: Cube,
+    pub source_allies: Cube,
+    pub source_others: Cube,
+    pub mine_output: Cube,
+    pub separation_output: Cube,
+    /// t magnets per year (all types), by region: `[step][region][0]`.
+    pub magnet_output: Cube,
+    /// Alliance by element: share of the members' demand met.
+    pub alliance_availability: Cube,
+    /// World stocks at the end of each step (t REO): unsold separated oxides by element
+    /// (`[step][0][element]`), the balance problem's surplus.
+    pub oxide_stock: Cube,
+    /// World stock of unprocessed concentrate (t REO), `[step][0][element]`.
+    pub concentrate_stock: Cube,
+    /// Herfindahl–Hirschman index (0..1) and top-region share of each stage:
+    /// `[step][stage][0 = hhi, 1 = top share]`, stages mining, separation, magnets.
+    pub concentration: Cube,
+    /// Relative mass-balance error per step (max over elements).
+    pub mass_balance_error: Vec<f64>,
+}
+
+/// Everything a run produces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutput {
+    pub scenario_name: String,
+    pub regions: Vec<String>,
+    pub alliances: Vec<String>,
+    /// Decimal year at the start of each step.
+    pub time: Vec<f64>,
+    pub steps_per_year: u32,
+    pub series: Series,
+}
+
+impl RunOutput {
+    pub fn n_steps(&self) -> usize {
+        self.time.len()
+    }
+    pub fn region_index(&self, id: &str) -> Option<usize> {
+        self.regions.iter().position(|r| r == id)
+    }
+    pub fn max_mass_balance_error(&self) -> f64 {
+        self.series.mass_balance_error.iter().fold(0.0, |a, b| a.max(*b))
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Long-format CSV: `series,region,element,time,value`, one row per number.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("series,region,element,time,value\n");
+        let mut cube = |name: &str, c: &Cube, labels_a: &[String], labels_b: &[&str]| {
+            for a in 0..c.a {
+                for b in 0..c.b {
+                    for (s, t) in self.time.iter().enumerate() {
+                        out.push_str(&format!("{name},{},{},{t},{}\n", labels_a[a], labels_b[b], c.get(s, a, b)));
+                    }
+                }
+            }
+        };
+        let s = &self.series;
+        let world = vec!["world".to_string()];
+        let stages: Vec<String> = STAGES.iter().map(|x| x.to_string()).collect();
+        for (name, c) in self.region_element_cubes() {
+            cube(name, c, &self.regions, &ELEMENTS);
+        }
+        cube("magnet_output", &s.magnet_output, &self.regions, &["magnets"]);
+        cube("alliance_availability", &s.alliance_availability, &self.alliances, &ELEMENTS);
+        cube("oxide_stock", &s.oxide_stock, &world, &ELEMENTS);
+        cube("concentrate_stock", &s.concentrate_stock, &world, &ELEMENTS);
+        cube("concentration", &s.concentration, &stages, &["hhi", "top_share"]);
+        for (k, t) in self.time.iter().enumerate() {
+            out.push_str(&format!("mass_balance_error,world,all,{t},{}\n", s.mass_balance_error[k]));
+        }
+        out
+    }
+
+    fn region_element_cubes(&self) -> [(&'static str, &Cube); 8] {
+        let s = &self.series;
+        [
+            ("availability", &s.availability),
+            ("demand", &s.demand),
+            ("supplied", &s.supplied),
+            ("source_own", &s.source_own),
+            ("source_allies", &s.source_allies),
+            ("source_others", &s.source_others),
+            ("mine_output", &s.mine_output),
+            ("separation_output", &s.separation_output),
+        ]
+    }
+}
+
+/// Stage names of the concentration cube.
+pub const STAGES: [&str; 3] = ["mining", "separation", "magnets"];
+
+/// `{label_a: {label_b: [..steps..]}}`
+struct Nested<'a> {
+    cube: &'a Cube,
+    labels_a: &'a [String],
+    labels_b: &'a [&'a str],
+}
+
+impl Serialize for Nested<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut m = ser.serialize_map(Some(self.cube.a))?;
+        for a in 0..self.cube.a {
+            m.serialize_entry(&self.labels_a[a], &Inner { cube: self.cube, a, labels_b: self.labels_b })?;
+        }
+        m.end()
+    }
+}
+
+struct Inner<'a> {
+    cube: &'a Cube,
+    a: usize,
+    labels_b: &'a [&'a str],
+}
+
+impl Serialize for Inner<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut m = ser.serialize_map(Some(self.cube.b))?;
+        for b in 0..self.cube.b {
+            m.serialize_entry(self.labels_b[b], &self.cube.series(self.a, b))?;
+        }
+        m.end()
+    }
+}
+
+/// `{label_a: [..steps..]}` for cubes with one column.
+struct Flat<'a> {
+    cube: &'a Cube,
+    labels_a: &'a [String],
+    b: usize,
+}
+
+impl Serialize for Flat<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut m = ser.serialize_map(Some(self.cube.a))?;
+        for a in 0..self.cube.a {
+            m.serialize_entry(&self.labels_a[a], &self.cube.series(a, self.b))?;
+        }
+        m.end()
+    }
+}
+
+struct SeriesJson<'a>(&'a RunOutput);
+
+impl Serialize for SeriesJson<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let s = &r.series;
+        let mut m = ser.serialize_map(None)?;
+        for (name, c) in r.region_element_cubes() {
+            m.serialize_entry(name, &Nested { cube: c, labels_a: &r.regions, labels_b: &ELEMENTS })?;
+        }
+        let shortfall = Cube {
+            data: s.demand.data.iter().zip(&s.supplied.data).map(|(d, x)| (d - x).max(0.0)).collect(),
+            ..s.demand.clone()
+        };
+        m.serialize_entry("shortfall", &Nested { cube: &shortfall, labels_a: &r.regions, labels_b: &ELEMENTS })?;
+        m.serialize_entry("magnet_output", &Flat { cube: &s.magnet_output, labels_a: &r.regions, b: 0 })?;
+        m.serialize_entry(
+            "alliance_availability",
+            &Nested { cube: &s.alliance_availability, labels_a: &r.alliances, labels_b: &ELEMENTS },
+        )?;
+        let el: Vec<String> = ELEMENTS.iter().map(|e| e.to_string()).collect();
+        m.serialize_entry("oxide_stock", &Flat2 { cube: &s.oxide_stock, labels_b: &el })?;
+        m.serialize_entry("concentrate_stock", &Flat2 { cube: &s.concentrate_stock, labels_b: &el })?;
+        let stages: Vec<String> = STAGES.iter().map(|x| x.to_string()).collect();
+        m.serialize_entry("hhi", &Flat { cube: &s.concentration, labels_a: &stages, b: 0 })?;
+        m.serialize_entry("top_share", &Flat { cube: &s.concentration, labels_a: &stages, b: 1 })?;
+        m.end()
+    }
+}
+
+/// `{label_b: [..steps..]}` for cubes with one row.
+struct Flat2<'a> {
+    cube: &'a Cube,
+    labels_b: &'a [String],
+}
+
+impl Serialize for Flat2<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut m = ser.serialize_map(Some(self.cube.b))?;
+        for b in 0..self.cube.b {
+            m.serialize_entry(&self.labels_b[b], &self.cube.series(0, b))?;
+        }
+        m.end()
+    }
+}
+
+struct Checks<'a>(&'a RunOutput);
+
+impl Serialize for Checks<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut st = ser.serialize_struct("Checks", 2)?;
+        st.serialize_field("max_mass_balance_error", &self.0.max_mass_balance_error())?;
+        st.serialize_field("mass_balance_error", &self.0.series.mass_balance_error)?;
+        st.end()
+    }
+}
+
+impl Serialize for RunOutput {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut st = ser.serialize_struct("RunOutput", 10)?;
+        st.serialize_field("schema_version", &OUTPUT_VERSION)?;
+        st.serialize_field("scenario", &self.scenario_name)?;
+        st.serialize_field("units", &Units)?;
+        st.serialize_field("regions", &self.regions)?;
+        st.serialize_field("alliances", &self.alliances)?;
+        st.serialize_field("elements", &ELEMENTS)?;
+        st.serialize_field("steps_per_year", &self.steps_per_year)?;
+        st.serialize_field("time", &self.time)?;
+        st.serialize_field("series", &SeriesJson(self))?;
+        st.serialize_field("checks", &Checks(self))?;
+        st.end()
+    }
+}
+
+struct Units;
+
+impl Serialize for Units {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut m = ser.serialize_map(None)?;
+        m.serialize_entry("availability", "share of demand met, 0..1")?;
+        m.serialize_entry("flows", "t REO per year (magnets by element content)")?;
+        m.serialize_entry("magnet_output", "t magnets per year")?;
+        m.serialize_entry("stocks", "t REO at the end of the step")?;
+        m.serialize_entry("hhi", "Herfindahl-Hirschman index on shares 0..1")?;
+        m.end()
+    }
+}
+
+/// Number of elements (re-exported for callers building cubes).
+pub const ELEMENT_COUNT: usize = N_EL;

@@ -1,0 +1,400 @@
+//! The scenario: what a user changes. Alliances, export controls, tariffs, shocks and
+//! assumptions, read from JSON and validated against the data set.
+//!
+//! Every error names the field path (`export_controls[0].measure.approval_share`) and
+//! the reason. Ids are region ids of the data set (`CN`, `US`, `EU`, …) or, where a
+//! list of partners is expected, alliance ids of the scenario.
+
+use crate::data::Dataset;
+use crate::elements;
+use crate::error::{check_range, from_json, InputError, InputErrors};
+use serde::{Deserialize, Serialize};
+
+/// Version of the scenario format written by this build.
+pub const SCENARIO_VERSION: u32 = 1;
+
+/// A traded product at one stage of the chain.
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Product {
+    /// Mixed concentrate from mines, fed to separation.
+    Concentrate,
+    /// Separated oxides (and metals), fed to magnet making and to other end uses.
+    Oxide,
+    /// Finished magnets (NdFeB, SmCo).
+    Magnet,
+}
+
+/// A supply-chain stage that a shock can hit.
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Mining,
+    Separation,
+    Magnets,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alliance {
+    /// Short id, distinct from every region id.
+    pub id: String,
+    pub name: String,
+    /// Region ids.
+    pub members: Vec<String>,
+}
+
+/// What an export control does to shipments to destinations that are not exempt.
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Measure {
+    /// Nothing ships to non-exempt destinations.
+    Ban,
+    /// At most this many tonnes a year (REO for concentrate and oxide, magnets for
+    /// magnets) ship to all non-exempt destinations together.
+    Quota { tonnes_per_year: f64 },
+    /// Licences are needed: after the delay, this share of what buyers ask for is
+    /// approved; before it, nothing ships.
+    Licensing { approval_share: f64, delay_days: f64 },
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportControl {
+    /// Region id of the exporter.
+    pub exporter: String,
+    pub products: Vec<Product>,
+    /// Element symbols covered; empty means all. Concentrate and magnets are covered
+    /// when they contain a listed element.
+    #[serde(default)]
+    pub elements: Vec<String>,
+    pub measure: Measure,
+    /// Region or alliance ids exempt from the control.
+    #[serde(default)]
+    pub trusted_partners: Vec<String>,
+    /// Whether every region sharing an alliance with the exporter is exempt.
+    #[serde(default)]
+    pub exempt_allies: bool,
+    /// Decimal year the control starts.
+    pub start: f64,
+    /// Decimal year it ends; none = in force to the horizon.
+    #[serde(default)]
+    pub end: Option<f64>,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tariff {
+    /// Region or alliance id (an alliance id applies to every member).
+    pub importer: String,
+    /// Region or alliance id, or `*` for every other region.
+    pub exporter: String,
+    pub products: Vec<Product>,
+    /// Ad valorem rate: 0.25 = 25%.
+    pub rate: f64,
+    pub start: f64,
+    #[serde(default)]
+    pub end: Option<f64>,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shock {
+    pub region: String,
+    pub stage: Stage,
+    /// Share of the region's capacity at that stage lost while the shock lasts.
+    pub share: f64,
+    pub start: f64,
+    pub end: f64,
+    #[serde(default)]
+    pub label: String,
+}
+
+/// Uncertain facts a user may change (levers are the other sections).
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Assumptions {
+    /// Multiplies every sector's demand growth rate (1 = the data's rates).
+    pub demand_growth_scale: f64,
+    /// Overrides the data's separation recovery (share of feed leaving as oxide).
+    pub separation_recovery: Option<f64>,
+    /// Overrides the data's tariff sensitivity exponent.
+    pub tariff_sensitivity: Option<f64>,
+}
+
+impl Default for Assumptions {
+    fn default() -> Self {
+        Assumptions { demand_growth_scale: 1.0, separation_recovery: None, tariff_sensitivity: None }
+    }
+}
+
+fn default_version() -> u32 {
+    SCENARIO_VERSION
+}
+fn default_start() -> f64 {
+    2024.0
+}
+fn default_end() -> f64 {
+    2050.0
+}
+fn default_steps() -> u32 {
+    4
+}
+
+/// A complete scenario. Missing sections take their defaults, so `{}` is the base
+/// case with no alliances and no policies.
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    #[serde(default = "default_version")]
+    pub schema_version: u32,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// First simulated year; must be the data's base year.
+    #[serde(default = "default_start")]
+    pub start_year: f64,
+    /// The run covers `[start_year, end_year)`.
+    #[serde(default = "default_end")]
+    pub end_year: f64,
+    /// 1, 2, 4 (quarters, the default) or 12.
+    #[serde(default = "default_steps")]
+    pub steps_per_year: u32,
+    #[serde(default)]
+    pub alliances: Vec<Alliance>,
+    #[serde(default)]
+    pub export_controls: Vec<ExportControl>,
+    #[serde(default)]
+    pub tariffs: Vec<Tariff>,
+    #[serde(default)]
+    pub shocks: Vec<Shock>,
+    #[serde(default)]
+    pub assumptions: Assumptions,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            schema_version: SCENARIO_VERSION,
+            name: String::new(),
+            description: String::new(),
+            start_year: default_start(),
+            end_year: default_end(),
+            steps_per_year: default_steps(),
+            alliances: Vec::new(),
+            export_controls: Vec::new(),
+            tariffs: Vec::new(),
+            shocks: Vec::new(),
+            assumptions: Assumptions::default(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Parse JSON and validate against the data set.
+    pub fn from_json(text: &str, data: &Dataset) -> Result<Scenario, InputErrors> {
+        let s: Scenario = from_json(text)?;
+        s.validate(data)?;
+        Ok(s)
+    }
+
+    /// JSON Schema (draft 2020-12) of the scenario format.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn json_schema() -> String {
+        serde_json::to_string_pretty(&schemars::schema_for!(Scenario)).unwrap_or_default()
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Number of simulation steps.
+    pub fn n_steps(&self) -> usize {
+        ((self.end_year - self.start_year) * self.steps_per_year as f64).round() as usize
+    }
+
+    /// Every rule a scenario must satisfy, all errors at once.
+    pub fn validate(&self, data: &Dataset) -> Result<(), InputErrors> {
+        let mut errs = Vec::new();
+        if self.schema_version != SCENARIO_VERSION {
+            errs.push(InputError::new(
+                "schema_version",
+                format!("this build reads version {SCENARIO_VERSION}, got {}", self.schema_version),
+            ));
+        }
+        if self.start_year != data.base_year as f64 {
+            errs.push(InputError::new("start_year", format!("must be the data's base year {}", data.base_year)));
+        }
+        check_range("end_year", self.end_year, self.start_year + 1.0, 2100.0, &mut errs);
+        if ![1, 2, 4, 12].contains(&self.steps_per_year) {
+            errs.push(InputError::new("steps_per_year", format!("must be 1, 2, 4 or 12, got {}", self.steps_per_year)));
+        }
+        let is_region = |id: &str| data.region_index(id).is_some();
+        let mut alliance_ids = Vec::new();
+        for (i, a) in self.alliances.iter().enumerate() {
+            let p = format!("alliances[{i}]");
+            if a.id.trim().is_empty() {
+                errs.push(InputError::new(format!("{p}.id"), "must not be empty"));
+            } else if is_region(&a.id) {
+                errs.push(InputError::new(format!("{p}.id"), format!("{:?} is a region id; choose another", a.id)));
+            } else if alliance_ids.contains(&a.id.as_str()) {
+                errs.push(InputError::new(format!("{p}.id"), format!("duplicate alliance {:?}", a.id)));
+            }
+            alliance_ids.push(a.id.as_str());
+            for (k, m) in a.members.iter().enumerate() {
+                if !is_region(m) {
+                    errs.push(InputError::new(format!("{p}.members[{k}]"), format!("unknown region {m:?}")));
+                }
+            }
+        }
+        let is_group = |id: &str| is_region(id) || self.alliances.iter().any(|a| a.id == id);
+        let window = |p: &str, start: f64, end: Option<f64>, errs: &mut Vec<InputError>| {
+            check_range(&format!("{p}.start"), start, 1900.0, 2200.0, errs);
+            if let Some(e) = end {
+                check_range(&format!("{p}.end"), e, 1900.0, 2200.0, errs);
+                if e.is_finite() && start.is_finite() && e <= start {
+                    errs.push(InputError::new(format!("{p}.end"), format!("must be after start {start}, got {e}")));
+                }
+            }
+        };
+        let products = |p: &str, v: &[Product], errs: &mut Vec<InputError>| {
+            if v.is_empty() {
+                errs.push(InputError::new(format!("{p}.products"), "name at least one product"));
+            }
+        };
+        for (i, c) in self.export_controls.iter().enumerate() {
+            let p = format!("export_controls[{i}]");
+            if !is_region(&c.exporter) {
+                errs.push(InputError::new(format!("{p}.exporter"), format!("unknown region {:?}", c.exporter)));
+            }
+            products(&p, &c.products, &mut errs);
+            for (k, e) in c.elements.iter().enumerate() {
+                if elements::index_of(e).is_none() {
+                    errs.push(InputError::new(format!("{p}.elements[{k}]"), format!("unknown element {e:?}")));
+                }
+            }
+            for (k, t) in c.trusted_partners.iter().enumerate() {
+                if !is_group(t) {
+                    errs.push(InputError::new(format!("{p}.trusted_partners[{k}]"), format!("unknown region or alliance {t:?}")));
+                }
+            }
+            match &c.measure {
+                Measure::Ban => {}
+                Measure::Quota { tonnes_per_year } => {
+                    check_range(&format!("{p}.measure.tonnes_per_year"), *tonnes_per_year, 0.0, 1e7, &mut errs)
+                }
+                Measure::Licensing { approval_share, delay_days } => {
+                    check_range(&format!("{p}.measure.approval_share"), *approval_share, 0.0, 1.0, &mut errs);
+                    check_range(&format!("{p}.measure.delay_days"), *delay_days, 0.0, 3650.0, &mut errs);
+                }
+            }
+            window(&p, c.start, c.end, &mut errs);
+        }
+        for (i, t) in self.tariffs.iter().enumerate() {
+            let p = format!("tariffs[{i}]");
+            if !is_group(&t.importer) {
+                errs.push(InputError::new(format!("{p}.importer"), format!("unknown region or alliance {:?}", t.importer)));
+            }
+            if t.exporter != "*" && !is_group(&t.exporter) {
+                errs.push(InputError::new(format!("{p}.exporter"), format!("unknown region or alliance {:?}", t.exporter)));
+            }
+            products(&p, &t.products, &mut errs);
+            check_range(&format!("{p}.rate"), t.rate, 0.0, 10.0, &mut errs);
+            window(&p, t.start, t.end, &mut errs);
+        }
+        for (i, s) in self.shocks.iter().enumerate() {
+            let p = format!("shocks[{i}]");
+            if !is_region(&s.region) {
+                errs.push(InputError::new(format!("{p}.region"), format!("unknown region {:?}", s.region)));
+            }
+            check_range(&format!("{p}.share"), s.share, 0.0, 1.0, &mut errs);
+            window(&p, s.start, Some(s.end), &mut errs);
+        }
+        let a = &self.assumptions;
+        check_range("assumptions.demand_growth_scale", a.demand_growth_scale, 0.0, 5.0, &mut errs);
+        if let Some(r) = a.separation_recovery {
+            check_range("assumptions.separation_recovery", r, 0.5, 1.0, &mut errs);
+        }
+        if let Some(s) = a.tariff_sensitivity {
+            check_range("assumptions.tariff_sensitivity", s, 0.0, 50.0, &mut errs);
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(InputErrors(errs))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> &'static Dataset {
+        Dataset::default_data()
+    }
+
+    #[test]
+    fn empty_object_is_the_base_case() {
+        let s = Scenario::from_json("{}", data()).unwrap();
+        assert_eq!(s, Scenario::default());
+        assert_eq!(s.n_steps(), 104);
+    }
+
+    #[test]
+    fn syntax_error_says_where() {
+        let e = Scenario::from_json("{\"end_year\": }", data()).unwrap_err().to_string();
+        assert!(e.contains("not valid JSON") && e.contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_path() {
+        let e = Scenario::from_json(r#"{"shocks":[{"region":"MM","stage":"mining","share":"half","start":2026,"end":2027}]}"#, data())
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("shocks[0].share"), "{e}");
+    }
+
+    #[test]
+    fn unknown_country_and_bad_share_are_both_reported() {
+        let text = r#"{"alliances":[{"id":"quad","name":"Quad","members":["US","XX"]}],
+            "export_controls":[{"exporter":"CN","products":["oxide"],"elements":["Dy","Qq"],
+              "measure":{"type":"licensing","approval_share":1.5,"delay_days":60},"start":2025.25}]}"#;
+        let e = Scenario::from_json(text, data()).unwrap_err();
+        let msgs: Vec<String> = e.0.iter().map(|x| x.to_string()).collect();
+        assert!(msgs.contains(&"alliances[0].members[1]: unknown region \"XX\"".to_string()), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("export_controls[0].elements[1]: unknown element")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("export_controls[0].measure.approval_share: must be between 0 and 1")), "{msgs:?}");
+    }
+
+    #[test]
+    fn unknown_field_is_refused() {
+        let e = Scenario::from_json(r#"{"alliancez":[]}"#, data()).unwrap_err().to_string();
+        assert!(e.contains("unknown field `alliancez`"), "{e}");
+    }
+
+    #[test]
+    fn negative_tonnage_and_reversed_window_are_refused() {
+        let text = r#"{"export_controls":[{"exporter":"CN","products":["magnet"],
+            "measure":{"type":"quota","tonnes_per_year":-5},"start":2030,"end":2029}]}"#;
+        let e = Scenario::from_json(text, data()).unwrap_err().to_string();
+        assert!(e.contains("export_controls[0].measure.tonnes_per_year: must be between 0"), "{e}");
+        assert!(e.contains("export_controls[0].end: must be after start"), "{e}");
+    }
+
+    #[test]
+    fn alliance_id_may_not_shadow_a_region() {
+        let e = Scenario::from_json(r#"{"alliances":[{"id":"CN","name":"x","members":[]}]}"#, data()).unwrap_err().to_string();
+        assert!(e.contains("alliances[0].id"), "{e}");
+    }
+}
