@@ -1,1 +1,253 @@
-//! charts
+//! Charts, generic over plotters' `DrawingBackend`.
+//!
+//! The same function draws to an SVG string in native tests and to a `<canvas>` in the
+//! page. Nothing here knows the DOM: the caller passes a drawing area and a
+//! [`ChartStyle`] whose `scale` is the device pixel ratio (fonts and strokes scale with
+//! it, so a chart is sharp on high-DPI screens). Legends are drawn here as plain text
+//! and line samples, not with plotters' series legend, whose text sizing bypasses the
+//! backend's `estimate_text_size` (see ARCHITECTURE.md, "Charts").
+
+use crate::data::Dataset;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008), black last.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(240, 228, 66),  // yellow
+    RGBColor(0, 0, 0),       // black
+];
+
+/// How a chart is drawn: pixel scale, font, contrast.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChartStyle {
+    /// Backing-store pixels per CSS pixel (devicePixelRatio).
+    pub scale: f64,
+    /// Thicker lines and larger text for projectors.
+    pub projector: bool,
+}
+
+impl Default for ChartStyle {
+    fn default() -> Self {
+        ChartStyle { scale: 1.0, projector: false }
+    }
+}
+
+impl ChartStyle {
+    fn px(&self, css: f64) -> u32 {
+        (css * self.scale * if self.projector { 1.25 } else { 1.0 }).round().max(1.0) as u32
+    }
+    fn font(&self, css: f64) -> f64 {
+        css * self.scale * if self.projector { 1.3 } else { 1.0 }
+    }
+    fn stroke(&self, css: f64) -> u32 {
+        (css * self.scale * if self.projector { 2.0 } else { 1.0 }).round().max(1.0) as u32
+    }
+}
+
+const FONT: &str = "sans-serif";
+const INK: RGBColor = RGBColor(40, 40, 48);
+const GRID: RGBColor = RGBColor(225, 225, 232);
+
+/// One bar of a bar chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+}
+
+/// The base year's mine production by region, largest first (t REO per year), from
+/// the data set: the first vertical slice from data to pixels.
+pub fn base_year_mining(data: &Dataset) -> Vec<Bar> {
+    let mut bars: Vec<Bar> = data
+        .regions
+        .iter()
+        .map(|r| Bar {
+            label: r.name.split(" (").next().unwrap_or(&r.name).to_string(),
+            value: data.mines.iter().filter(|m| m.region == r.id && m.pipeline.is_none()).map(|m| m.capacity.value).sum(),
+        })
+        .filter(|b| b.value > 0.0)
+        .collect();
+    bars.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.label.cmp(&b.label)));
+    bars
+}
+
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Horizontal bar chart with value labels.
+pub fn bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, unit: &str, bars: &[Bar], style: &ChartStyle) -> DrawResult<DB> {
+    area.fill(&WHITE)?;
+    let n = bars.len().max(1);
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max).max(1.0) * 1.18;
+    let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FONT, style.font(16.0)).into_font().color(&INK))
+        .margin(style.px(10.0))
+        .x_label_area_size(style.px(34.0))
+        .y_label_area_size(style.px(110.0))
+        .build_cartesian_2d(0.0..max, (0..n).into_segmented())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID.stroke_width(style.stroke(1.0)))
+        .axis_style(INK.stroke_width(style.stroke(1.0)))
+        .x_desc(unit)
+        .x_labels(6)
+        .x_label_formatter(&|v| format_tonnes(*v))
+        .y_labels(n)
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .label_style((FONT, style.font(12.0)).into_font().color(&INK))
+        .axis_desc_style((FONT, style.font(12.0)).into_font().color(&INK))
+        .draw()?;
+    let color = PALETTE[0];
+    chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
+        let mut r = Rectangle::new([(0.0, SegmentValue::Exact(i)), (b.value, SegmentValue::Exact(i + 1))], color.filled());
+        r.set_margin(style.px(3.0), style.px(3.0), 0, 0);
+        r
+    }))?;
+    chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
+        Text::new(
+            format_tonnes(b.value),
+            (b.value + max * 0.01, SegmentValue::CenterOf(i)),
+            (FONT, style.font(11.0)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center)),
+        )
+    }))?;
+    area.present()?;
+    Ok(())
+}
+
+/// A line of a line chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+    /// Index into [`PALETTE`].
+    pub color: usize,
+    /// Dashed lines are the baseline run.
+    pub dashed: bool,
+}
+
+/// Axis ranges of a line chart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranges {
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+}
+
+/// Time-series chart with a legend; dashed lines are the baseline, drawn under the
+/// scenario's solid lines of the same colour.
+pub fn line_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    y_desc: &str,
+    lines: &[Line],
+    ranges: Ranges,
+    percent: bool,
+    style: &ChartStyle,
+) -> DrawResult<DB> {
+    area.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FONT, style.font(16.0)).into_font().color(&INK))
+        .margin(style.px(10.0))
+        .margin_right(style.px(130.0))
+        .x_label_area_size(style.px(30.0))
+        .y_label_area_size(style.px(56.0))
+        .build_cartesian_2d(ranges.x.0..ranges.x.1, ranges.y.0..ranges.y.1)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID.stroke_width(style.stroke(1.0)))
+        .axis_style(INK.stroke_width(style.stroke(1.0)))
+        .x_labels(7)
+        .y_labels(6)
+        .x_label_formatter(&|v| format!("{:.0}", v))
+        .y_label_formatter(&|v| if percent { format!("{:.0}%", v * 100.0) } else { format_tonnes(*v) })
+        .y_desc(y_desc)
+        .label_style((FONT, style.font(12.0)).into_font().color(&INK))
+        .axis_desc_style((FONT, style.font(12.0)).into_font().color(&INK))
+        .draw()?;
+    let width = style.stroke(2.0);
+    for l in lines.iter().filter(|l| l.dashed) {
+        let c = PALETTE[l.color % PALETTE.len()];
+        chart.draw_series(DashedLineSeries::new(
+            l.points.iter().copied(),
+            style.px(6.0),
+            style.px(4.0),
+            c.mix(0.75).stroke_width(width.max(2) - 1),
+        ))?;
+    }
+    for l in lines.iter().filter(|l| !l.dashed) {
+        let c = PALETTE[l.color % PALETTE.len()];
+        chart.draw_series(LineSeries::new(l.points.iter().copied(), c.stroke_width(width)))?;
+    }
+    // Legend: solid lines only, with the last value as a label (never colour alone).
+    let (w, _) = area.dim_in_pixel();
+    let x0 = w as i32 - style.px(124.0) as i32;
+    let mut y = style.px(40.0) as i32;
+    for l in lines.iter().filter(|l| !l.dashed) {
+        let c = PALETTE[l.color % PALETTE.len()];
+        area.draw(&PathElement::new(vec![(x0, y), (x0 + style.px(18.0) as i32, y)], c.stroke_width(width)))?;
+        area.draw(&Text::new(
+            l.label.clone(),
+            (x0 + style.px(24.0) as i32, y),
+            (FONT, style.font(12.0)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        y += style.px(20.0) as i32;
+    }
+    if lines.iter().any(|l| l.dashed) {
+        area.draw(&PathElement::new(vec![(x0, y), (x0 + style.px(18.0) as i32, y)], INK.mix(0.6).stroke_width(width.max(2) - 1)))?;
+        area.draw(&Text::new(
+            "dashed: baseline",
+            (x0 + style.px(24.0) as i32, y),
+            (FONT, style.font(11.0)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+    }
+    area.present()?;
+    Ok(())
+}
+
+/// `390,000 t` style: thousands separated, `k`/`M` above 10,000.
+pub fn format_tonnes(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0}k", v / 1e3)
+    } else if a >= 1e3 {
+        format!("{:.1}k", v / 1e3)
+    } else {
+        format!("{:.0}", v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mining_bars_come_from_the_data_largest_first() {
+        let bars = base_year_mining(Dataset::default_data());
+        assert_eq!(bars[0].label, "China");
+        assert_eq!(bars[0].value, 270_000.0);
+        assert!(bars.windows(2).all(|w| w[0].value >= w[1].value));
+        let world: f64 = bars.iter().map(|b| b.value).sum();
+        assert!((world - 390_000.0).abs() / 390_000.0 < 0.02, "{world}");
+    }
+
+    #[test]
+    fn tonnes_format() {
+        assert_eq!(format_tonnes(270_000.0), "270k");
+        assert_eq!(format_tonnes(2_900.0), "2.9k");
+        assert_eq!(format_tonnes(130.0), "130");
+    }
+}

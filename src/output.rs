@@ -4,7 +4,7 @@
 //! objects keyed by region id and element symbol, as documented in the README. The
 //! JSON writer is deterministic: the same run gives the same bytes.
 
-use crate::elements::{ELEMENTS, N_EL};
+use crate::elements::ELEMENTS;
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
@@ -99,6 +99,28 @@ impl RunOutput {
     }
     pub fn max_mass_balance_error(&self) -> f64 {
         self.series.mass_balance_error.iter().fold(0.0, |a, b| a.max(*b))
+    }
+
+    /// FNV-1a 64 over the bits of every number of every series, in a fixed order: a
+    /// cheap check that two runs (native and wasm, say) gave identical numbers.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |x: f64| {
+            for b in x.to_bits().to_le_bytes() {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
+        let s = &self.series;
+        for c in [
+            &s.availability, &s.demand, &s.supplied, &s.source_own, &s.source_allies, &s.source_others, &s.mine_output,
+            &s.separation_output, &s.magnet_output, &s.alliance_availability, &s.oxide_stock, &s.concentrate_stock,
+            &s.concentration,
+        ] {
+            c.data.iter().for_each(|x| eat(*x));
+        }
+        self.time.iter().for_each(|x| eat(*x));
+        h
     }
 
     pub fn to_json(&self) -> String {
@@ -289,6 +311,3 @@ impl Serialize for Units {
         m.end()
     }
 }
-
-/// Number of elements (re-exported for callers building cubes).
-pub const ELEMENT_COUNT: usize = N_EL;

@@ -1,0 +1,310 @@
+//! The browser bindings: the only module that knows `JsValue`, the DOM and the canvas.
+//!
+//! It turns JavaScript values into the core's types (scenarios travel as plain objects
+//! through serde-wasm-bindgen and JSON, so errors keep their field paths), runs the
+//! model, hands series back as `Float64Array`s, and draws charts on a canvas through
+//! [`MeasuredCanvas`], a wrapper over plotters' `CanvasBackend` that measures text
+//! with the canvas's own `measureText` (cached) instead of inserting a `<span>` into
+//! the page for every label.
+
+use crate::charts::{self, ChartStyle, Line, Ranges};
+use crate::data::Dataset;
+use crate::elements;
+use crate::output::{Cube, RunOutput};
+use crate::presets;
+use crate::scenario::Scenario;
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// Route panics to the page (`globalThis.reePanic(message)`) and the console, so a
+/// failure shows a message and a way to recover instead of a blank page.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.to_string();
+        web_sys::console::error_1(&JsValue::from_str(&msg));
+        let global = js_sys::global();
+        if let Ok(f) = js_sys::Reflect::get(&global, &JsValue::from_str("reePanic")) {
+            if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+                let _ = f.call1(&JsValue::NULL, &JsValue::from_str(&msg));
+            }
+        }
+    }));
+}
+
+/// Panics on purpose: lets the browser tests check the recovery path.
+#[wasm_bindgen(js_name = debugPanic)]
+pub fn debug_panic() {
+    panic!("deliberate panic requested by debugPanic()");
+}
+
+thread_local! {
+    static TEXT_SIZES: RefCell<HashMap<String, (u32, u32)>> = RefCell::new(HashMap::new());
+}
+
+/// plotters' canvas backend with text measured by `measureText` and cached.
+pub struct MeasuredCanvas {
+    inner: CanvasBackend,
+    ctx: CanvasRenderingContext2d,
+}
+
+impl MeasuredCanvas {
+    pub fn new(canvas: HtmlCanvasElement) -> Result<MeasuredCanvas, JsError> {
+        let ctx = canvas
+            .get_context("2d")
+            .map_err(|_| JsError::new("canvas has no 2d context"))?
+            .ok_or_else(|| JsError::new("canvas has no 2d context"))?
+            .dyn_into::<CanvasRenderingContext2d>()
+            .map_err(|_| JsError::new("canvas context is not 2d"))?;
+        let inner = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("cannot draw on this canvas"))?;
+        Ok(MeasuredCanvas { inner, ctx })
+    }
+}
+
+type CanvasErr = <CanvasBackend as DrawingBackend>::ErrorType;
+
+impl DrawingBackend for MeasuredCanvas {
+    type ErrorType = CanvasErr;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_pixel(p, c)
+    }
+    fn draw_line<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, s: &S) -> Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_line(a, b, s)
+    }
+    fn draw_rect<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, s: &S, fill: bool) -> Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_rect(a, b, s, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, s: &S) -> Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_path(path, s)
+    }
+    fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, s: &S, fill: bool) -> Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_circle(c, r, s, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, v: I, s: &S) -> Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.fill_polygon(v, s)
+    }
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, s: &T, pos: BackendCoord) -> Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_text(text, s, pos)
+    }
+    fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, s: &T) -> Result<(u32, u32), DrawingErrorKind<CanvasErr>> {
+        let font = format!("{} {}px {}", s.style().as_str(), s.size(), s.family().as_str());
+        let key = format!("{font}\u{0}{text}");
+        if let Some(v) = TEXT_SIZES.with(|m| m.borrow().get(&key).copied()) {
+            return Ok(v);
+        }
+        self.ctx.set_font(&font);
+        let width = self.ctx.measure_text(text).map(|m| m.width()).unwrap_or(text.len() as f64 * s.size() * 0.6);
+        let v = (width.ceil() as u32, s.size().ceil() as u32);
+        TEXT_SIZES.with(|m| m.borrow_mut().insert(key, v));
+        Ok(v)
+    }
+}
+
+fn js_err<E: std::fmt::Display>(e: E) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
+    serde_wasm_bindgen::to_value(v).map_err(js_err)
+}
+
+#[derive(Serialize)]
+struct BarJs {
+    label: String,
+    value: f64,
+}
+
+/// Base-year mine production by region: `[{label, value}]`, t REO per year.
+#[wasm_bindgen(js_name = baseYearMining)]
+pub fn base_year_mining() -> Result<JsValue, JsError> {
+    let bars: Vec<BarJs> = charts::base_year_mining(Dataset::default_data()).into_iter().map(|b| BarJs { label: b.label, value: b.value }).collect();
+    to_js(&bars)
+}
+
+/// Draw the base-year mine production chart on a canvas whose backing store the
+/// caller has sized to CSS size × `dpr`.
+#[wasm_bindgen(js_name = drawMiningChart)]
+pub fn draw_mining_chart(canvas: HtmlCanvasElement, dpr: f64, projector: bool, title: &str) -> Result<(), JsError> {
+    let backend = MeasuredCanvas::new(canvas)?;
+    let area = backend.into_drawing_area();
+    let bars = charts::base_year_mining(Dataset::default_data());
+    let style = ChartStyle { scale: dpr.clamp(0.5, 4.0), projector };
+    charts::bar_chart(&area, title, "t REO per year (USGS MCS 2025, 2024 estimates)", &bars, &style).map_err(js_err)
+}
+
+#[derive(Serialize)]
+struct PresetJs {
+    id: String,
+    name: String,
+    description: String,
+}
+
+/// The built presets: `[{id, name, description}]`.
+#[wasm_bindgen(js_name = presetList)]
+pub fn preset_list() -> Result<JsValue, JsError> {
+    let data = Dataset::default_data();
+    let mut out = Vec::new();
+    for id in presets::ids() {
+        let s = presets::load(id, data).map_err(js_err)?;
+        out.push(PresetJs { id: id.to_string(), name: s.name, description: s.description });
+    }
+    to_js(&out)
+}
+
+/// A preset's scenario as a plain object.
+#[wasm_bindgen(js_name = presetScenario)]
+pub fn preset_scenario(id: &str) -> Result<JsValue, JsError> {
+    let s = presets::load(id, Dataset::default_data()).map_err(js_err)?;
+    to_js(&s)
+}
+
+/// Region ids and names: `[{id, name}]`.
+#[wasm_bindgen(js_name = regionList)]
+pub fn region_list() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct R<'a> {
+        id: &'a str,
+        name: &'a str,
+    }
+    let d = Dataset::default_data();
+    to_js(&d.regions.iter().map(|r| R { id: &r.id, name: &r.name }).collect::<Vec<_>>())
+}
+
+/// Element symbols in model order.
+#[wasm_bindgen(js_name = elementList)]
+pub fn element_list() -> Result<JsValue, JsError> {
+    to_js(&elements::ELEMENTS)
+}
+
+/// Parse and validate a scenario given as a plain object (or a JSON string). The error
+/// message lists every problem with its field path.
+fn scenario_from_js(value: &JsValue) -> Result<Scenario, JsError> {
+    let text = match value.as_string() {
+        Some(s) => s,
+        None => js_sys::JSON::stringify(value).map_err(|_| JsError::new("scenario: cannot be turned into JSON"))?.as_string().unwrap_or_default(),
+    };
+    Scenario::from_json(&text, Dataset::default_data()).map_err(js_err)
+}
+
+/// Check a scenario without running it; returns the normalised scenario object.
+#[wasm_bindgen(js_name = checkScenario)]
+pub fn check_scenario(value: JsValue) -> Result<JsValue, JsError> {
+    to_js(&scenario_from_js(&value)?)
+}
+
+/// One model run, kept in wasm memory; the page reads the series it needs.
+#[wasm_bindgen]
+pub struct Run {
+    out: RunOutput,
+}
+
+/// Run a scenario (plain object or JSON string).
+#[wasm_bindgen(js_name = runScenario)]
+pub fn run_scenario(value: JsValue) -> Result<Run, JsError> {
+    let s = scenario_from_js(&value)?;
+    let out = crate::model::run(Dataset::default_data(), &s).map_err(js_err)?;
+    Ok(Run { out })
+}
+
+impl Run {
+    fn cube(&self, name: &str) -> Result<&Cube, JsError> {
+        let s = &self.out.series;
+        Ok(match name {
+            "availability" => &s.availability,
+            "demand" => &s.demand,
+            "supplied" => &s.supplied,
+            "source_own" => &s.source_own,
+            "source_allies" => &s.source_allies,
+            "source_others" => &s.source_others,
+            "mine_output" => &s.mine_output,
+            "separation_output" => &s.separation_output,
+            _ => return Err(JsError::new(&format!("series: unknown name {name:?}"))),
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl Run {
+    /// Decimal year at the start of each step.
+    pub fn time(&self) -> js_sys::Float64Array {
+        js_sys::Float64Array::from(&self.out.time[..])
+    }
+
+    /// A region-by-element series over time.
+    pub fn series(&self, name: &str, region: &str, element: &str) -> Result<js_sys::Float64Array, JsError> {
+        let c = self.cube(name)?;
+        let r = self.out.region_index(region).ok_or_else(|| JsError::new(&format!("region: unknown {region:?}")))?;
+        let e = elements::index_of(element).ok_or_else(|| JsError::new(&format!("element: unknown {element:?}")))?;
+        Ok(js_sys::Float64Array::from(&c.series(r, e)[..]))
+    }
+
+    #[wasm_bindgen(js_name = maxMassBalanceError)]
+    pub fn max_mass_balance_error(&self) -> f64 {
+        self.out.max_mass_balance_error()
+    }
+
+    /// Hex fingerprint of every number of the run (equal natively and in wasm).
+    pub fn fingerprint(&self) -> String {
+        format!("{:016x}", self.out.fingerprint())
+    }
+
+    /// The whole run output as JSON text (for export).
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.out.to_json()
+    }
+
+    /// Long-format CSV of every series (for export).
+    #[wasm_bindgen(js_name = toCsv)]
+    pub fn to_csv(&self) -> String {
+        self.out.to_csv()
+    }
+}
+
+/// Draw availability over time of one element for chosen regions, with the baseline
+/// run dashed under it.
+#[wasm_bindgen(js_name = drawAvailability)]
+#[allow(clippy::too_many_arguments)]
+pub fn draw_availability(
+    canvas: HtmlCanvasElement,
+    run: &Run,
+    baseline: &Run,
+    element: &str,
+    regions: Vec<String>,
+    dpr: f64,
+    projector: bool,
+    title: &str,
+) -> Result<(), JsError> {
+    let e = elements::index_of(element).ok_or_else(|| JsError::new(&format!("element: unknown {element:?}")))?;
+    let mut lines = Vec::new();
+    let to_points = |out: &RunOutput, r: usize| -> Vec<(f64, f64)> {
+        out.time.iter().enumerate().map(|(k, t)| (*t, out.series.availability.get(k, r, e))).collect()
+    };
+    for (k, id) in regions.iter().enumerate() {
+        let r = run.out.region_index(id).ok_or_else(|| JsError::new(&format!("region: unknown {id:?}")))?;
+        lines.push(Line { label: id.clone(), points: to_points(&baseline.out, r), color: k, dashed: true });
+        lines.push(Line { label: id.clone(), points: to_points(&run.out, r), color: k, dashed: false });
+    }
+    let t0 = run.out.time.first().copied().unwrap_or(2024.0);
+    let t1 = run.out.time.last().copied().unwrap_or(2050.0) + 1.0 / run.out.steps_per_year as f64;
+    let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
+    let style = ChartStyle { scale: dpr.clamp(0.5, 4.0), projector };
+    charts::line_chart(&area, title, "share of demand met", &lines, Ranges { x: (t0, t1), y: (0.0, 1.05) }, true, &style).map_err(js_err)
+}

@@ -1,0 +1,34 @@
+// The one-file page (dist/rare-earths.html) opened from disk with no server: it runs,
+// paints, and requests nothing but itself.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { statSync } from "node:fs";
+import { ROOT, launch, openPage, colourCounts } from "./helpers.mjs";
+
+const FILE = join(ROOT, "dist", "rare-earths.html");
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test("the single file is under 1 MB", () => {
+  assert.ok(statSync(FILE).size < 1024 * 1024, `${statSync(FILE).size} bytes`);
+});
+
+test("dist/rare-earths.html works from file:// with the network off", async () => {
+  const url = pathToFileURL(FILE).href;
+  const { page, context: ctx, requests, errors } = await openPage(browser, url);
+  await ctx.setOffline(true);
+  const avail = await colourCounts(page, "availability-chart");
+  avail.counts.forEach((n, k) => assert.ok(n > 50, `series colour ${k} painted (${n} px)`));
+  const mining = await colourCounts(page, "mining-chart");
+  assert.ok(mining.counts[0] > 2000, `mining bars painted (${mining.counts[0]} px)`);
+  // Still works offline: change the element and see the chart redrawn.
+  await page.locator("#element").selectOption("Tb");
+  await page.waitForFunction(() => ree.state.element === "Tb");
+  const foreign = requests.filter((u) => u !== url && !u.startsWith("data:") && !u.startsWith("blob:"));
+  assert.deepEqual(foreign, [], "the file requests nothing but itself");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -1,0 +1,74 @@
+// Writes dist/rare-earths.html: one self-contained page (wasm as base64, the
+// wasm-bindgen glue, the shell and the styles inlined) that works from file:// with
+// the network off. Then prints the size report (raw and gzipped).
+//
+// Usage: node tools/bundle.mjs <pkg dir> <out dir>
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+
+const [pkg = "www/pkg", out = "dist"] = process.argv.slice(2);
+const glue = readFileSync(join(pkg, "rare_earth_alliances.js"), "utf8");
+const wasmBytes = readFileSync(join(pkg, "rare_earth_alliances_bg.wasm"));
+const app = readFileSync("www/app.js", "utf8");
+const css = readFileSync("www/style.css", "utf8");
+let html = readFileSync("index.html", "utf8");
+
+// Turn the glue's exports into plain declarations and collect their names.
+const names = [];
+let inlineGlue = glue.replace(/^export (function|class|const|let) (\w+)/gm, (_, kind, name) => {
+  names.push(name);
+  return `${kind} ${name}`;
+});
+inlineGlue = inlineGlue.replace(/^export \{([^}]*)\};?\s*$/gm, (_, list) => {
+  for (const part of list.split(",")) {
+    const [local, exported] = part.trim().split(/\s+as\s+/);
+    if (!local) continue;
+    if (exported === "default") inlineGlue += "";
+    else names.push(exported || local);
+  }
+  return "";
+});
+if (/^export /m.test(inlineGlue)) throw new Error("bundle: the glue has an export form this script does not handle");
+if (!/async function __wbg_init/.test(inlineGlue)) throw new Error("bundle: glue has no __wbg_init");
+
+const cut = app.indexOf("// ---- BUNDLE-CUT ----");
+if (cut < 0) throw new Error("bundle: www/app.js lacks the BUNDLE-CUT marker");
+const appBody = app.slice(cut);
+
+const script = [
+  inlineGlue,
+  `const wasm = { ${[...new Set(names)].join(", ")} };`,
+  "const init = __wbg_init;",
+  `const EMBEDDED_WASM = "${wasmBytes.toString("base64")}";`,
+  appBody,
+].join("\n");
+
+const replaceOnce = (text, pattern, replacement) => {
+  if (!pattern.test(text)) throw new Error(`bundle: index.html lacks ${pattern}`);
+  return text.replace(pattern, () => replacement);
+};
+html = replaceOnce(html, /<link rel="stylesheet" href="www\/style.css">/, `<style>\n${css}</style>`);
+html = replaceOnce(html, /<script type="module" src="www\/app.js"><\/script>/,
+  `<script type="module">\n${script.replace(/<\/script/gi, "<\\/script")}\n</script>`);
+
+mkdirSync(out, { recursive: true });
+const file = join(out, "rare-earths.html");
+writeFileSync(file, html);
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const row = (label, buf) => `${label.padEnd(34)} ${kb(buf.length).padStart(11)} ${kb(gzipSync(buf, { level: 9 }).length).padStart(11)}`;
+const report = [
+  `${"file".padEnd(34)} ${"raw".padStart(11)} ${"gzip -9".padStart(11)}`,
+  row("rare_earth_alliances_bg.wasm (opt)", wasmBytes),
+  row("rare_earth_alliances.js (glue)", Buffer.from(glue)),
+  row("www/app.js + style.css", Buffer.from(app + css)),
+  row("dist/rare-earths.html (one file)", Buffer.from(html)),
+].join("\n");
+writeFileSync(join(out, "size-report.txt"), report + "\n");
+console.log(report);
+const limit = 1024 * 1024;
+if (Buffer.byteLength(html) >= limit) {
+  console.error(`bundle: the single file is ${kb(Buffer.byteLength(html))}, over the 1 MiB budget`);
+  process.exit(1);
+}
