@@ -36,10 +36,12 @@ const cut = app.indexOf("// ---- BUNDLE-CUT ----");
 if (cut < 0) throw new Error("bundle: www/app.js lacks the BUNDLE-CUT marker");
 const appBody = app.slice(cut);
 
+// The glue lives in its own function scope so its names cannot clash with the shell's.
 const script = [
+  "const { api, init } = (() => {",
   inlineGlue,
-  `const wasm = { ${[...new Set(names)].join(", ")} };`,
-  "const init = __wbg_init;",
+  `return { api: { ${[...new Set(names)].join(", ")} }, init: __wbg_init };`,
+  "})();",
   `const EMBEDDED_WASM = "${wasmBytes.toString("base64")}";`,
   appBody,
 ].join("\n");

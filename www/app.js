@@ -2,7 +2,7 @@
 // Plain ES module, no framework. Everything above the BUNDLE-CUT line is replaced by
 // the single-file build (tools/bundle.mjs), which inlines the wasm-bindgen glue and
 // the wasm bytes.
-import init, * as wasm from "./pkg/rare_earth_alliances.js";
+import init, * as api from "./pkg/rare_earth_alliances.js";
 const EMBEDDED_WASM = null;
 // ---- BUNDLE-CUT ----
 
@@ -95,7 +95,7 @@ function syncControls() {
 
 function runModel() {
   try {
-    const next = wasm.runScenario(currentScenario());
+    const next = api.runScenario(currentScenario());
     if (currentRun) currentRun.free();
     currentRun = next;
     setStatus("");
@@ -138,11 +138,11 @@ function draw() {
   const a = $("availability-chart");
   const dpr = fitCanvas(a);
   try {
-    wasm.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
+    api.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
       `${state.element} availability: share of demand met`);
     describeAvailability();
     const m = $("mining-chart");
-    wasm.drawMiningChart(m, fitCanvas(m), projector, "Mine production by country, 2024");
+    api.drawMiningChart(m, fitCanvas(m), projector, "Mine production by country, 2024");
     document.body.dataset.ready = "1";
   } catch (e) {
     setStatus(String(e.message || e), true);
@@ -151,7 +151,7 @@ function draw() {
 
 function selectPreset(id, keepLevers = false) {
   try {
-    presetScenario = wasm.presetScenario(id);
+    presetScenario = api.presetScenario(id);
   } catch (e) {
     setStatus(String(e.message || e), true);
     return;
@@ -177,10 +177,10 @@ function download(name, type, text) {
 let PRESETS = [];
 
 function buildControls() {
-  PRESETS = wasm.presetList();
+  PRESETS = api.presetList();
   $("preset").innerHTML = PRESETS.map((p) => `<option value="${p.id}">${p.name}</option>`).join("");
-  $("element").innerHTML = wasm.elementList().map((e) => `<option value="${e}">${e}</option>`).join("");
-  $("regions").innerHTML = wasm.regionList()
+  $("element").innerHTML = api.elementList().map((e) => `<option value="${e}">${e}</option>`).join("");
+  $("regions").innerHTML = api.regionList()
     .map((r) => `<label title="${r.name}"><input type="checkbox" value="${r.id}">${r.id}</label>`).join("");
 
   $("preset").addEventListener("change", (e) => selectPreset(e.target.value));
@@ -211,7 +211,7 @@ function buildControls() {
     if (!file) return;
     let scenario;
     try {
-      scenario = wasm.checkScenario(await file.text());
+      scenario = api.checkScenario(await file.text());
     } catch (err) {
       setStatus(`${file.name} was not loaded; your current scenario is unchanged.\n${err.message || err}`, true);
       return;
@@ -227,7 +227,7 @@ function buildControls() {
   new ResizeObserver(schedule).observe($("availability-chart"));
 
   // Text equivalent of the mining chart.
-  const bars = wasm.baseYearMining();
+  const bars = api.baseYearMining();
   $("mining-table").innerHTML = `<table><thead><tr><th>Country</th><th>t REO, 2024</th></tr></thead><tbody>${
     bars.map((b) => `<tr><td>${b.label}</td><td>${Math.round(b.value).toLocaleString("en")}</td></tr>`).join("")}</tbody></table>`;
 }
@@ -236,9 +236,9 @@ async function main() {
   const params = new URLSearchParams(location.search);
   if (params.get("projector") === "1") document.body.classList.add("projector");
   await init(EMBEDDED_WASM ? { module_or_path: base64ToBytes(EMBEDDED_WASM) } : undefined);
-  globalThis.ree = { wasm, get run() { return currentRun; }, get state() { return state; } };
+  globalThis.ree = { wasm: api, get run() { return currentRun; }, get state() { return state; } };
   buildControls();
-  baselineRun = wasm.runScenario(wasm.presetScenario(BASELINE_PRESET));
+  baselineRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
   const known = PRESETS.some((p) => p.id === state.preset);
   selectPreset(known ? state.preset : DEFAULT_STATE.preset, known);
   if (!state.regions.length) state.regions = [...DEFAULT_STATE.regions];
