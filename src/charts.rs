@@ -35,19 +35,26 @@ pub struct ChartStyle {
 
 impl Default for ChartStyle {
     fn default() -> Self {
-        ChartStyle { scale: 1.0, projector: false }
+        ChartStyle {
+            scale: 1.0,
+            projector: false,
+        }
     }
 }
 
 impl ChartStyle {
     fn px(&self, css: f64) -> u32 {
-        (css * self.scale * if self.projector { 1.25 } else { 1.0 }).round().max(1.0) as u32
+        (css * self.scale * if self.projector { 1.25 } else { 1.0 })
+            .round()
+            .max(1.0) as u32
     }
     fn font(&self, css: f64) -> f64 {
         css * self.scale * if self.projector { 1.3 } else { 1.0 }
     }
     fn stroke(&self, css: f64) -> u32 {
-        (css * self.scale * if self.projector { 2.0 } else { 1.0 }).round().max(1.0) as u32
+        (css * self.scale * if self.projector { 2.0 } else { 1.0 })
+            .round()
+            .max(1.0) as u32
     }
 }
 
@@ -70,7 +77,12 @@ pub fn base_year_mining(data: &Dataset) -> Vec<Bar> {
         .iter()
         .map(|r| Bar {
             label: r.name.split(" (").next().unwrap_or(&r.name).to_string(),
-            value: data.mines.iter().filter(|m| m.region == r.id && m.pipeline.is_none()).map(|m| m.capacity.value).sum(),
+            value: data
+                .mines
+                .iter()
+                .filter(|m| m.region == r.id && m.pipeline.is_none())
+                .map(|m| m.capacity.value)
+                .sum(),
         })
         .filter(|b| b.value > 0.0)
         .collect();
@@ -81,7 +93,13 @@ pub fn base_year_mining(data: &Dataset) -> Vec<Bar> {
 type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// Horizontal bar chart with value labels.
-pub fn bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, unit: &str, bars: &[Bar], style: &ChartStyle) -> DrawResult<DB> {
+pub fn bar_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    unit: &str,
+    bars: &[Bar],
+    style: &ChartStyle,
+) -> DrawResult<DB> {
     area.fill(&WHITE)?;
     let n = bars.len().max(1);
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max).max(1.0) * 1.18;
@@ -111,7 +129,13 @@ pub fn bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str,
         .draw()?;
     let color = PALETTE[0];
     chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
-        let mut r = Rectangle::new([(0.0, SegmentValue::Exact(i)), (b.value, SegmentValue::Exact(i + 1))], color.filled());
+        let mut r = Rectangle::new(
+            [
+                (0.0, SegmentValue::Exact(i)),
+                (b.value, SegmentValue::Exact(i + 1)),
+            ],
+            color.filled(),
+        );
         r.set_margin(style.px(3.0), style.px(3.0), 0, 0);
         r
     }))?;
@@ -119,7 +143,10 @@ pub fn bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str,
         Text::new(
             format_tonnes(b.value),
             (b.value + max * 0.01, SegmentValue::CenterOf(i)),
-            (FONT, style.font(11.0)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center)),
+            (FONT, style.font(11.0))
+                .into_font()
+                .color(&INK)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
         )
     }))?;
     area.present()?;
@@ -171,7 +198,13 @@ pub fn line_chart<DB: DrawingBackend>(
         .x_labels(7)
         .y_labels(6)
         .x_label_formatter(&|v| format!("{:.0}", v))
-        .y_label_formatter(&|v| if percent { format!("{:.0}%", v * 100.0) } else { format_tonnes(*v) })
+        .y_label_formatter(&|v| {
+            if percent {
+                format!("{:.0}%", v * 100.0)
+            } else {
+                format_tonnes(*v)
+            }
+        })
         .y_desc(y_desc)
         .label_style((FONT, style.font(12.0)).into_font().color(&INK))
         .axis_desc_style((FONT, style.font(12.0)).into_font().color(&INK))
@@ -188,7 +221,10 @@ pub fn line_chart<DB: DrawingBackend>(
     }
     for l in lines.iter().filter(|l| !l.dashed) {
         let c = PALETTE[l.color % PALETTE.len()];
-        chart.draw_series(LineSeries::new(l.points.iter().copied(), c.stroke_width(width)))?;
+        chart.draw_series(LineSeries::new(
+            l.points.iter().copied(),
+            c.stroke_width(width),
+        ))?;
     }
     // Legend: solid lines only, with the last value as a label (never colour alone).
     let (w, _) = area.dim_in_pixel();
@@ -196,20 +232,32 @@ pub fn line_chart<DB: DrawingBackend>(
     let mut y = style.px(40.0) as i32;
     for l in lines.iter().filter(|l| !l.dashed) {
         let c = PALETTE[l.color % PALETTE.len()];
-        area.draw(&PathElement::new(vec![(x0, y), (x0 + style.px(18.0) as i32, y)], c.stroke_width(width)))?;
+        area.draw(&PathElement::new(
+            vec![(x0, y), (x0 + style.px(18.0) as i32, y)],
+            c.stroke_width(width),
+        ))?;
         area.draw(&Text::new(
             l.label.clone(),
             (x0 + style.px(24.0) as i32, y),
-            (FONT, style.font(12.0)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center)),
+            (FONT, style.font(12.0))
+                .into_font()
+                .color(&INK)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
         y += style.px(20.0) as i32;
     }
     if lines.iter().any(|l| l.dashed) {
-        area.draw(&PathElement::new(vec![(x0, y), (x0 + style.px(18.0) as i32, y)], INK.mix(0.6).stroke_width(width.max(2) - 1)))?;
+        area.draw(&PathElement::new(
+            vec![(x0, y), (x0 + style.px(18.0) as i32, y)],
+            INK.mix(0.6).stroke_width(width.max(2) - 1),
+        ))?;
         area.draw(&Text::new(
             "dashed: baseline",
             (x0 + style.px(24.0) as i32, y),
-            (FONT, style.font(11.0)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center)),
+            (FONT, style.font(11.0))
+                .into_font()
+                .color(&INK)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
     }
     area.present()?;

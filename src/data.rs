@@ -208,18 +208,32 @@ impl Dataset {
     /// Every consistency rule of the data file, with field paths.
     pub fn check(&self) -> Result<(), InputErrors> {
         let mut errs = Vec::new();
-        if self.elements.iter().map(String::as_str).ne(elements::ELEMENTS.iter().copied()) {
-            errs.push(InputError::new("elements", "must list the 17 symbols in the model's order"));
+        if self
+            .elements
+            .iter()
+            .map(String::as_str)
+            .ne(elements::ELEMENTS.iter().copied())
+        {
+            errs.push(InputError::new(
+                "elements",
+                "must list the 17 symbols in the model's order",
+            ));
         }
         for (i, e) in self.light_elements.iter().enumerate() {
             if elements::index_of(e).is_none() {
-                errs.push(InputError::new(format!("light_elements[{i}]"), format!("unknown element {e:?}")));
+                errs.push(InputError::new(
+                    format!("light_elements[{i}]"),
+                    format!("unknown element {e:?}"),
+                ));
             }
         }
         let mut seen = std::collections::BTreeSet::new();
         for (i, r) in self.regions.iter().enumerate() {
             if !seen.insert(r.id.as_str()) {
-                errs.push(InputError::new(format!("regions[{i}].id"), format!("duplicate region {:?}", r.id)));
+                errs.push(InputError::new(
+                    format!("regions[{i}].id"),
+                    format!("duplicate region {:?}", r.id),
+                ));
             }
         }
         let region_ok = |path: String, id: &str, errs: &mut Vec<InputError>| {
@@ -230,20 +244,29 @@ impl Dataset {
         let sourced = |path: String, s: &Sourced, lo: f64, hi: f64, errs: &mut Vec<InputError>| {
             check_range(&format!("{path}.value"), s.value, lo, hi, errs);
             if s.source.trim().is_empty() {
-                errs.push(InputError::new(format!("{path}.source"), "every number needs a source"));
+                errs.push(InputError::new(
+                    format!("{path}.source"),
+                    "every number needs a source",
+                ));
             }
         };
         let shares = |path: String, m: &BTreeMap<String, f64>, errs: &mut Vec<InputError>| {
             let mut total = 0.0;
             for (k, v) in m {
                 if elements::index_of(k).is_none() {
-                    errs.push(InputError::new(format!("{path}.{k}"), format!("unknown element {k:?}")));
+                    errs.push(InputError::new(
+                        format!("{path}.{k}"),
+                        format!("unknown element {k:?}"),
+                    ));
                 }
                 check_range(&format!("{path}.{k}"), *v, 0.0, 100.0, errs);
                 total += v;
             }
-            if !(total > 0.0) {
-                errs.push(InputError::new(path, "shares must add up to more than zero"));
+            if total.is_nan() || total <= 0.0 {
+                errs.push(InputError::new(
+                    path,
+                    "shares must add up to more than zero",
+                ));
             }
         };
         for (i, o) in self.ores.iter().enumerate() {
@@ -252,17 +275,44 @@ impl Dataset {
         for (i, m) in self.mines.iter().enumerate() {
             region_ok(format!("mines[{i}].region"), &m.region, &mut errs);
             if !self.ores.iter().any(|o| o.id == m.ore) {
-                errs.push(InputError::new(format!("mines[{i}].ore"), format!("unknown ore {:?}", m.ore)));
+                errs.push(InputError::new(
+                    format!("mines[{i}].ore"),
+                    format!("unknown ore {:?}", m.ore),
+                ));
             }
-            sourced(format!("mines[{i}].capacity"), &m.capacity, 0.0, 1e7, &mut errs);
+            sourced(
+                format!("mines[{i}].capacity"),
+                &m.capacity,
+                0.0,
+                1e7,
+                &mut errs,
+            );
         }
         for (i, p) in self.separation.iter().enumerate() {
             region_ok(format!("separation[{i}].region"), &p.region, &mut errs);
-            sourced(format!("separation[{i}].light"), &p.light, 0.0, 1e7, &mut errs);
-            sourced(format!("separation[{i}].heavy"), &p.heavy, 0.0, 1e7, &mut errs);
+            sourced(
+                format!("separation[{i}].light"),
+                &p.light,
+                0.0,
+                1e7,
+                &mut errs,
+            );
+            sourced(
+                format!("separation[{i}].heavy"),
+                &p.heavy,
+                0.0,
+                1e7,
+                &mut errs,
+            );
         }
         for (i, t) in self.magnet_types.iter().enumerate() {
-            sourced(format!("magnet_types[{i}].reo_per_tonne"), &t.reo_per_tonne, 0.0, 1.0, &mut errs);
+            sourced(
+                format!("magnet_types[{i}].reo_per_tonne"),
+                &t.reo_per_tonne,
+                0.0,
+                1.0,
+                &mut errs,
+            );
             shares(format!("magnet_types[{i}].recipe"), &t.recipe, &mut errs);
         }
         let product_ok = |path: String, p: &str, errs: &mut Vec<InputError>| {
@@ -273,9 +323,18 @@ impl Dataset {
         for (i, p) in self.magnet_plants.iter().enumerate() {
             region_ok(format!("magnet_plants[{i}].region"), &p.region, &mut errs);
             if !self.magnet_types.iter().any(|t| t.id == p.product) {
-                errs.push(InputError::new(format!("magnet_plants[{i}].product"), format!("unknown magnet type {:?}", p.product)));
+                errs.push(InputError::new(
+                    format!("magnet_plants[{i}].product"),
+                    format!("unknown magnet type {:?}", p.product),
+                ));
             }
-            sourced(format!("magnet_plants[{i}].capacity"), &p.capacity, 0.0, 1e7, &mut errs);
+            sourced(
+                format!("magnet_plants[{i}].capacity"),
+                &p.capacity,
+                0.0,
+                1e7,
+                &mut errs,
+            );
         }
         for (i, s) in self.sectors.iter().enumerate() {
             let path = format!("sectors[{i}]");
@@ -283,8 +342,14 @@ impl Dataset {
             sourced(format!("{path}.base"), &s.base, 0.0, 1e7, &mut errs);
             match (&s.mix, s.product == "oxide") {
                 (Some(m), true) => shares(format!("{path}.mix"), m, &mut errs),
-                (None, true) => errs.push(InputError::new(format!("{path}.mix"), "an oxide sector needs an element mix")),
-                (Some(_), false) => errs.push(InputError::new(format!("{path}.mix"), "a magnet sector takes its mix from the magnet recipe")),
+                (None, true) => errs.push(InputError::new(
+                    format!("{path}.mix"),
+                    "an oxide sector needs an element mix",
+                )),
+                (Some(_), false) => errs.push(InputError::new(
+                    format!("{path}.mix"),
+                    "a magnet sector takes its mix from the magnet recipe",
+                )),
                 (None, false) => {}
             }
             let mut total = 0.0;
@@ -294,20 +359,47 @@ impl Dataset {
                 total += v;
             }
             if (total - 1.0).abs() > 0.02 {
-                errs.push(InputError::new(format!("{path}.regions"), format!("shares must add up to 1, got {total}")));
+                errs.push(InputError::new(
+                    format!("{path}.regions"),
+                    format!("shares must add up to 1, got {total}"),
+                ));
             }
             for (k, g) in s.growth.iter().enumerate() {
-                check_range(&format!("{path}.growth[{k}].rate"), g.rate, -0.5, 1.0, &mut errs);
+                check_range(
+                    &format!("{path}.growth[{k}].rate"),
+                    g.rate,
+                    -0.5,
+                    1.0,
+                    &mut errs,
+                );
             }
         }
         for (i, c) in self.contracts.iter().enumerate() {
             region_ok(format!("contracts[{i}].from"), &c.from, &mut errs);
             region_ok(format!("contracts[{i}].to"), &c.to, &mut errs);
             product_ok(format!("contracts[{i}].product"), &c.product, &mut errs);
-            check_range(&format!("contracts[{i}].share"), c.share, 0.0, 1.0, &mut errs);
+            check_range(
+                &format!("contracts[{i}].share"),
+                c.share,
+                0.0,
+                1.0,
+                &mut errs,
+            );
         }
-        sourced("parameters.separation_recovery".into(), &self.parameters.separation_recovery, 0.0, 1.0, &mut errs);
-        sourced("parameters.tariff_sensitivity".into(), &self.parameters.tariff_sensitivity, 0.0, 50.0, &mut errs);
+        sourced(
+            "parameters.separation_recovery".into(),
+            &self.parameters.separation_recovery,
+            0.0,
+            1.0,
+            &mut errs,
+        );
+        sourced(
+            "parameters.tariff_sensitivity".into(),
+            &self.parameters.tariff_sensitivity,
+            0.0,
+            50.0,
+            &mut errs,
+        );
         if errs.is_empty() {
             Ok(())
         } else {
@@ -377,8 +469,15 @@ mod tests {
         let d = Dataset::default_data();
         let check = |s: &str| {
             let first = s.split([':', ' ', ';', ',']).next().unwrap_or("");
-            if first.len() > 3 && first.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
-                assert!(d.sources.contains_key(first), "unknown source key {first:?} in {s:?}");
+            if first.len() > 3
+                && first
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            {
+                assert!(
+                    d.sources.contains_key(first),
+                    "unknown source key {first:?} in {s:?}"
+                );
             }
         };
         for m in &d.mines {
@@ -404,12 +503,25 @@ mod tests {
         let mut d = Dataset::default_data().clone();
         d.mines[0].region = "XX".into();
         let e = d.check().unwrap_err();
-        assert!(e.to_string().contains("mines[0].region: unknown region \"XX\""), "{e}");
+        assert!(
+            e.to_string()
+                .contains("mines[0].region: unknown region \"XX\""),
+            "{e}"
+        );
     }
 
     #[test]
     fn growth_is_piecewise_compound() {
-        let g = [GrowthPhase { until: 2030.0, rate: 0.1 }, GrowthPhase { until: 2100.0, rate: 0.0 }];
+        let g = [
+            GrowthPhase {
+                until: 2030.0,
+                rate: 0.1,
+            },
+            GrowthPhase {
+                until: 2100.0,
+                rate: 0.0,
+            },
+        ];
         assert!((growth_factor(&g, 2024.0, 2024.0) - 1.0).abs() < 1e-12);
         assert!((growth_factor(&g, 2024.0, 2026.0) - 1.21).abs() < 1e-12);
         let at2030 = libm::pow(1.1, 6.0);
@@ -418,7 +530,10 @@ mod tests {
 
     #[test]
     fn pipeline_ramps_linearly() {
-        let p = Some(Pipeline { online: 2027.0, ramp_years: 2.0 });
+        let p = Some(Pipeline {
+            online: 2027.0,
+            ramp_years: 2.0,
+        });
         assert_eq!(pipeline_factor(&p, 2026.9), 0.0);
         assert_eq!(pipeline_factor(&p, 2028.0), 0.5);
         assert_eq!(pipeline_factor(&p, 2030.0), 1.0);

@@ -17,7 +17,10 @@ pub struct InputError {
 
 impl InputError {
     pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        InputError { path: path.into(), reason: reason.into() }
+        InputError {
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -77,8 +80,14 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputE
 /// Check that a number is finite and within `[lo, hi]`.
 pub fn check_range(path: &str, value: f64, lo: f64, hi: f64, errors: &mut Vec<InputError>) {
     if !value.is_finite() {
-        errors.push(InputError::new(path, format!("must be a finite number, got {value}")));
+        errors.push(InputError::new(
+            path,
+            format!("must be a finite number, got {value}"),
+        ));
     } else if value < lo || value > hi {
-        errors.push(InputError::new(path, format!("must be between {lo} and {hi}, got {value}")));
+        errors.push(InputError::new(
+            path,
+            format!("must be between {lo} and {hi}, got {value}"),
+        ));
     }
 }

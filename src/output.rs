@@ -22,7 +22,12 @@ pub struct Cube {
 
 impl Cube {
     pub fn new(steps: usize, a: usize, b: usize) -> Cube {
-        Cube { steps, a, b, data: vec![0.0; steps * a * b] }
+        Cube {
+            steps,
+            a,
+            b,
+            data: vec![0.0; steps * a * b],
+        }
     }
     #[inline]
     pub fn idx(&self, s: usize, a: usize, b: usize) -> usize {
@@ -62,6 +67,12 @@ pub struct Series {
     pub source_others: Cube,
     pub mine_output: Cube,
     pub separation_output: Cube,
+    /// t REO per year that reached a region's end users from each supplier region
+    /// (the separator for oxides, the magnet maker for magnets): `[step][region][supplier]`.
+    pub supplied_by: Cube,
+    /// Separated oxides shipped to other regions (t REO per year), by exporter and
+    /// element: the series customs statistics report.
+    pub oxide_exports: Cube,
     /// t magnets per year (all types), by region: `[step][region][0]`.
     pub magnet_output: Cube,
     /// Alliance by element: share of the members' demand met.
@@ -98,7 +109,10 @@ impl RunOutput {
         self.regions.iter().position(|r| r == id)
     }
     pub fn max_mass_balance_error(&self) -> f64 {
-        self.series.mass_balance_error.iter().fold(0.0, |a, b| a.max(*b))
+        self.series
+            .mass_balance_error
+            .iter()
+            .fold(0.0, |a, b| a.max(*b))
     }
 
     /// FNV-1a 64 over the bits of every number of every series, in a fixed order: a
@@ -113,8 +127,20 @@ impl RunOutput {
         };
         let s = &self.series;
         for c in [
-            &s.availability, &s.demand, &s.supplied, &s.source_own, &s.source_allies, &s.source_others, &s.mine_output,
-            &s.separation_output, &s.magnet_output, &s.alliance_availability, &s.oxide_stock, &s.concentrate_stock,
+            &s.availability,
+            &s.demand,
+            &s.supplied,
+            &s.source_own,
+            &s.source_allies,
+            &s.source_others,
+            &s.mine_output,
+            &s.separation_output,
+            &s.oxide_exports,
+            &s.supplied_by,
+            &s.magnet_output,
+            &s.alliance_availability,
+            &s.oxide_stock,
+            &s.concentrate_stock,
             &s.concentration,
         ] {
             c.data.iter().for_each(|x| eat(*x));
@@ -134,7 +160,12 @@ impl RunOutput {
             for a in 0..c.a {
                 for b in 0..c.b {
                     for (s, t) in self.time.iter().enumerate() {
-                        out.push_str(&format!("{name},{},{},{t},{}\n", labels_a[a], labels_b[b], c.get(s, a, b)));
+                        out.push_str(&format!(
+                            "{name},{},{},{t},{}\n",
+                            labels_a[a],
+                            labels_b[b],
+                            c.get(s, a, b)
+                        ));
                     }
                 }
             }
@@ -145,18 +176,38 @@ impl RunOutput {
         for (name, c) in self.region_element_cubes() {
             cube(name, c, &self.regions, &ELEMENTS);
         }
-        cube("magnet_output", &s.magnet_output, &self.regions, &["magnets"]);
-        cube("alliance_availability", &s.alliance_availability, &self.alliances, &ELEMENTS);
+        let ids: Vec<&str> = self.regions.iter().map(String::as_str).collect();
+        cube("supplied_by", &s.supplied_by, &self.regions, &ids);
+        cube(
+            "magnet_output",
+            &s.magnet_output,
+            &self.regions,
+            &["magnets"],
+        );
+        cube(
+            "alliance_availability",
+            &s.alliance_availability,
+            &self.alliances,
+            &ELEMENTS,
+        );
         cube("oxide_stock", &s.oxide_stock, &world, &ELEMENTS);
         cube("concentrate_stock", &s.concentrate_stock, &world, &ELEMENTS);
-        cube("concentration", &s.concentration, &stages, &["hhi", "top_share"]);
+        cube(
+            "concentration",
+            &s.concentration,
+            &stages,
+            &["hhi", "top_share"],
+        );
         for (k, t) in self.time.iter().enumerate() {
-            out.push_str(&format!("mass_balance_error,world,all,{t},{}\n", s.mass_balance_error[k]));
+            out.push_str(&format!(
+                "mass_balance_error,world,all,{t},{}\n",
+                s.mass_balance_error[k]
+            ));
         }
         out
     }
 
-    fn region_element_cubes(&self) -> [(&'static str, &Cube); 8] {
+    fn region_element_cubes(&self) -> [(&'static str, &Cube); 9] {
         let s = &self.series;
         [
             ("availability", &s.availability),
@@ -167,6 +218,7 @@ impl RunOutput {
             ("source_others", &s.source_others),
             ("mine_output", &s.mine_output),
             ("separation_output", &s.separation_output),
+            ("oxide_exports", &s.oxide_exports),
         ]
     }
 }
@@ -185,7 +237,14 @@ impl Serialize for Nested<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let mut m = ser.serialize_map(Some(self.cube.a))?;
         for a in 0..self.cube.a {
-            m.serialize_entry(&self.labels_a[a], &Inner { cube: self.cube, a, labels_b: self.labels_b })?;
+            m.serialize_entry(
+                &self.labels_a[a],
+                &Inner {
+                    cube: self.cube,
+                    a,
+                    labels_b: self.labels_b,
+                },
+            )?;
         }
         m.end()
     }
@@ -232,24 +291,90 @@ impl Serialize for SeriesJson<'_> {
         let s = &r.series;
         let mut m = ser.serialize_map(None)?;
         for (name, c) in r.region_element_cubes() {
-            m.serialize_entry(name, &Nested { cube: c, labels_a: &r.regions, labels_b: &ELEMENTS })?;
+            m.serialize_entry(
+                name,
+                &Nested {
+                    cube: c,
+                    labels_a: &r.regions,
+                    labels_b: &ELEMENTS,
+                },
+            )?;
         }
         let shortfall = Cube {
-            data: s.demand.data.iter().zip(&s.supplied.data).map(|(d, x)| (d - x).max(0.0)).collect(),
+            data: s
+                .demand
+                .data
+                .iter()
+                .zip(&s.supplied.data)
+                .map(|(d, x)| (d - x).max(0.0))
+                .collect(),
             ..s.demand.clone()
         };
-        m.serialize_entry("shortfall", &Nested { cube: &shortfall, labels_a: &r.regions, labels_b: &ELEMENTS })?;
-        m.serialize_entry("magnet_output", &Flat { cube: &s.magnet_output, labels_a: &r.regions, b: 0 })?;
+        m.serialize_entry(
+            "shortfall",
+            &Nested {
+                cube: &shortfall,
+                labels_a: &r.regions,
+                labels_b: &ELEMENTS,
+            },
+        )?;
+        let ids: Vec<&str> = r.regions.iter().map(String::as_str).collect();
+        m.serialize_entry(
+            "supplied_by",
+            &Nested {
+                cube: &s.supplied_by,
+                labels_a: &r.regions,
+                labels_b: &ids,
+            },
+        )?;
+        m.serialize_entry(
+            "magnet_output",
+            &Flat {
+                cube: &s.magnet_output,
+                labels_a: &r.regions,
+                b: 0,
+            },
+        )?;
         m.serialize_entry(
             "alliance_availability",
-            &Nested { cube: &s.alliance_availability, labels_a: &r.alliances, labels_b: &ELEMENTS },
+            &Nested {
+                cube: &s.alliance_availability,
+                labels_a: &r.alliances,
+                labels_b: &ELEMENTS,
+            },
         )?;
         let el: Vec<String> = ELEMENTS.iter().map(|e| e.to_string()).collect();
-        m.serialize_entry("oxide_stock", &Flat2 { cube: &s.oxide_stock, labels_b: &el })?;
-        m.serialize_entry("concentrate_stock", &Flat2 { cube: &s.concentrate_stock, labels_b: &el })?;
+        m.serialize_entry(
+            "oxide_stock",
+            &Flat2 {
+                cube: &s.oxide_stock,
+                labels_b: &el,
+            },
+        )?;
+        m.serialize_entry(
+            "concentrate_stock",
+            &Flat2 {
+                cube: &s.concentrate_stock,
+                labels_b: &el,
+            },
+        )?;
         let stages: Vec<String> = STAGES.iter().map(|x| x.to_string()).collect();
-        m.serialize_entry("hhi", &Flat { cube: &s.concentration, labels_a: &stages, b: 0 })?;
-        m.serialize_entry("top_share", &Flat { cube: &s.concentration, labels_a: &stages, b: 1 })?;
+        m.serialize_entry(
+            "hhi",
+            &Flat {
+                cube: &s.concentration,
+                labels_a: &stages,
+                b: 0,
+            },
+        )?;
+        m.serialize_entry(
+            "top_share",
+            &Flat {
+                cube: &s.concentration,
+                labels_a: &stages,
+                b: 1,
+            },
+        )?;
         m.end()
     }
 }

@@ -12,13 +12,25 @@ use crate::scenario::Scenario;
 /// Built presets: id and JSON text.
 pub const PRESETS: &[(&str, &str)] = &[
     ("status-quo", include_str!("../presets/status-quo.json")),
-    ("licensing-regime", include_str!("../presets/licensing-regime.json")),
-    ("fragmentation", include_str!("../presets/fragmentation.json")),
+    (
+        "licensing-regime",
+        include_str!("../presets/licensing-regime.json"),
+    ),
+    (
+        "fragmentation",
+        include_str!("../presets/fragmentation.json"),
+    ),
 ];
 
 /// Preset ids that need mechanisms of a later model stage (investment, stockpiles,
 /// recycling, substitution, prices, a 2010 base year).
-pub const PLANNED: &[&str] = &["us-led-diversification", "resource-diplomacy", "allied-integration", "tech-breakthrough", "replay-2010"];
+pub const PLANNED: &[&str] = &[
+    "us-led-diversification",
+    "resource-diplomacy",
+    "allied-integration",
+    "tech-breakthrough",
+    "replay-2010",
+];
 
 /// Ids of the built presets.
 pub fn ids() -> impl Iterator<Item = &'static str> {
@@ -33,14 +45,24 @@ pub fn json(id: &str) -> Result<&'static str, InputError> {
     if PLANNED.contains(&id) {
         return Err(InputError::new("preset", format!("{id:?} needs model mechanisms that are not built yet (investment, stockpiles, recycling, substitution, prices)")));
     }
-    Err(InputError::new("preset", format!("unknown preset {id:?}; known: {}", ids().collect::<Vec<_>>().join(", "))))
+    Err(InputError::new(
+        "preset",
+        format!(
+            "unknown preset {id:?}; known: {}",
+            ids().collect::<Vec<_>>().join(", ")
+        ),
+    ))
 }
 
 /// A preset parsed and validated.
 pub fn load(id: &str, data: &Dataset) -> Result<Scenario, InputErrors> {
     let text = json(id)?;
     Scenario::from_json(text, data).map_err(|e| {
-        InputErrors(e.0.into_iter().map(|x| InputError::new(format!("preset {id}: {}", x.path), x.reason)).collect())
+        InputErrors(
+            e.0.into_iter()
+                .map(|x| InputError::new(format!("preset {id}: {}", x.path), x.reason))
+                .collect(),
+        )
     })
 }
 
@@ -54,13 +76,19 @@ mod tests {
             let s = load(id, Dataset::default_data()).unwrap_or_else(|e| panic!("{id}: {e}"));
             assert!(!s.name.is_empty(), "{id} has a name");
             let sentences = s.description.matches(". ").count() + 1;
-            assert!((2..=4).contains(&sentences), "{id}: two or three sentences, got {sentences}");
+            assert!(
+                (2..=4).contains(&sentences),
+                "{id}: two or three sentences, got {sentences}"
+            );
         }
     }
 
     #[test]
     fn planned_and_unknown_presets_say_why() {
-        assert!(json("replay-2010").unwrap_err().reason.contains("not built yet"));
+        assert!(json("replay-2010")
+            .unwrap_err()
+            .reason
+            .contains("not built yet"));
         assert!(json("nope").unwrap_err().reason.contains("unknown preset"));
     }
 }

@@ -59,7 +59,10 @@ pub enum Measure {
     Quota { tonnes_per_year: f64 },
     /// Licences are needed: after the delay, this share of what buyers ask for is
     /// approved; before it, nothing ships.
-    Licensing { approval_share: f64, delay_days: f64 },
+    Licensing {
+        approval_share: f64,
+        delay_days: f64,
+    },
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
@@ -132,7 +135,11 @@ pub struct Assumptions {
 
 impl Default for Assumptions {
     fn default() -> Self {
-        Assumptions { demand_growth_scale: 1.0, separation_recovery: None, tariff_sensitivity: None }
+        Assumptions {
+            demand_growth_scale: 1.0,
+            separation_recovery: None,
+            tariff_sensitivity: None,
+        }
     }
 }
 
@@ -229,15 +236,30 @@ impl Scenario {
         if self.schema_version != SCENARIO_VERSION {
             errs.push(InputError::new(
                 "schema_version",
-                format!("this build reads version {SCENARIO_VERSION}, got {}", self.schema_version),
+                format!(
+                    "this build reads version {SCENARIO_VERSION}, got {}",
+                    self.schema_version
+                ),
             ));
         }
         if self.start_year != data.base_year as f64 {
-            errs.push(InputError::new("start_year", format!("must be the data's base year {}", data.base_year)));
+            errs.push(InputError::new(
+                "start_year",
+                format!("must be the data's base year {}", data.base_year),
+            ));
         }
-        check_range("end_year", self.end_year, self.start_year + 1.0, 2100.0, &mut errs);
+        check_range(
+            "end_year",
+            self.end_year,
+            self.start_year + 1.0,
+            2100.0,
+            &mut errs,
+        );
         if ![1, 2, 4, 12].contains(&self.steps_per_year) {
-            errs.push(InputError::new("steps_per_year", format!("must be 1, 2, 4 or 12, got {}", self.steps_per_year)));
+            errs.push(InputError::new(
+                "steps_per_year",
+                format!("must be 1, 2, 4 or 12, got {}", self.steps_per_year),
+            ));
         }
         let is_region = |id: &str| data.region_index(id).is_some();
         let mut alliance_ids = Vec::new();
@@ -246,14 +268,23 @@ impl Scenario {
             if a.id.trim().is_empty() {
                 errs.push(InputError::new(format!("{p}.id"), "must not be empty"));
             } else if is_region(&a.id) {
-                errs.push(InputError::new(format!("{p}.id"), format!("{:?} is a region id; choose another", a.id)));
+                errs.push(InputError::new(
+                    format!("{p}.id"),
+                    format!("{:?} is a region id; choose another", a.id),
+                ));
             } else if alliance_ids.contains(&a.id.as_str()) {
-                errs.push(InputError::new(format!("{p}.id"), format!("duplicate alliance {:?}", a.id)));
+                errs.push(InputError::new(
+                    format!("{p}.id"),
+                    format!("duplicate alliance {:?}", a.id),
+                ));
             }
             alliance_ids.push(a.id.as_str());
             for (k, m) in a.members.iter().enumerate() {
                 if !is_region(m) {
-                    errs.push(InputError::new(format!("{p}.members[{k}]"), format!("unknown region {m:?}")));
+                    errs.push(InputError::new(
+                        format!("{p}.members[{k}]"),
+                        format!("unknown region {m:?}"),
+                    ));
                 }
             }
         }
@@ -263,39 +294,73 @@ impl Scenario {
             if let Some(e) = end {
                 check_range(&format!("{p}.end"), e, 1900.0, 2200.0, errs);
                 if e.is_finite() && start.is_finite() && e <= start {
-                    errs.push(InputError::new(format!("{p}.end"), format!("must be after start {start}, got {e}")));
+                    errs.push(InputError::new(
+                        format!("{p}.end"),
+                        format!("must be after start {start}, got {e}"),
+                    ));
                 }
             }
         };
         let products = |p: &str, v: &[Product], errs: &mut Vec<InputError>| {
             if v.is_empty() {
-                errs.push(InputError::new(format!("{p}.products"), "name at least one product"));
+                errs.push(InputError::new(
+                    format!("{p}.products"),
+                    "name at least one product",
+                ));
             }
         };
         for (i, c) in self.export_controls.iter().enumerate() {
             let p = format!("export_controls[{i}]");
             if !is_region(&c.exporter) {
-                errs.push(InputError::new(format!("{p}.exporter"), format!("unknown region {:?}", c.exporter)));
+                errs.push(InputError::new(
+                    format!("{p}.exporter"),
+                    format!("unknown region {:?}", c.exporter),
+                ));
             }
             products(&p, &c.products, &mut errs);
             for (k, e) in c.elements.iter().enumerate() {
                 if elements::index_of(e).is_none() {
-                    errs.push(InputError::new(format!("{p}.elements[{k}]"), format!("unknown element {e:?}")));
+                    errs.push(InputError::new(
+                        format!("{p}.elements[{k}]"),
+                        format!("unknown element {e:?}"),
+                    ));
                 }
             }
             for (k, t) in c.trusted_partners.iter().enumerate() {
                 if !is_group(t) {
-                    errs.push(InputError::new(format!("{p}.trusted_partners[{k}]"), format!("unknown region or alliance {t:?}")));
+                    errs.push(InputError::new(
+                        format!("{p}.trusted_partners[{k}]"),
+                        format!("unknown region or alliance {t:?}"),
+                    ));
                 }
             }
             match &c.measure {
                 Measure::Ban => {}
-                Measure::Quota { tonnes_per_year } => {
-                    check_range(&format!("{p}.measure.tonnes_per_year"), *tonnes_per_year, 0.0, 1e7, &mut errs)
-                }
-                Measure::Licensing { approval_share, delay_days } => {
-                    check_range(&format!("{p}.measure.approval_share"), *approval_share, 0.0, 1.0, &mut errs);
-                    check_range(&format!("{p}.measure.delay_days"), *delay_days, 0.0, 3650.0, &mut errs);
+                Measure::Quota { tonnes_per_year } => check_range(
+                    &format!("{p}.measure.tonnes_per_year"),
+                    *tonnes_per_year,
+                    0.0,
+                    1e7,
+                    &mut errs,
+                ),
+                Measure::Licensing {
+                    approval_share,
+                    delay_days,
+                } => {
+                    check_range(
+                        &format!("{p}.measure.approval_share"),
+                        *approval_share,
+                        0.0,
+                        1.0,
+                        &mut errs,
+                    );
+                    check_range(
+                        &format!("{p}.measure.delay_days"),
+                        *delay_days,
+                        0.0,
+                        3650.0,
+                        &mut errs,
+                    );
                 }
             }
             window(&p, c.start, c.end, &mut errs);
@@ -303,10 +368,16 @@ impl Scenario {
         for (i, t) in self.tariffs.iter().enumerate() {
             let p = format!("tariffs[{i}]");
             if !is_group(&t.importer) {
-                errs.push(InputError::new(format!("{p}.importer"), format!("unknown region or alliance {:?}", t.importer)));
+                errs.push(InputError::new(
+                    format!("{p}.importer"),
+                    format!("unknown region or alliance {:?}", t.importer),
+                ));
             }
             if t.exporter != "*" && !is_group(&t.exporter) {
-                errs.push(InputError::new(format!("{p}.exporter"), format!("unknown region or alliance {:?}", t.exporter)));
+                errs.push(InputError::new(
+                    format!("{p}.exporter"),
+                    format!("unknown region or alliance {:?}", t.exporter),
+                ));
             }
             products(&p, &t.products, &mut errs);
             check_range(&format!("{p}.rate"), t.rate, 0.0, 10.0, &mut errs);
@@ -315,13 +386,22 @@ impl Scenario {
         for (i, s) in self.shocks.iter().enumerate() {
             let p = format!("shocks[{i}]");
             if !is_region(&s.region) {
-                errs.push(InputError::new(format!("{p}.region"), format!("unknown region {:?}", s.region)));
+                errs.push(InputError::new(
+                    format!("{p}.region"),
+                    format!("unknown region {:?}", s.region),
+                ));
             }
             check_range(&format!("{p}.share"), s.share, 0.0, 1.0, &mut errs);
             window(&p, s.start, Some(s.end), &mut errs);
         }
         let a = &self.assumptions;
-        check_range("assumptions.demand_growth_scale", a.demand_growth_scale, 0.0, 5.0, &mut errs);
+        check_range(
+            "assumptions.demand_growth_scale",
+            a.demand_growth_scale,
+            0.0,
+            5.0,
+            &mut errs,
+        );
         if let Some(r) = a.separation_recovery {
             check_range("assumptions.separation_recovery", r, 0.5, 1.0, &mut errs);
         }
@@ -353,7 +433,9 @@ mod tests {
 
     #[test]
     fn syntax_error_says_where() {
-        let e = Scenario::from_json("{\"end_year\": }", data()).unwrap_err().to_string();
+        let e = Scenario::from_json("{\"end_year\": }", data())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not valid JSON") && e.contains("line 1"), "{e}");
     }
 
@@ -372,14 +454,27 @@ mod tests {
               "measure":{"type":"licensing","approval_share":1.5,"delay_days":60},"start":2025.25}]}"#;
         let e = Scenario::from_json(text, data()).unwrap_err();
         let msgs: Vec<String> = e.0.iter().map(|x| x.to_string()).collect();
-        assert!(msgs.contains(&"alliances[0].members[1]: unknown region \"XX\"".to_string()), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("export_controls[0].elements[1]: unknown element")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("export_controls[0].measure.approval_share: must be between 0 and 1")), "{msgs:?}");
+        assert!(
+            msgs.contains(&"alliances[0].members[1]: unknown region \"XX\"".to_string()),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("export_controls[0].elements[1]: unknown element")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m
+                .starts_with("export_controls[0].measure.approval_share: must be between 0 and 1")),
+            "{msgs:?}"
+        );
     }
 
     #[test]
     fn unknown_field_is_refused() {
-        let e = Scenario::from_json(r#"{"alliancez":[]}"#, data()).unwrap_err().to_string();
+        let e = Scenario::from_json(r#"{"alliancez":[]}"#, data())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown field `alliancez`"), "{e}");
     }
 
@@ -388,13 +483,24 @@ mod tests {
         let text = r#"{"export_controls":[{"exporter":"CN","products":["magnet"],
             "measure":{"type":"quota","tonnes_per_year":-5},"start":2030,"end":2029}]}"#;
         let e = Scenario::from_json(text, data()).unwrap_err().to_string();
-        assert!(e.contains("export_controls[0].measure.tonnes_per_year: must be between 0"), "{e}");
-        assert!(e.contains("export_controls[0].end: must be after start"), "{e}");
+        assert!(
+            e.contains("export_controls[0].measure.tonnes_per_year: must be between 0"),
+            "{e}"
+        );
+        assert!(
+            e.contains("export_controls[0].end: must be after start"),
+            "{e}"
+        );
     }
 
     #[test]
     fn alliance_id_may_not_shadow_a_region() {
-        let e = Scenario::from_json(r#"{"alliances":[{"id":"CN","name":"x","members":[]}]}"#, data()).unwrap_err().to_string();
+        let e = Scenario::from_json(
+            r#"{"alliances":[{"id":"CN","name":"x","members":[]}]}"#,
+            data(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("alliances[0].id"), "{e}");
     }
 }

@@ -13,8 +13,10 @@ use crate::elements;
 use crate::output::{Cube, RunOutput};
 use crate::presets;
 use crate::scenario::Scenario;
-use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind};
 use plotters::prelude::*;
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+};
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -63,7 +65,8 @@ impl MeasuredCanvas {
             .ok_or_else(|| JsError::new("canvas has no 2d context"))?
             .dyn_into::<CanvasRenderingContext2d>()
             .map_err(|_| JsError::new("canvas context is not 2d"))?;
-        let inner = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("cannot draw on this canvas"))?;
+        let inner = CanvasBackend::with_canvas_object(canvas)
+            .ok_or_else(|| JsError::new("cannot draw on this canvas"))?;
         Ok(MeasuredCanvas { inner, ctx })
     }
 }
@@ -82,35 +85,82 @@ impl DrawingBackend for MeasuredCanvas {
     fn present(&mut self) -> Result<(), DrawingErrorKind<CanvasErr>> {
         self.inner.present()
     }
-    fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> Result<(), DrawingErrorKind<CanvasErr>> {
+    fn draw_pixel(
+        &mut self,
+        p: BackendCoord,
+        c: BackendColor,
+    ) -> Result<(), DrawingErrorKind<CanvasErr>> {
         self.inner.draw_pixel(p, c)
     }
-    fn draw_line<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, s: &S) -> Result<(), DrawingErrorKind<CanvasErr>> {
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        b: BackendCoord,
+        s: &S,
+    ) -> Result<(), DrawingErrorKind<CanvasErr>> {
         self.inner.draw_line(a, b, s)
     }
-    fn draw_rect<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, s: &S, fill: bool) -> Result<(), DrawingErrorKind<CanvasErr>> {
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        b: BackendCoord,
+        s: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<CanvasErr>> {
         self.inner.draw_rect(a, b, s, fill)
     }
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, s: &S) -> Result<(), DrawingErrorKind<CanvasErr>> {
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        s: &S,
+    ) -> Result<(), DrawingErrorKind<CanvasErr>> {
         self.inner.draw_path(path, s)
     }
-    fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, s: &S, fill: bool) -> Result<(), DrawingErrorKind<CanvasErr>> {
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        c: BackendCoord,
+        r: u32,
+        s: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<CanvasErr>> {
         self.inner.draw_circle(c, r, s, fill)
     }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, v: I, s: &S) -> Result<(), DrawingErrorKind<CanvasErr>> {
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        v: I,
+        s: &S,
+    ) -> Result<(), DrawingErrorKind<CanvasErr>> {
         self.inner.fill_polygon(v, s)
     }
-    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, s: &T, pos: BackendCoord) -> Result<(), DrawingErrorKind<CanvasErr>> {
+    fn draw_text<T: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        s: &T,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<CanvasErr>> {
         self.inner.draw_text(text, s, pos)
     }
-    fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, s: &T) -> Result<(u32, u32), DrawingErrorKind<CanvasErr>> {
-        let font = format!("{} {}px {}", s.style().as_str(), s.size(), s.family().as_str());
+    fn estimate_text_size<T: BackendTextStyle>(
+        &self,
+        text: &str,
+        s: &T,
+    ) -> Result<(u32, u32), DrawingErrorKind<CanvasErr>> {
+        let font = format!(
+            "{} {}px {}",
+            s.style().as_str(),
+            s.size(),
+            s.family().as_str()
+        );
         let key = format!("{font}\u{0}{text}");
         if let Some(v) = TEXT_SIZES.with(|m| m.borrow().get(&key).copied()) {
             return Ok(v);
         }
         self.ctx.set_font(&font);
-        let width = self.ctx.measure_text(text).map(|m| m.width()).unwrap_or(text.len() as f64 * s.size() * 0.6);
+        let width = self
+            .ctx
+            .measure_text(text)
+            .map(|m| m.width())
+            .unwrap_or(text.len() as f64 * s.size() * 0.6);
         let v = (width.ceil() as u32, s.size().ceil() as u32);
         TEXT_SIZES.with(|m| m.borrow_mut().insert(key, v));
         Ok(v)
@@ -134,19 +184,40 @@ struct BarJs {
 /// Base-year mine production by region: `[{label, value}]`, t REO per year.
 #[wasm_bindgen(js_name = baseYearMining)]
 pub fn base_year_mining() -> Result<JsValue, JsError> {
-    let bars: Vec<BarJs> = charts::base_year_mining(Dataset::default_data()).into_iter().map(|b| BarJs { label: b.label, value: b.value }).collect();
+    let bars: Vec<BarJs> = charts::base_year_mining(Dataset::default_data())
+        .into_iter()
+        .map(|b| BarJs {
+            label: b.label,
+            value: b.value,
+        })
+        .collect();
     to_js(&bars)
 }
 
 /// Draw the base-year mine production chart on a canvas whose backing store the
 /// caller has sized to CSS size × `dpr`.
 #[wasm_bindgen(js_name = drawMiningChart)]
-pub fn draw_mining_chart(canvas: HtmlCanvasElement, dpr: f64, projector: bool, title: &str) -> Result<(), JsError> {
+pub fn draw_mining_chart(
+    canvas: HtmlCanvasElement,
+    dpr: f64,
+    projector: bool,
+    title: &str,
+) -> Result<(), JsError> {
     let backend = MeasuredCanvas::new(canvas)?;
     let area = backend.into_drawing_area();
     let bars = charts::base_year_mining(Dataset::default_data());
-    let style = ChartStyle { scale: dpr.clamp(0.5, 4.0), projector };
-    charts::bar_chart(&area, title, "t REO per year (USGS MCS 2025, 2024 estimates)", &bars, &style).map_err(js_err)
+    let style = ChartStyle {
+        scale: dpr.clamp(0.5, 4.0),
+        projector,
+    };
+    charts::bar_chart(
+        &area,
+        title,
+        "t REO per year (USGS MCS 2025, 2024 estimates)",
+        &bars,
+        &style,
+    )
+    .map_err(js_err)
 }
 
 #[derive(Serialize)]
@@ -163,7 +234,11 @@ pub fn preset_list() -> Result<JsValue, JsError> {
     let mut out = Vec::new();
     for id in presets::ids() {
         let s = presets::load(id, data).map_err(js_err)?;
-        out.push(PresetJs { id: id.to_string(), name: s.name, description: s.description });
+        out.push(PresetJs {
+            id: id.to_string(),
+            name: s.name,
+            description: s.description,
+        });
     }
     to_js(&out)
 }
@@ -184,7 +259,15 @@ pub fn region_list() -> Result<JsValue, JsError> {
         name: &'a str,
     }
     let d = Dataset::default_data();
-    to_js(&d.regions.iter().map(|r| R { id: &r.id, name: &r.name }).collect::<Vec<_>>())
+    to_js(
+        &d.regions
+            .iter()
+            .map(|r| R {
+                id: &r.id,
+                name: &r.name,
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Element symbols in model order.
@@ -198,7 +281,10 @@ pub fn element_list() -> Result<JsValue, JsError> {
 fn scenario_from_js(value: &JsValue) -> Result<Scenario, JsError> {
     let text = match value.as_string() {
         Some(s) => s,
-        None => js_sys::JSON::stringify(value).map_err(|_| JsError::new("scenario: cannot be turned into JSON"))?.as_string().unwrap_or_default(),
+        None => js_sys::JSON::stringify(value)
+            .map_err(|_| JsError::new("scenario: cannot be turned into JSON"))?
+            .as_string()
+            .unwrap_or_default(),
     };
     Scenario::from_json(&text, Dataset::default_data()).map_err(js_err)
 }
@@ -235,6 +321,8 @@ impl Run {
             "source_others" => &s.source_others,
             "mine_output" => &s.mine_output,
             "separation_output" => &s.separation_output,
+            "supplied_by" => &s.supplied_by,
+            "oxide_exports" => &s.oxide_exports,
             _ => return Err(JsError::new(&format!("series: unknown name {name:?}"))),
         })
     }
@@ -247,11 +335,27 @@ impl Run {
         js_sys::Float64Array::from(&self.out.time[..])
     }
 
-    /// A region-by-element series over time.
-    pub fn series(&self, name: &str, region: &str, element: &str) -> Result<js_sys::Float64Array, JsError> {
+    /// A region-by-element series over time (for `supplied_by`, `element` is the
+    /// supplier region id).
+    pub fn series(
+        &self,
+        name: &str,
+        region: &str,
+        element: &str,
+    ) -> Result<js_sys::Float64Array, JsError> {
         let c = self.cube(name)?;
-        let r = self.out.region_index(region).ok_or_else(|| JsError::new(&format!("region: unknown {region:?}")))?;
-        let e = elements::index_of(element).ok_or_else(|| JsError::new(&format!("element: unknown {element:?}")))?;
+        let r = self
+            .out
+            .region_index(region)
+            .ok_or_else(|| JsError::new(&format!("region: unknown {region:?}")))?;
+        let e = if name == "supplied_by" {
+            self.out
+                .region_index(element)
+                .ok_or_else(|| JsError::new(&format!("supplier: unknown region {element:?}")))?
+        } else {
+            elements::index_of(element)
+                .ok_or_else(|| JsError::new(&format!("element: unknown {element:?}")))?
+        };
         Ok(js_sys::Float64Array::from(&c.series(r, e)[..]))
     }
 
@@ -292,19 +396,52 @@ pub fn draw_availability(
     projector: bool,
     title: &str,
 ) -> Result<(), JsError> {
-    let e = elements::index_of(element).ok_or_else(|| JsError::new(&format!("element: unknown {element:?}")))?;
+    let e = elements::index_of(element)
+        .ok_or_else(|| JsError::new(&format!("element: unknown {element:?}")))?;
     let mut lines = Vec::new();
     let to_points = |out: &RunOutput, r: usize| -> Vec<(f64, f64)> {
-        out.time.iter().enumerate().map(|(k, t)| (*t, out.series.availability.get(k, r, e))).collect()
+        out.time
+            .iter()
+            .enumerate()
+            .map(|(k, t)| (*t, out.series.availability.get(k, r, e)))
+            .collect()
     };
     for (k, id) in regions.iter().enumerate() {
-        let r = run.out.region_index(id).ok_or_else(|| JsError::new(&format!("region: unknown {id:?}")))?;
-        lines.push(Line { label: id.clone(), points: to_points(&baseline.out, r), color: k, dashed: true });
-        lines.push(Line { label: id.clone(), points: to_points(&run.out, r), color: k, dashed: false });
+        let r = run
+            .out
+            .region_index(id)
+            .ok_or_else(|| JsError::new(&format!("region: unknown {id:?}")))?;
+        lines.push(Line {
+            label: id.clone(),
+            points: to_points(&baseline.out, r),
+            color: k,
+            dashed: true,
+        });
+        lines.push(Line {
+            label: id.clone(),
+            points: to_points(&run.out, r),
+            color: k,
+            dashed: false,
+        });
     }
     let t0 = run.out.time.first().copied().unwrap_or(2024.0);
     let t1 = run.out.time.last().copied().unwrap_or(2050.0) + 1.0 / run.out.steps_per_year as f64;
     let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
-    let style = ChartStyle { scale: dpr.clamp(0.5, 4.0), projector };
-    charts::line_chart(&area, title, "share of demand met", &lines, Ranges { x: (t0, t1), y: (0.0, 1.05) }, true, &style).map_err(js_err)
+    let style = ChartStyle {
+        scale: dpr.clamp(0.5, 4.0),
+        projector,
+    };
+    charts::line_chart(
+        &area,
+        title,
+        "share of demand met",
+        &lines,
+        Ranges {
+            x: (t0, t1),
+            y: (0.0, 1.05),
+        },
+        true,
+        &style,
+    )
+    .map_err(js_err)
 }

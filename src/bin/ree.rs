@@ -122,6 +122,7 @@ fn main_inner(args: &[String]) -> Result<(), Fail> {
             let text = presets::json(id).map_err(|e| Fail::Input(e.to_string()))?;
             write_out(None, text)
         }
+        #[cfg(not(target_arch = "wasm32"))]
         "schema" => write_out(None, &(Scenario::json_schema() + "\n")),
         "" | "-h" | "--help" | "help" => {
             println!("{USAGE}");

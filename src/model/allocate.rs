@@ -44,7 +44,12 @@ pub struct Lane {
 }
 
 impl Lane {
-    pub const OPEN: Lane = Lane { open: 1.0, weight: 1.0, ally: false, quota: None };
+    pub const OPEN: Lane = Lane {
+        open: 1.0,
+        weight: 1.0,
+        ally: false,
+        quota: None,
+    };
 }
 
 /// A contract: seller, buyer, share of the seller's supply.
@@ -58,6 +63,8 @@ pub struct ContractLane {
 /// Scratch buffers reused across calls, so the per-step path does not allocate.
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
+    sellers: Vec<usize>,
+    buyers: Vec<usize>,
     request: Vec<f64>,
     cap: Vec<f64>,
     quota_request: Vec<f64>,
@@ -82,7 +89,12 @@ pub fn allocate(
     debug_assert_eq!(lanes.len(), n * n);
     debug_assert_eq!(flows.len(), n * n);
 
-    let mut moved = |e: usize, i: usize, x: f64, supply: &mut [f64], need: &mut [f64], quota_left: &mut [f64]| {
+    let mut moved = |e: usize,
+                     i: usize,
+                     x: f64,
+                     supply: &mut [f64],
+                     need: &mut [f64],
+                     quota_left: &mut [f64]| {
         if x > 0.0 {
             flows[e * n + i] += x;
             supply[e] -= x;
@@ -112,7 +124,8 @@ pub fn allocate(
         moved(c.from, c.to, x, supply, need, quota_left);
     }
 
-    // 3-4. Allies, then others.
+    // 3-4. Allies, then others. Only sellers with supply and buyers with need take
+    // part, so a pass costs |sellers| × |buyers|, not n².
     scratch.request.clear();
     scratch.request.resize(n * n, 0.0);
     scratch.cap.clear();
@@ -120,29 +133,32 @@ pub fn allocate(
     scratch.quota_request.clear();
     scratch.quota_request.resize(quota_left.len(), 0.0);
     for tier_ally in [true, false] {
-        let in_tier = |e: usize, i: usize| e != i && lanes[e * n + i].ally == tier_ally && lanes[e * n + i].open > 0.0;
-        for cap in scratch.cap.iter_mut() {
-            *cap = f64::INFINITY;
-        }
+        let in_tier = |k: usize| lanes[k].ally == tier_ally && lanes[k].open > 0.0;
+        scratch.cap.iter_mut().for_each(|c| *c = f64::INFINITY);
         for pass in 0..MAX_PASSES {
+            scratch.sellers.clear();
+            scratch.sellers.extend((0..n).filter(|e| supply[*e] > EPS));
+            scratch.buyers.clear();
+            scratch.buyers.extend((0..n).filter(|i| need[*i] > EPS));
+            if scratch.sellers.is_empty() || scratch.buyers.is_empty() {
+                break;
+            }
             let req = &mut scratch.request;
             let mut any = false;
-            for i in 0..n {
-                if need[i] <= EPS {
-                    continue;
-                }
+            for &i in &scratch.buyers {
                 let mut denom = 0.0;
-                for e in 0..n {
-                    if in_tier(e, i) && supply[e] > EPS && scratch.cap[e * n + i] > EPS {
-                        denom += supply[e] * lanes[e * n + i].weight;
+                for &e in &scratch.sellers {
+                    let k = e * n + i;
+                    if e != i && in_tier(k) && scratch.cap[k] > EPS {
+                        denom += supply[e] * lanes[k].weight;
                     }
                 }
                 if denom <= 0.0 {
                     continue;
                 }
-                for e in 0..n {
+                for &e in &scratch.sellers {
                     let k = e * n + i;
-                    if in_tier(e, i) && supply[e] > EPS && scratch.cap[k] > EPS {
+                    if e != i && in_tier(k) && scratch.cap[k] > EPS {
                         let mut r = need[i] * supply[e] * lanes[k].weight / denom;
                         if pass == 0 && lanes[k].open < 1.0 {
                             scratch.cap[k] = lanes[k].open * r;
@@ -162,28 +178,38 @@ pub fn allocate(
             if !quota_left.is_empty() {
                 let qr = &mut scratch.quota_request;
                 qr.iter_mut().for_each(|x| *x = 0.0);
-                for (k, r) in req.iter().enumerate() {
-                    if let Some(q) = lanes[k].quota {
-                        qr[q] += r;
+                for &e in &scratch.sellers {
+                    for &i in &scratch.buyers {
+                        let k = e * n + i;
+                        if let Some(q) = lanes[k].quota {
+                            qr[q] += req[k];
+                        }
                     }
                 }
-                for (k, r) in req.iter_mut().enumerate() {
-                    if let Some(q) = lanes[k].quota {
-                        if qr[q] > quota_left[q].max(0.0) {
-                            *r *= quota_left[q].max(0.0) / qr[q];
+                for &e in &scratch.sellers {
+                    for &i in &scratch.buyers {
+                        let k = e * n + i;
+                        if let Some(q) = lanes[k].quota {
+                            if qr[q] > quota_left[q].max(0.0) {
+                                req[k] *= quota_left[q].max(0.0) / qr[q];
+                            }
                         }
                     }
                 }
             }
             // Sellers grant pro rata.
             let mut total = 0.0;
-            for e in 0..n {
-                let asked: f64 = req[e * n..(e + 1) * n].iter().sum();
+            for &e in &scratch.sellers {
+                let asked: f64 = scratch.buyers.iter().map(|&i| req[e * n + i]).sum();
                 if asked <= 0.0 {
                     continue;
                 }
-                let grant = if asked > supply[e] { supply[e].max(0.0) / asked } else { 1.0 };
-                for i in 0..n {
+                let grant = if asked > supply[e] {
+                    supply[e].max(0.0) / asked
+                } else {
+                    1.0
+                };
+                for &i in &scratch.buyers {
                     let k = e * n + i;
                     let x = (req[k] * grant).min(need[i]).max(0.0);
                     req[k] = 0.0;
@@ -207,12 +233,26 @@ pub fn allocate(
 mod tests {
     use super::*;
 
-    fn run(supply: &[f64], need: &[f64], lanes: &[Lane], contracts: &[ContractLane], quotas: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    fn run(
+        supply: &[f64],
+        need: &[f64],
+        lanes: &[Lane],
+        contracts: &[ContractLane],
+        quotas: &[f64],
+    ) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         let mut s = supply.to_vec();
         let mut d = need.to_vec();
         let mut q = quotas.to_vec();
         let mut f = vec![0.0; supply.len() * supply.len()];
-        allocate(&mut s, &mut d, lanes, contracts, &mut q, &mut f, &mut Scratch::default());
+        allocate(
+            &mut s,
+            &mut d,
+            lanes,
+            contracts,
+            &mut q,
+            &mut f,
+            &mut Scratch::default(),
+        );
         (f, s, d)
     }
 
@@ -227,7 +267,10 @@ mod tests {
         let (f, s, d) = run(&[10.0, 0.0, 0.0], &[4.0, 6.0, 12.0], &lanes, &[], &[]);
         assert_eq!(f[0], 4.0, "own need first");
         // 6 left for needs 6 and 12: one third and two thirds.
-        assert!((f[1] - 2.0).abs() < 1e-12 && (f[2] - 4.0).abs() < 1e-12, "{f:?}");
+        assert!(
+            (f[1] - 2.0).abs() < 1e-12 && (f[2] - 4.0).abs() < 1e-12,
+            "{f:?}"
+        );
         assert!(s[0].abs() < 1e-12);
         assert!((d[1] - 4.0).abs() < 1e-12 && (d[2] - 8.0).abs() < 1e-12);
     }
@@ -235,7 +278,10 @@ mod tests {
     #[test]
     fn allies_are_served_before_others() {
         let mut lanes = vec![Lane::OPEN; 9];
-        lanes[2] = Lane { ally: true, ..Lane::OPEN }; // 0 -> 2 allied
+        lanes[2] = Lane {
+            ally: true,
+            ..Lane::OPEN
+        }; // 0 -> 2 allied
         let (f, _, _) = run(&[5.0, 0.0, 0.0], &[0.0, 5.0, 5.0], &lanes, &[], &[]);
         assert_eq!(f[2], 5.0);
         assert_eq!(f[1], 0.0);
@@ -244,17 +290,26 @@ mod tests {
     #[test]
     fn ban_closes_and_buyer_turns_elsewhere() {
         let mut lanes = vec![Lane::OPEN; 9];
-        lanes[2] = Lane { open: 0.0, ..Lane::OPEN }; // 0 -> 2 banned
+        lanes[2] = Lane {
+            open: 0.0,
+            ..Lane::OPEN
+        }; // 0 -> 2 banned
         let (f, _, d) = run(&[10.0, 10.0, 0.0], &[0.0, 0.0, 8.0], &lanes, &[], &[]);
         assert_eq!(f[2], 0.0);
-        assert!((f[3 + 2] - 8.0).abs() < 1e-12, "seller 1 fills the need: {f:?}");
+        assert!(
+            (f[3 + 2] - 8.0).abs() < 1e-12,
+            "seller 1 fills the need: {f:?}"
+        );
         assert!(d[2].abs() < 1e-12);
     }
 
     #[test]
     fn licensing_caps_the_lane_at_its_share_of_the_first_request() {
         let mut lanes = vec![Lane::OPEN; 4];
-        lanes[1] = Lane { open: 0.25, ..Lane::OPEN };
+        lanes[1] = Lane {
+            open: 0.25,
+            ..Lane::OPEN
+        };
         let (f, _, d) = run(&[100.0, 0.0], &[0.0, 40.0], &lanes, &[], &[]);
         assert!((f[1] - 10.0).abs() < 1e-12, "{f:?}");
         assert!((d[1] - 30.0).abs() < 1e-12);
@@ -263,15 +318,25 @@ mod tests {
     #[test]
     fn tariff_weight_shifts_the_split() {
         let mut lanes = vec![Lane::OPEN; 9];
-        lanes[2] = Lane { weight: 0.5, ..Lane::OPEN }; // 0 -> 2 tariffed
+        lanes[2] = Lane {
+            weight: 0.5,
+            ..Lane::OPEN
+        }; // 0 -> 2 tariffed
         let (f, _, _) = run(&[100.0, 100.0, 0.0], &[0.0, 0.0, 30.0], &lanes, &[], &[]);
-        assert!((f[2] - 10.0).abs() < 1e-9 && (f[3 + 2] - 20.0).abs() < 1e-9, "{f:?}");
+        assert!(
+            (f[2] - 10.0).abs() < 1e-9 && (f[3 + 2] - 20.0).abs() < 1e-9,
+            "{f:?}"
+        );
     }
 
     #[test]
     fn contracts_take_their_share_before_the_market() {
         let lanes = vec![Lane::OPEN; 9];
-        let c = [ContractLane { from: 0, to: 2, share: 1.0 }];
+        let c = [ContractLane {
+            from: 0,
+            to: 2,
+            share: 1.0,
+        }];
         let (f, _, _) = run(&[10.0, 0.0, 0.0], &[0.0, 10.0, 10.0], &lanes, &c, &[]);
         assert_eq!(f[2], 10.0);
         assert_eq!(f[1], 0.0);
@@ -280,8 +345,14 @@ mod tests {
     #[test]
     fn quota_caps_the_sum_over_its_lanes() {
         let mut lanes = vec![Lane::OPEN; 9];
-        lanes[1] = Lane { quota: Some(0), ..Lane::OPEN };
-        lanes[2] = Lane { quota: Some(0), ..Lane::OPEN };
+        lanes[1] = Lane {
+            quota: Some(0),
+            ..Lane::OPEN
+        };
+        lanes[2] = Lane {
+            quota: Some(0),
+            ..Lane::OPEN
+        };
         let (f, s, _) = run(&[100.0, 0.0, 0.0], &[0.0, 50.0, 50.0], &lanes, &[], &[30.0]);
         assert!((f[1] + f[2] - 30.0).abs() < 1e-9, "{f:?}");
         assert!((s[0] - 70.0).abs() < 1e-9);

@@ -49,7 +49,10 @@ type Mask = u32;
 const ALL: Mask = (1 << N_EL) - 1;
 
 fn mask_of(v: &EVec) -> Mask {
-    v.iter().enumerate().filter(|(_, x)| **x > 0.0).fold(0, |m, (i, _)| m | (1 << i))
+    v.iter()
+        .enumerate()
+        .filter(|(_, x)| **x > 0.0)
+        .fold(0, |m, (i, _)| m | (1 << i))
 }
 
 struct MineC {
@@ -148,7 +151,7 @@ impl Compiled {
         sc.validate(data)?;
         let n = data.regions.len();
         let ri = |id: &str| data.region_index(id).unwrap_or(0); // ids were validated
-        // Expand a region-or-alliance id to a member mask.
+                                                                // Expand a region-or-alliance id to a member mask.
         let group = |id: &str| -> Vec<bool> {
             let mut m = vec![false; n];
             if id == "*" {
@@ -187,14 +190,28 @@ impl Compiled {
             .mines
             .iter()
             .map(|m| {
-                let ore = data.ores.iter().find(|o| o.id == m.ore).expect("checked ore id");
-                MineC { region: ri(&m.region), comp: normalised(&ore.composition, 1.0), capacity: m.capacity.value, pipeline: m.pipeline }
+                let ore = data
+                    .ores
+                    .iter()
+                    .find(|o| o.id == m.ore)
+                    .expect("checked ore id");
+                MineC {
+                    region: ri(&m.region),
+                    comp: normalised(&ore.composition, 1.0),
+                    capacity: m.capacity.value,
+                    pipeline: m.pipeline,
+                }
             })
             .collect();
         let separation = data
             .separation
             .iter()
-            .map(|p| PlantC { region: ri(&p.region), cap: [p.light.value, p.heavy.value], kind: 0, pipeline: p.pipeline })
+            .map(|p| PlantC {
+                region: ri(&p.region),
+                cap: [p.light.value, p.heavy.value],
+                kind: 0,
+                pipeline: p.pipeline,
+            })
             .collect();
         let type_index = |id: &str| data.magnet_types.iter().position(|t| t.id == id);
         let magnet_plants = data
@@ -237,7 +254,11 @@ impl Compiled {
                 "oxide" => 1,
                 _ => 2,
             };
-            contracts[k].push(ContractLane { from: ri(&c.from), to: ri(&c.to), share: c.share });
+            contracts[k].push(ContractLane {
+                from: ri(&c.from),
+                to: ri(&c.to),
+                share: c.share,
+            });
         }
         let products = |ps: &[Product]| {
             let mut f = [false; 3];
@@ -266,7 +287,10 @@ impl Compiled {
                 let elements = if c.elements.is_empty() {
                     ALL
                 } else {
-                    c.elements.iter().filter_map(|x| elements::index_of(x)).fold(0, |m, i| m | (1 << i))
+                    c.elements
+                        .iter()
+                        .filter_map(|x| elements::index_of(x))
+                        .fold(0, |m, i| m | (1 << i))
                 };
                 ControlC {
                     exporter: e,
@@ -284,7 +308,11 @@ impl Compiled {
             .iter()
             .map(|t| {
                 let importer = group(&t.importer);
-                let exporter = if t.exporter == "*" { importer.iter().map(|x| !x).collect() } else { group(&t.exporter) };
+                let exporter = if t.exporter == "*" {
+                    importer.iter().map(|x| !x).collect()
+                } else {
+                    group(&t.exporter)
+                };
                 TariffC {
                     importer,
                     exporter,
@@ -298,7 +326,13 @@ impl Compiled {
         let shocks = sc
             .shocks
             .iter()
-            .map(|s| ShockC { region: ri(&s.region), stage: s.stage, share: s.share, start: s.start, end: s.end })
+            .map(|s| ShockC {
+                region: ri(&s.region),
+                stage: s.stage,
+                share: s.share,
+                start: s.start,
+                end: s.end,
+            })
             .collect();
         Ok(Compiled {
             n,
@@ -315,8 +349,14 @@ impl Compiled {
             controls,
             tariffs,
             shocks,
-            recovery: sc.assumptions.separation_recovery.unwrap_or(data.parameters.separation_recovery.value),
-            tariff_sensitivity: sc.assumptions.tariff_sensitivity.unwrap_or(data.parameters.tariff_sensitivity.value),
+            recovery: sc
+                .assumptions
+                .separation_recovery
+                .unwrap_or(data.parameters.separation_recovery.value),
+            tariff_sensitivity: sc
+                .assumptions
+                .tariff_sensitivity
+                .unwrap_or(data.parameters.tariff_sensitivity.value),
             growth_scale: sc.assumptions.demand_growth_scale,
             base_year: data.base_year as f64,
             start: sc.start_year,
@@ -339,7 +379,14 @@ impl Compiled {
 
     /// Fill `lanes` for one product and good. `good(e)` is the element mask of what
     /// exporter `e` offers in this allocation problem.
-    fn lanes(&self, product: usize, good: impl Fn(usize) -> Mask, t: f64, dt: f64, lanes: &mut Vec<Lane>) {
+    fn lanes(
+        &self,
+        product: usize,
+        good: impl Fn(usize) -> Mask,
+        t: f64,
+        dt: f64,
+        lanes: &mut Vec<Lane>,
+    ) {
         let n = self.n;
         lanes.clear();
         lanes.resize(n * n, Lane::OPEN);
@@ -365,11 +412,15 @@ impl Compiled {
                     let lane = &mut lanes[e * n + i];
                     match c.measure {
                         Measure::Ban => lane.open *= 1.0 - active,
-                        Measure::Licensing { approval_share, delay_days } => {
+                        Measure::Licensing {
+                            approval_share,
+                            delay_days,
+                        } => {
                             let granted_from = (c.start + delay_days / 365.25).min(c.end);
                             let waiting = overlap(t, t + dt, c.start, granted_from) / dt;
                             let licensed = overlap(t, t + dt, granted_from, c.end) / dt;
-                            lane.open *= (1.0 - waiting - licensed * (1.0 - approval_share)).max(0.0);
+                            lane.open *=
+                                (1.0 - waiting - licensed * (1.0 - approval_share)).max(0.0);
                         }
                         Measure::Quota { .. } => {
                             if lane.quota.is_none() {
@@ -398,10 +449,32 @@ impl Compiled {
         }
     }
 
+    /// Bit `c` set when control `c` covers a good with element mask `good` for
+    /// `product` during the step: goods with equal signatures get equal lanes.
+    fn coverage(&self, product: usize, good: Mask, t: f64, dt: f64) -> u64 {
+        let mut sig = 0u64;
+        for (ci, c) in self.controls.iter().enumerate() {
+            if c.products[product]
+                && c.elements & good != 0
+                && overlap(t, t + dt, c.start, c.end) > 0.0
+            {
+                sig |= 1 << (ci % 64);
+            }
+        }
+        sig
+    }
+
     /// Quota budget of every control for one allocation problem: the step's quota,
     /// shared among the problems it covers in proportion to the exporter's supply in
     /// each (`problem_supply` / `covered_supply`).
-    fn quota_budgets(&self, product: usize, t: f64, dt: f64, problem: impl Fn(usize, Mask) -> (f64, f64), out: &mut Vec<f64>) {
+    fn quota_budgets(
+        &self,
+        product: usize,
+        t: f64,
+        dt: f64,
+        problem: impl Fn(usize, Mask) -> (f64, f64),
+        out: &mut Vec<f64>,
+    ) {
         out.clear();
         for c in &self.controls {
             let mut b = 0.0;
@@ -435,6 +508,8 @@ impl Compiled {
             source_others: Cube::new(steps, n, N_EL),
             mine_output: Cube::new(steps, n, N_EL),
             separation_output: Cube::new(steps, n, N_EL),
+            supplied_by: Cube::new(steps, n, n),
+            oxide_exports: Cube::new(steps, n, N_EL),
             magnet_output: Cube::new(steps, n, 1),
             alliance_availability: Cube::new(steps, na, N_EL),
             oxide_stock: Cube::new(steps, 1, N_EL),
@@ -469,6 +544,25 @@ impl Compiled {
         let mut mined_region = vec![0.0; n];
         let mut sep_region = vec![0.0; n];
         let mut mag_region = vec![0.0; n];
+        let mut before = vec![0.0; n];
+        let mut need0 = vec![0.0; n];
+        let mut oxide_start = vec![ZERO; n];
+        let mut conc_start = vec![[ZERO; 2]; n];
+        let mut total_cap = vec![0.0; n];
+        // Demand growth paths with the assumption's scale applied, once.
+        let growth: Vec<Vec<crate::data::GrowthPhase>> = self
+            .sectors
+            .iter()
+            .map(|sec| {
+                sec.growth
+                    .iter()
+                    .map(|g| crate::data::GrowthPhase {
+                        until: g.until,
+                        rate: g.rate * self.growth_scale,
+                    })
+                    .collect()
+            })
+            .collect();
 
         let classify = |e: usize, i: usize| -> usize {
             if e == i {
@@ -487,7 +581,10 @@ impl Compiled {
             // 1. Mining.
             mined_region.iter_mut().for_each(|x| *x = 0.0);
             for m in &self.mines {
-                let q = m.capacity * pipeline_factor(&m.pipeline, mid) * self.shock_factor(m.region, Stage::Mining, t, dt) * dt;
+                let q = m.capacity
+                    * pipeline_factor(&m.pipeline, mid)
+                    * self.shock_factor(m.region, Stage::Mining, t, dt)
+                    * dt;
                 if q <= 0.0 {
                     continue;
                 }
@@ -504,30 +601,48 @@ impl Compiled {
             // 2. Concentrate trade, per fraction.
             sep_cap.iter_mut().for_each(|c| *c = [0.0; 2]);
             for p in &self.separation {
-                let f = pipeline_factor(&p.pipeline, mid) * self.shock_factor(p.region, Stage::Separation, t, dt) * dt;
+                let f = pipeline_factor(&p.pipeline, mid)
+                    * self.shock_factor(p.region, Stage::Separation, t, dt)
+                    * dt;
                 sep_cap[p.region][0] += p.cap[0] * f;
                 sep_cap[p.region][1] += p.cap[1] * f;
             }
             feed.iter_mut().for_each(|v| *v = ZERO);
+            // Quotas are shared among problems by the stocks at the start of the stage.
+            conc_start.copy_from_slice(&conc);
             for frac in 0..2 {
                 for r in 0..n {
                     supply[r] = elements::sum(&conc[r][frac]);
                     need[r] = sep_cap[r][frac];
                 }
-                let before = supply.clone();
+                before.copy_from_slice(&supply);
                 self.lanes(0, |e| mask_of(&conc[e][frac]), t, dt, &mut lanes);
                 self.quota_budgets(
                     0,
                     t,
                     dt,
                     |e, m| {
-                        let covered = |f: usize| if mask_of(&conc[e][f]) & m != 0 { elements::sum(&conc[e][f]) } else { 0.0 };
+                        let covered = |f: usize| {
+                            if mask_of(&conc_start[e][f]) & m != 0 {
+                                elements::sum(&conc_start[e][f])
+                            } else {
+                                0.0
+                            }
+                        };
                         (covered(frac), covered(0) + covered(1))
                     },
                     &mut quota,
                 );
                 flows.iter_mut().for_each(|x| *x = 0.0);
-                allocate(&mut supply, &mut need, &lanes, &self.contracts[0], &mut quota, &mut flows, &mut scratch);
+                allocate(
+                    &mut supply,
+                    &mut need,
+                    &lanes,
+                    &self.contracts[0],
+                    &mut quota,
+                    &mut flows,
+                    &mut scratch,
+                );
                 for e in 0..n {
                     if before[e] <= 0.0 {
                         continue;
@@ -564,14 +679,11 @@ impl Compiled {
 
             // 4. Demand.
             direct_need.iter_mut().for_each(|v| *v = ZERO);
-            magnet_need.iter_mut().for_each(|v| v.iter_mut().for_each(|x| *x = 0.0));
-            for sec in &self.sectors {
-                let scaled: Vec<crate::data::GrowthPhase> = sec
-                    .growth
-                    .iter()
-                    .map(|g| crate::data::GrowthPhase { until: g.until, rate: g.rate * self.growth_scale })
-                    .collect();
-                let world = sec.base * growth_factor(&scaled, self.base_year, mid) * dt;
+            magnet_need
+                .iter_mut()
+                .for_each(|v| v.iter_mut().for_each(|x| *x = 0.0));
+            for (sec, scaled) in self.sectors.iter().zip(&growth) {
+                let world = sec.base * growth_factor(scaled, self.base_year, mid) * dt;
                 for r in 0..n {
                     let q = world * sec.regions[r];
                     if q <= 0.0 {
@@ -589,11 +701,15 @@ impl Compiled {
                 cap.iter_mut().for_each(|x| *x = 0.0);
             }
             for p in &self.magnet_plants {
-                mag_cap[p.kind][p.region] +=
-                    p.cap[0] * pipeline_factor(&p.pipeline, mid) * self.shock_factor(p.region, Stage::Magnets, t, dt) * dt;
+                mag_cap[p.kind][p.region] += p.cap[0]
+                    * pipeline_factor(&p.pipeline, mid)
+                    * self.shock_factor(p.region, Stage::Magnets, t, dt)
+                    * dt;
             }
             maker_need.iter_mut().for_each(|v| *v = ZERO);
-            let total_cap: Vec<f64> = (0..n).map(|r| (0..n_types).map(|m| mag_cap[m][r]).sum()).collect();
+            for (r, c) in total_cap.iter_mut().enumerate() {
+                *c = (0..n_types).map(|m| mag_cap[m][r]).sum();
+            }
             for m in 0..n_types {
                 supply.copy_from_slice(&mag_cap[m]);
                 need.copy_from_slice(&magnet_need[m]);
@@ -609,13 +725,28 @@ impl Compiled {
                             .filter(|k| mask_of(&self.magnet_content[*k]) & mask != 0)
                             .map(|k| mag_cap[k][e])
                             .sum();
-                        (if content_mask & mask != 0 { cap_m[e] } else { 0.0 }, covered.min(total_cap[e]))
+                        (
+                            if content_mask & mask != 0 {
+                                cap_m[e]
+                            } else {
+                                0.0
+                            },
+                            covered.min(total_cap[e]),
+                        )
                     },
                     &mut quota,
                 );
                 let o = &mut orders[m];
                 o.iter_mut().for_each(|x| *x = 0.0);
-                allocate(&mut supply, &mut need, &lanes, &self.contracts[2], &mut quota, o, &mut scratch);
+                allocate(
+                    &mut supply,
+                    &mut need,
+                    &lanes,
+                    &self.contracts[2],
+                    &mut quota,
+                    o,
+                    &mut scratch,
+                );
                 for j in 0..n {
                     let ordered: f64 = o[j * n..(j + 1) * n].iter().sum();
                     let v = &mut maker_need_by_type[m][j];
@@ -629,34 +760,66 @@ impl Compiled {
             // 6. Oxide trade, per element.
             direct_recv.iter_mut().for_each(|v| *v = ZERO);
             maker_recv.iter_mut().for_each(|v| *v = ZERO);
+            oxide_start.copy_from_slice(&oxide);
+            let mut lanes_for: Option<u64> = None;
             for el in 0..N_EL {
                 for r in 0..n {
                     supply[r] = oxide[r][el];
                     need[r] = direct_need[r][el] + maker_need[r][el];
                 }
-                let need0 = need.clone();
+                need0.copy_from_slice(&need);
                 let bit = 1 << el;
-                self.lanes(1, |_| bit, t, dt, &mut lanes);
+                // Elements that every control treats alike share their lanes.
+                let signature = self.coverage(1, bit, t, dt);
+                if lanes_for != Some(signature) {
+                    self.lanes(1, |_| bit, t, dt, &mut lanes);
+                    lanes_for = Some(signature);
+                }
                 self.quota_budgets(
                     1,
                     t,
                     dt,
                     |e, mask| {
-                        let covered: f64 = (0..N_EL).filter(|k| mask & (1 << k) != 0).map(|k| oxide[e][k]).sum();
-                        (if mask & bit != 0 { oxide[e][el] } else { 0.0 }, covered)
+                        let covered: f64 = (0..N_EL)
+                            .filter(|k| mask & (1 << k) != 0)
+                            .map(|k| oxide_start[e][k])
+                            .sum();
+                        (
+                            if mask & bit != 0 {
+                                oxide_start[e][el]
+                            } else {
+                                0.0
+                            },
+                            covered,
+                        )
                     },
                     &mut quota,
                 );
                 flows.iter_mut().for_each(|x| *x = 0.0);
-                allocate(&mut supply, &mut need, &lanes, &self.contracts[1], &mut quota, &mut flows, &mut scratch);
+                allocate(
+                    &mut supply,
+                    &mut need,
+                    &lanes,
+                    &self.contracts[1],
+                    &mut quota,
+                    &mut flows,
+                    &mut scratch,
+                );
                 for i in 0..n {
-                    let direct_share = if need0[i] > 0.0 { direct_need[i][el] / need0[i] } else { 0.0 };
+                    let direct_share = if need0[i] > 0.0 {
+                        direct_need[i][el] / need0[i]
+                    } else {
+                        0.0
+                    };
                     for e in 0..n {
                         let x = flows[e * n + i];
                         if x <= 0.0 {
                             continue;
                         }
                         oxide[e][el] -= x;
+                        if e != i {
+                            s.oxide_exports.add(step, e, el, x * spy);
+                        }
                         let d = x * direct_share;
                         direct_recv[i][el] += d;
                         maker_recv[i][el] += x - d;
@@ -666,6 +829,7 @@ impl Compiled {
                             _ => &mut s.source_others,
                         };
                         src.add(step, i, el, d * spy);
+                        s.supplied_by.add(step, i, e, d * spy);
                     }
                 }
             }
@@ -702,6 +866,8 @@ impl Compiled {
                         }
                         let delivered = made * x / ordered;
                         let class = classify(j, i);
+                        s.supplied_by
+                            .add(step, i, j, delivered * elements::sum(content) * spy);
                         for el in 0..N_EL {
                             let c = delivered * content[el];
                             if c <= 0.0 {
@@ -735,7 +901,16 @@ impl Compiled {
                     }
                     s.demand.set(step, i, el, d * spy);
                     let sup = s.supplied.get(step, i, el);
-                    s.availability.set(step, i, el, if d > 0.0 { (sup / (d * spy)).clamp(0.0, 1.0) } else { 1.0 });
+                    s.availability.set(
+                        step,
+                        i,
+                        el,
+                        if d > 0.0 {
+                            (sup / (d * spy)).clamp(0.0, 1.0)
+                        } else {
+                            1.0
+                        },
+                    );
                 }
             }
             for (a, (_, members)) in self.alliances.iter().enumerate() {
@@ -747,10 +922,22 @@ impl Compiled {
                             x += s.supplied.get(step, i, el);
                         }
                     }
-                    s.alliance_availability.set(step, a, el, if d > 0.0 { (x / d).clamp(0.0, 1.0) } else { 1.0 });
+                    s.alliance_availability.set(
+                        step,
+                        a,
+                        el,
+                        if d > 0.0 {
+                            (x / d).clamp(0.0, 1.0)
+                        } else {
+                            1.0
+                        },
+                    );
                 }
             }
-            for (k, v) in [&mined_region, &sep_region, &mag_region].into_iter().enumerate() {
+            for (k, v) in [&mined_region, &sep_region, &mag_region]
+                .into_iter()
+                .enumerate()
+            {
                 let total: f64 = v.iter().sum();
                 let (mut hhi, mut top) = (0.0, 0.0);
                 if total > 0.0 {
@@ -811,6 +998,10 @@ mod tests {
     fn base_case_runs_and_balances() {
         let out = run(Dataset::default_data(), &Scenario::default()).unwrap();
         assert_eq!(out.n_steps(), 104);
-        assert!(out.max_mass_balance_error() < 1e-9, "{}", out.max_mass_balance_error());
+        assert!(
+            out.max_mass_balance_error() < 1e-9,
+            "{}",
+            out.max_mass_balance_error()
+        );
     }
 }

@@ -1,0 +1,107 @@
+//! The chart functions draw to SVG natively (the page draws the same functions to a
+//! canvas); check the content, not the pixels.
+use plotters::prelude::*;
+use plotters_svg::SVGBackend;
+use rare_earth_alliances::charts::{
+    bar_chart, base_year_mining, line_chart, ChartStyle, Line, Ranges,
+};
+use rare_earth_alliances::Dataset;
+
+#[test]
+fn mining_bar_chart_shows_every_producer_with_its_value() {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
+        let bars = base_year_mining(Dataset::default_data());
+        bar_chart(
+            &area,
+            "Mine production by country, 2024",
+            "t REO per year",
+            &bars,
+            &ChartStyle::default(),
+        )
+        .unwrap();
+    }
+    for label in [
+        "China",
+        "United States",
+        "Myanmar",
+        "Australia",
+        "270k",
+        "45k",
+        "31k",
+        "Mine production by country, 2024",
+    ] {
+        assert!(svg.contains(label), "SVG shows {label}");
+    }
+    // One filled bar per producer, in the first palette colour.
+    let bars = svg.matches(r##"fill="#0072B2""##).count();
+    assert_eq!(
+        bars,
+        base_year_mining(Dataset::default_data()).len(),
+        "{svg}"
+    );
+}
+
+#[test]
+fn line_chart_draws_scenario_solid_baseline_dashed_and_a_legend() {
+    let mut svg = String::new();
+    let pts = |k: f64| {
+        (0..20)
+            .map(|i| (2024.0 + i as f64, 0.5 + 0.02 * k * i as f64 / 20.0))
+            .collect::<Vec<_>>()
+    };
+    let lines = vec![
+        Line {
+            label: "JP".into(),
+            points: pts(1.0),
+            color: 1,
+            dashed: true,
+        },
+        Line {
+            label: "JP".into(),
+            points: pts(-5.0),
+            color: 1,
+            dashed: false,
+        },
+        Line {
+            label: "US".into(),
+            points: pts(3.0),
+            color: 2,
+            dashed: false,
+        },
+    ];
+    {
+        let area = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
+        let style = ChartStyle {
+            scale: 2.0,
+            projector: false,
+        };
+        line_chart(
+            &area,
+            "Dy availability",
+            "share of demand met",
+            &lines,
+            Ranges {
+                x: (2024.0, 2044.0),
+                y: (0.0, 1.05),
+            },
+            true,
+            &style,
+        )
+        .unwrap();
+    }
+    assert!(svg.contains("Dy availability") && svg.contains("dashed: baseline"));
+    assert!(
+        svg.contains(">\nJP\n<") && svg.contains(">\nUS\n<"),
+        "legend labels: {svg}"
+    );
+    assert!(svg.contains("100%") && svg.contains("2030"), "axis labels");
+    let orange = svg.matches(r##"stroke="#E69F00""##).count();
+    // One solid polyline plus several dash segments in the same colour (and the legend sample).
+    assert!(orange >= 5, "dashed baseline drawn as segments: {orange}");
+    assert!(
+        svg.contains(r##"stroke="#009E73""##),
+        "second series colour"
+    );
+}

@@ -1,0 +1,73 @@
+//! Golden scenarios: every preset's key outputs against reference files in
+//! `tests/golden/`. A change to the model that moves any of these numbers fails here;
+//! if the change is intended, regenerate with `UPDATE_GOLDEN=1 cargo test --test golden`
+//! and review the diff like code. The fingerprint covers every number of the run and
+//! is checked again in the browser by `tests/wasm.rs`.
+mod common;
+use common::*;
+use rare_earth_alliances::{presets, run};
+use serde_json::{json, Map, Value};
+
+const REGIONS: [&str; 6] = ["CN", "JP", "US", "EU", "IN", "RU"];
+const ELEMENTS: [&str; 6] = ["Nd", "Pr", "Dy", "Tb", "Y", "Ce"];
+const YEARS: [f64; 5] = [2024.0, 2026.0, 2030.0, 2040.0, 2049.0];
+
+fn summary(id: &str) -> Value {
+    let sc = presets::load(id, data()).unwrap();
+    let out = run(data(), &sc).unwrap();
+    let mut avail = Map::new();
+    for r in REGIONS {
+        let mut per = Map::new();
+        for e in ELEMENTS {
+            per.insert(
+                e.into(),
+                json!(YEARS
+                    .iter()
+                    .map(|y| year_mean(&out, &out.series.availability, r, e, *y))
+                    .collect::<Vec<_>>()),
+            );
+        }
+        avail.insert(r.into(), Value::Object(per));
+    }
+    let magnets: Vec<f64> = YEARS
+        .iter()
+        .map(|y| {
+            (0..out.regions.len())
+                .map(|r| year_mean_idx(&out, &out.series.magnet_output, r, 0, *y))
+                .sum()
+        })
+        .collect();
+    json!({
+        "preset": id,
+        "fingerprint": format!("{:016x}", out.fingerprint()),
+        "max_mass_balance_error_below_1e-9": out.max_mass_balance_error() < 1e-9,
+        "years": YEARS,
+        "availability_year_mean": avail,
+        "world_magnet_output": magnets,
+        "hhi_separation": YEARS.iter().map(|y| year_mean_idx(&out, &out.series.concentration, 1, 0, *y)).collect::<Vec<_>>(),
+    })
+}
+
+#[test]
+fn presets_match_their_golden_files() {
+    let update = std::env::var("UPDATE_GOLDEN").is_ok();
+    let mut failures = Vec::new();
+    for id in presets::ids() {
+        let path = format!("{}/tests/golden/{id}.json", env!("CARGO_MANIFEST_DIR"));
+        let got = serde_json::to_string_pretty(&summary(id)).unwrap() + "\n";
+        if update {
+            std::fs::write(&path, &got).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(want) if want == got => {}
+            Ok(want) => failures.push(format!(
+                "{id}: output differs from {path}\n--- want\n{want}\n--- got\n{got}"
+            )),
+            Err(e) => failures.push(format!(
+                "{id}: cannot read {path} ({e}); run with UPDATE_GOLDEN=1"
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
