@@ -12,7 +12,7 @@ use serde::{Serialize, Serializer};
 pub const OUTPUT_VERSION: u32 = 1;
 
 /// A series over steps × `a` × `b`, stored flat.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Cube {
     pub steps: usize,
     pub a: usize,
@@ -27,6 +27,14 @@ impl Cube {
             a,
             b,
             data: vec![0.0; steps * a * b],
+        }
+    }
+    /// Zero the cube for a new run, reusing its memory when the shape is unchanged.
+    pub fn reset(&mut self, steps: usize, a: usize, b: usize) {
+        if self.steps == steps && self.a == a && self.b == b {
+            self.data.fill(0.0);
+        } else {
+            *self = Cube::new(steps, a, b);
         }
     }
     #[inline]
@@ -54,7 +62,7 @@ impl Cube {
 }
 
 /// Region-by-element series for every step.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Series {
     /// Share of demand met, 0..1 (1 where there is no demand).
     pub availability: Cube,
@@ -89,8 +97,36 @@ pub struct Series {
     pub mass_balance_error: Vec<f64>,
 }
 
+impl Series {
+    /// Zero every series for a run of `steps` steps, `n` regions and `na` alliances,
+    /// reusing memory where the shapes match (so repeated runs do not allocate).
+    pub fn reset(&mut self, steps: usize, n: usize, na: usize, n_el: usize) {
+        for c in [
+            &mut self.availability,
+            &mut self.demand,
+            &mut self.supplied,
+            &mut self.source_own,
+            &mut self.source_allies,
+            &mut self.source_others,
+            &mut self.mine_output,
+            &mut self.separation_output,
+            &mut self.oxide_exports,
+        ] {
+            c.reset(steps, n, n_el);
+        }
+        self.supplied_by.reset(steps, n, n);
+        self.magnet_output.reset(steps, n, 1);
+        self.alliance_availability.reset(steps, na, n_el);
+        self.oxide_stock.reset(steps, 1, n_el);
+        self.concentrate_stock.reset(steps, 1, n_el);
+        self.concentration.reset(steps, 3, 2);
+        self.mass_balance_error.clear();
+        self.mass_balance_error.resize(steps, 0.0);
+    }
+}
+
 /// Everything a run produces.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunOutput {
     pub scenario_name: String,
     pub regions: Vec<String>,

@@ -63,6 +63,10 @@ pub struct ContractLane {
 /// Scratch buffers reused across calls, so the per-step path does not allocate.
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
+    /// Indexes `seller * n + buyer` of the flows the last call added to, in the order
+    /// they were first added; callers walk these instead of all n² pairs.
+    pub touched: Vec<usize>,
+    capped: Vec<usize>,
     sellers: Vec<usize>,
     buyers: Vec<usize>,
     request: Vec<f64>,
@@ -89,6 +93,8 @@ pub fn allocate(
     debug_assert_eq!(lanes.len(), n * n);
     debug_assert_eq!(flows.len(), n * n);
 
+    let mut touched = std::mem::take(&mut scratch.touched);
+    touched.clear();
     let mut moved = |e: usize,
                      i: usize,
                      x: f64,
@@ -96,6 +102,9 @@ pub fn allocate(
                      need: &mut [f64],
                      quota_left: &mut [f64]| {
         if x > 0.0 {
+            if flows[e * n + i] == 0.0 {
+                touched.push(e * n + i);
+            }
             flows[e * n + i] += x;
             supply[e] -= x;
             need[i] -= x;
@@ -124,17 +133,28 @@ pub fn allocate(
         moved(c.from, c.to, x, supply, need, quota_left);
     }
 
+    // Nothing left to trade: the usual case for elements nobody lacks.
+    if supply.iter().all(|x| *x <= EPS) || need.iter().all(|x| *x <= EPS) {
+        scratch.touched = touched;
+        return;
+    }
+
     // 3-4. Allies, then others. Only sellers with supply and buyers with need take
     // part, so a pass costs |sellers| × |buyers|, not n².
-    scratch.request.clear();
-    scratch.request.resize(n * n, 0.0);
-    scratch.cap.clear();
-    scratch.cap.resize(n * n, f64::INFINITY);
+    // `request` is all zeros between calls (every request set is consumed by the grant
+    // loop) and `cap` is infinite except at the indexes listed in `capped`.
+    if scratch.request.len() != n * n {
+        scratch.request = vec![0.0; n * n];
+        scratch.cap = vec![f64::INFINITY; n * n];
+        scratch.capped.clear();
+    }
     scratch.quota_request.clear();
     scratch.quota_request.resize(quota_left.len(), 0.0);
     for tier_ally in [true, false] {
         let in_tier = |k: usize| lanes[k].ally == tier_ally && lanes[k].open > 0.0;
-        scratch.cap.iter_mut().for_each(|c| *c = f64::INFINITY);
+        for k in scratch.capped.drain(..) {
+            scratch.cap[k] = f64::INFINITY;
+        }
         for pass in 0..MAX_PASSES {
             scratch.sellers.clear();
             scratch.sellers.extend((0..n).filter(|e| supply[*e] > EPS));
@@ -162,6 +182,7 @@ pub fn allocate(
                         let mut r = need[i] * supply[e] * lanes[k].weight / denom;
                         if pass == 0 && lanes[k].open < 1.0 {
                             scratch.cap[k] = lanes[k].open * r;
+                            scratch.capped.push(k);
                         }
                         r = r.min(scratch.cap[k]);
                         if r > 0.0 {
@@ -227,6 +248,10 @@ pub fn allocate(
             }
         }
     }
+    for k in scratch.capped.drain(..) {
+        scratch.cap[k] = f64::INFINITY;
+    }
+    scratch.touched = touched;
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ pub mod allocate;
 use crate::data::{growth_factor, normalised, pipeline_factor, Dataset};
 use crate::elements::{self, EVec, N_EL, ZERO};
 use crate::error::InputErrors;
-use crate::output::{Cube, RunOutput, Series};
+use crate::output::RunOutput;
 use crate::scenario::{Measure, Product, Scenario, Stage};
 use allocate::{allocate, ContractLane, Lane, Scratch};
 
@@ -89,10 +89,11 @@ struct ControlC {
 }
 
 struct TariffC {
+    /// `(1 + rate)^-sensitivity`, computed once.
+    weight: f64,
     importer: Vec<bool>,
     exporter: Vec<bool>,
     products: [bool; 3],
-    rate: f64,
     start: f64,
     end: f64,
 }
@@ -118,6 +119,37 @@ fn overlap(a0: f64, a1: f64, b0: f64, b1: f64) -> f64 {
     (a1.min(b1) - a0.max(b0)).max(0.0)
 }
 
+/// Lanes built for recent keys ([`Compiled::lane_key`]): most steps reuse the lanes
+/// of the step before, since controls and tariffs change only at their dates.
+#[derive(Default)]
+struct LaneCache {
+    entries: Vec<(Vec<u64>, Vec<Lane>)>,
+    next: usize,
+}
+
+impl LaneCache {
+    const SIZE: usize = 16;
+
+    /// Index of the entry for `key`, built with `build` when missing.
+    fn get(&mut self, key: &[u64], build: impl FnOnce(&mut Vec<Lane>)) -> usize {
+        if let Some(i) = self.entries.iter().position(|(k, _)| k == key) {
+            return i;
+        }
+        let i = if self.entries.len() < Self::SIZE {
+            self.entries.push((Vec::new(), Vec::new()));
+            self.entries.len() - 1
+        } else {
+            let i = self.next;
+            self.next = (i + 1) % Self::SIZE;
+            i
+        };
+        self.entries[i].0.clear();
+        self.entries[i].0.extend_from_slice(key);
+        build(&mut self.entries[i].1);
+        i
+    }
+}
+
 /// The data and scenario turned into indexes and vectors, ready to step.
 pub struct Compiled {
     n: usize,
@@ -136,7 +168,6 @@ pub struct Compiled {
     tariffs: Vec<TariffC>,
     shocks: Vec<ShockC>,
     recovery: f64,
-    tariff_sensitivity: f64,
     growth_scale: f64,
     base_year: f64,
     start: f64,
@@ -314,10 +345,15 @@ impl Compiled {
                     group(&t.exporter)
                 };
                 TariffC {
+                    weight: libm::pow(
+                        1.0 + t.rate,
+                        -sc.assumptions
+                            .tariff_sensitivity
+                            .unwrap_or(data.parameters.tariff_sensitivity.value),
+                    ),
                     importer,
                     exporter,
                     products: products(&t.products),
-                    rate: t.rate,
                     start: t.start,
                     end: t.end.unwrap_or(f64::INFINITY),
                 }
@@ -353,10 +389,6 @@ impl Compiled {
                 .assumptions
                 .separation_recovery
                 .unwrap_or(data.parameters.separation_recovery.value),
-            tariff_sensitivity: sc
-                .assumptions
-                .tariff_sensitivity
-                .unwrap_or(data.parameters.tariff_sensitivity.value),
             growth_scale: sc.assumptions.demand_growth_scale,
             base_year: data.base_year as f64,
             start: sc.start_year,
@@ -435,7 +467,7 @@ impl Compiled {
             if !tr.products[product] || mid < tr.start || mid >= tr.end {
                 continue;
             }
-            let w = libm::pow(1.0 + tr.rate, -self.tariff_sensitivity);
+            let w = tr.weight;
             for e in 0..n {
                 if !tr.exporter[e] {
                     continue;
@@ -449,19 +481,40 @@ impl Compiled {
         }
     }
 
-    /// Bit `c` set when control `c` covers a good with element mask `good` for
-    /// `product` during the step: goods with equal signatures get equal lanes.
-    fn coverage(&self, product: usize, good: Mask, t: f64, dt: f64) -> u64 {
-        let mut sig = 0u64;
-        for (ci, c) in self.controls.iter().enumerate() {
-            if c.products[product]
-                && c.elements & good != 0
-                && overlap(t, t + dt, c.start, c.end) > 0.0
-            {
-                sig |= 1 << (ci % 64);
+    /// Everything the lanes of one allocation problem depend on during a step: the
+    /// product, each control's effect this step and whether it covers the exporter's
+    /// good, and which tariffs are in force. Equal keys give equal lanes.
+    fn lane_key(
+        &self,
+        product: usize,
+        good: impl Fn(usize) -> Mask,
+        t: f64,
+        dt: f64,
+        key: &mut Vec<u64>,
+    ) {
+        key.clear();
+        key.push(product as u64);
+        for c in &self.controls {
+            if !c.products[product] {
+                continue;
+            }
+            let active = overlap(t, t + dt, c.start, c.end) / dt;
+            key.push(active.to_bits());
+            if active > 0.0 {
+                key.push((c.elements & good(c.exporter) != 0) as u64);
+                if let Measure::Licensing { delay_days, .. } = c.measure {
+                    // The waiting share changes from step to step around the start.
+                    let granted_from = (c.start + delay_days / 365.25).min(c.end);
+                    key.push(overlap(t, t + dt, c.start, granted_from).to_bits());
+                }
             }
         }
-        sig
+        let mid = t + 0.5 * dt;
+        for tr in &self.tariffs {
+            if tr.products[product] {
+                key.push((mid >= tr.start && mid < tr.end) as u64);
+            }
+        }
     }
 
     /// Quota budget of every control for one allocation problem: the step's quota,
@@ -493,30 +546,22 @@ impl Compiled {
 
     /// Run the whole horizon.
     pub fn simulate(&self) -> RunOutput {
+        let mut out = RunOutput::default();
+        self.simulate_into(&mut out);
+        out
+    }
+
+    /// Run the whole horizon into `out`, reusing its memory: repeated runs (sliders,
+    /// sensitivity analysis) then allocate nothing large.
+    pub fn simulate_into(&self, out: &mut RunOutput) {
         let n = self.n;
         let steps = self.steps;
         let spy = self.spy as f64;
         let dt = 1.0 / spy;
         let n_types = self.magnet_content.len();
         let na = self.alliances.len();
-        let mut s = Series {
-            availability: Cube::new(steps, n, N_EL),
-            demand: Cube::new(steps, n, N_EL),
-            supplied: Cube::new(steps, n, N_EL),
-            source_own: Cube::new(steps, n, N_EL),
-            source_allies: Cube::new(steps, n, N_EL),
-            source_others: Cube::new(steps, n, N_EL),
-            mine_output: Cube::new(steps, n, N_EL),
-            separation_output: Cube::new(steps, n, N_EL),
-            supplied_by: Cube::new(steps, n, n),
-            oxide_exports: Cube::new(steps, n, N_EL),
-            magnet_output: Cube::new(steps, n, 1),
-            alliance_availability: Cube::new(steps, na, N_EL),
-            oxide_stock: Cube::new(steps, 1, N_EL),
-            concentrate_stock: Cube::new(steps, 1, N_EL),
-            concentration: Cube::new(steps, 3, 2),
-            mass_balance_error: vec![0.0; steps],
-        };
+        out.series.reset(steps, n, na, N_EL);
+        let s = &mut out.series;
         // State.
         let mut conc = vec![[ZERO; 2]; n];
         let mut oxide = vec![ZERO; n];
@@ -525,7 +570,8 @@ impl Compiled {
         let mut cum_direct = ZERO;
         let mut cum_magnets = ZERO;
         // Buffers reused every step.
-        let mut lanes = Vec::new();
+        let mut lane_cache = LaneCache::default();
+        let mut key = Vec::new();
         let mut scratch = Scratch::default();
         let mut flows = vec![0.0; n * n];
         let mut supply = vec![0.0; n];
@@ -616,7 +662,10 @@ impl Compiled {
                     need[r] = sep_cap[r][frac];
                 }
                 before.copy_from_slice(&supply);
-                self.lanes(0, |e| mask_of(&conc[e][frac]), t, dt, &mut lanes);
+                let good = |e: usize| mask_of(&conc[e][frac]);
+                self.lane_key(0, good, t, dt, &mut key);
+                let li = lane_cache.get(&key, |l| self.lanes(0, good, t, dt, l));
+                let lanes = &lane_cache.entries[li].1;
                 self.quota_budgets(
                     0,
                     t,
@@ -633,31 +682,24 @@ impl Compiled {
                     },
                     &mut quota,
                 );
-                flows.iter_mut().for_each(|x| *x = 0.0);
                 allocate(
                     &mut supply,
                     &mut need,
-                    &lanes,
+                    lanes,
                     &self.contracts[0],
                     &mut quota,
                     &mut flows,
                     &mut scratch,
                 );
-                for e in 0..n {
-                    if before[e] <= 0.0 {
-                        continue;
-                    }
-                    let stock = conc[e][frac];
-                    for i in 0..n {
-                        let x = flows[e * n + i];
-                        if x > 0.0 {
-                            let k = x / before[e];
-                            for el in 0..N_EL {
-                                let moved = stock[el] * k;
-                                feed[i][el] += moved;
-                                conc[e][frac][el] -= moved;
-                            }
-                        }
+                // A flow carries the exporter's stock composition at the stage start.
+                for &k in &scratch.touched {
+                    let (e, i) = (k / n, k % n);
+                    let share = flows[k] / before[e];
+                    flows[k] = 0.0;
+                    for el in 0..N_EL {
+                        let moved = conc_start[e][frac][el] * share;
+                        feed[i][el] += moved;
+                        conc[e][frac][el] -= moved;
                     }
                 }
             }
@@ -714,7 +756,9 @@ impl Compiled {
                 supply.copy_from_slice(&mag_cap[m]);
                 need.copy_from_slice(&magnet_need[m]);
                 let content_mask = mask_of(&self.magnet_content[m]);
-                self.lanes(2, |_| content_mask, t, dt, &mut lanes);
+                self.lane_key(2, |_| content_mask, t, dt, &mut key);
+                let li = lane_cache.get(&key, |l| self.lanes(2, |_| content_mask, t, dt, l));
+                let lanes = &lane_cache.entries[li].1;
                 let cap_m = &mag_cap[m];
                 self.quota_budgets(
                     2,
@@ -741,7 +785,7 @@ impl Compiled {
                 allocate(
                     &mut supply,
                     &mut need,
-                    &lanes,
+                    lanes,
                     &self.contracts[2],
                     &mut quota,
                     o,
@@ -761,7 +805,6 @@ impl Compiled {
             direct_recv.iter_mut().for_each(|v| *v = ZERO);
             maker_recv.iter_mut().for_each(|v| *v = ZERO);
             oxide_start.copy_from_slice(&oxide);
-            let mut lanes_for: Option<u64> = None;
             for el in 0..N_EL {
                 for r in 0..n {
                     supply[r] = oxide[r][el];
@@ -769,12 +812,9 @@ impl Compiled {
                 }
                 need0.copy_from_slice(&need);
                 let bit = 1 << el;
-                // Elements that every control treats alike share their lanes.
-                let signature = self.coverage(1, bit, t, dt);
-                if lanes_for != Some(signature) {
-                    self.lanes(1, |_| bit, t, dt, &mut lanes);
-                    lanes_for = Some(signature);
-                }
+                self.lane_key(1, |_| bit, t, dt, &mut key);
+                let li = lane_cache.get(&key, |l| self.lanes(1, |_| bit, t, dt, l));
+                let lanes = &lane_cache.entries[li].1;
                 self.quota_budgets(
                     1,
                     t,
@@ -795,42 +835,38 @@ impl Compiled {
                     },
                     &mut quota,
                 );
-                flows.iter_mut().for_each(|x| *x = 0.0);
                 allocate(
                     &mut supply,
                     &mut need,
-                    &lanes,
+                    lanes,
                     &self.contracts[1],
                     &mut quota,
                     &mut flows,
                     &mut scratch,
                 );
-                for i in 0..n {
+                for &k in &scratch.touched {
+                    let (e, i) = (k / n, k % n);
+                    let x = flows[k];
+                    flows[k] = 0.0;
                     let direct_share = if need0[i] > 0.0 {
                         direct_need[i][el] / need0[i]
                     } else {
                         0.0
                     };
-                    for e in 0..n {
-                        let x = flows[e * n + i];
-                        if x <= 0.0 {
-                            continue;
-                        }
-                        oxide[e][el] -= x;
-                        if e != i {
-                            s.oxide_exports.add(step, e, el, x * spy);
-                        }
-                        let d = x * direct_share;
-                        direct_recv[i][el] += d;
-                        maker_recv[i][el] += x - d;
-                        let src = match classify(e, i) {
-                            0 => &mut s.source_own,
-                            1 => &mut s.source_allies,
-                            _ => &mut s.source_others,
-                        };
-                        src.add(step, i, el, d * spy);
-                        s.supplied_by.add(step, i, e, d * spy);
+                    oxide[e][el] -= x;
+                    if e != i {
+                        s.oxide_exports.add(step, e, el, x * spy);
                     }
+                    let d = x * direct_share;
+                    direct_recv[i][el] += d;
+                    maker_recv[i][el] += x - d;
+                    let src = match classify(e, i) {
+                        0 => &mut s.source_own,
+                        1 => &mut s.source_allies,
+                        _ => &mut s.source_others,
+                    };
+                    src.add(step, i, el, d * spy);
+                    s.supplied_by.add(step, i, e, d * spy);
                 }
             }
 
@@ -967,20 +1003,27 @@ impl Compiled {
             s.mass_balance_error[step] = worst;
         }
 
-        RunOutput {
-            scenario_name: self.name.clone(),
-            regions: self.regions.clone(),
-            alliances: self.alliances.iter().map(|(id, _)| id.clone()).collect(),
-            time: (0..steps).map(|k| self.start + k as f64 * dt).collect(),
-            steps_per_year: self.spy,
-            series: s,
-        }
+        out.scenario_name.clone_from(&self.name);
+        out.regions.clone_from(&self.regions);
+        out.alliances = self.alliances.iter().map(|(id, _)| id.clone()).collect();
+        out.time = (0..steps).map(|k| self.start + k as f64 * dt).collect();
+        out.steps_per_year = self.spy;
     }
 }
 
 /// Validate, compile and run a scenario on a data set.
 pub fn run(data: &Dataset, scenario: &Scenario) -> Result<RunOutput, InputErrors> {
     Ok(Compiled::new(data, scenario)?.simulate())
+}
+
+/// [`run`] into an existing output, reusing its memory.
+pub fn run_into(
+    data: &Dataset,
+    scenario: &Scenario,
+    out: &mut RunOutput,
+) -> Result<(), InputErrors> {
+    Compiled::new(data, scenario)?.simulate_into(out);
+    Ok(())
 }
 
 #[cfg(test)]
