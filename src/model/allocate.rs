@@ -69,6 +69,9 @@ pub struct Scratch {
     capped: Vec<usize>,
     sellers: Vec<usize>,
     buyers: Vec<usize>,
+    candidates: Vec<(usize, usize)>,
+    requested: Vec<usize>,
+    grant: Vec<f64>,
     request: Vec<f64>,
     cap: Vec<f64>,
     quota_request: Vec<f64>,
@@ -145,6 +148,7 @@ pub fn allocate(
     // loop) and `cap` is infinite except at the indexes listed in `capped`.
     if scratch.request.len() != n * n {
         scratch.request = vec![0.0; n * n];
+        scratch.grant = vec![0.0; n];
         scratch.cap = vec![f64::INFINITY; n * n];
         scratch.capped.clear();
     }
@@ -163,84 +167,81 @@ pub fn allocate(
             if scratch.sellers.is_empty() || scratch.buyers.is_empty() {
                 break;
             }
+            // Requests, buyer by buyer; `requested` lists them in (buyer, seller) order.
             let req = &mut scratch.request;
-            let mut any = false;
+            scratch.requested.clear();
             for &i in &scratch.buyers {
+                scratch.candidates.clear();
                 let mut denom = 0.0;
                 for &e in &scratch.sellers {
                     let k = e * n + i;
                     if e != i && in_tier(k) && scratch.cap[k] > EPS {
                         denom += supply[e] * lanes[k].weight;
+                        scratch.candidates.push((e, k));
                     }
                 }
                 if denom <= 0.0 {
                     continue;
                 }
-                for &e in &scratch.sellers {
-                    let k = e * n + i;
-                    if e != i && in_tier(k) && scratch.cap[k] > EPS {
-                        let mut r = need[i] * supply[e] * lanes[k].weight / denom;
-                        if pass == 0 && lanes[k].open < 1.0 {
-                            scratch.cap[k] = lanes[k].open * r;
-                            scratch.capped.push(k);
-                        }
-                        r = r.min(scratch.cap[k]);
-                        if r > 0.0 {
-                            req[k] = r;
-                            any = true;
-                        }
+                for &(e, k) in &scratch.candidates {
+                    let mut r = need[i] * supply[e] * lanes[k].weight / denom;
+                    if pass == 0 && lanes[k].open < 1.0 {
+                        scratch.cap[k] = lanes[k].open * r;
+                        scratch.capped.push(k);
+                    }
+                    r = r.min(scratch.cap[k]);
+                    if r > 0.0 {
+                        req[k] = r;
+                        scratch.requested.push(k);
                     }
                 }
             }
-            if !any {
+            if scratch.requested.is_empty() {
                 break;
             }
             // Quotas: scale the requests on each pool down to what is left of it.
             if !quota_left.is_empty() {
                 let qr = &mut scratch.quota_request;
                 qr.iter_mut().for_each(|x| *x = 0.0);
-                for &e in &scratch.sellers {
-                    for &i in &scratch.buyers {
-                        let k = e * n + i;
-                        if let Some(q) = lanes[k].quota {
-                            qr[q] += req[k];
-                        }
+                for &k in &scratch.requested {
+                    if let Some(q) = lanes[k].quota {
+                        qr[q] += req[k];
                     }
                 }
-                for &e in &scratch.sellers {
-                    for &i in &scratch.buyers {
-                        let k = e * n + i;
-                        if let Some(q) = lanes[k].quota {
-                            if qr[q] > quota_left[q].max(0.0) {
-                                req[k] *= quota_left[q].max(0.0) / qr[q];
-                            }
+                for &k in &scratch.requested {
+                    if let Some(q) = lanes[k].quota {
+                        if qr[q] > quota_left[q].max(0.0) {
+                            req[k] *= quota_left[q].max(0.0) / qr[q];
                         }
                     }
                 }
             }
-            // Sellers grant pro rata.
-            let mut total = 0.0;
+            // Sellers grant pro rata: the same share of every request they received.
             for &e in &scratch.sellers {
-                let asked: f64 = scratch.buyers.iter().map(|&i| req[e * n + i]).sum();
-                if asked <= 0.0 {
-                    continue;
-                }
-                let grant = if asked > supply[e] {
+                scratch.grant[e] = 0.0;
+            }
+            for &k in &scratch.requested {
+                scratch.grant[k / n] += req[k];
+            }
+            for &e in &scratch.sellers {
+                let asked = scratch.grant[e];
+                scratch.grant[e] = if asked > supply[e] {
                     supply[e].max(0.0) / asked
                 } else {
                     1.0
                 };
-                for &i in &scratch.buyers {
-                    let k = e * n + i;
-                    let x = (req[k] * grant).min(need[i]).max(0.0);
-                    req[k] = 0.0;
-                    if x > 0.0 {
-                        moved(e, i, x, supply, need, quota_left);
-                        if scratch.cap[k].is_finite() {
-                            scratch.cap[k] -= x;
-                        }
-                        total += x;
+            }
+            let mut total = 0.0;
+            for &k in &scratch.requested {
+                let (e, i) = (k / n, k % n);
+                let x = (req[k] * scratch.grant[e]).min(need[i]).max(0.0);
+                req[k] = 0.0;
+                if x > 0.0 {
+                    moved(e, i, x, supply, need, quota_left);
+                    if scratch.cap[k].is_finite() {
+                        scratch.cap[k] -= x;
                     }
+                    total += x;
                 }
             }
             if total <= EPS {
