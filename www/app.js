@@ -36,6 +36,21 @@ function loadState() {
   }
 }
 
+// Saved state may be old, edited or hostile: keep only values the page knows.
+function sanitizeState(raw, presetIds, regionIds, elementIds) {
+  const clean = { ...DEFAULT_STATE, regions: [...DEFAULT_STATE.regions] };
+  const inRange = (x, lo, hi) => typeof x === "number" && Number.isFinite(x) && x >= lo && x <= hi;
+  if (presetIds.includes(raw.preset)) clean.preset = raw.preset;
+  if (inRange(raw.approval, 0, 100)) clean.approval = raw.approval;
+  if (inRange(raw.delay, 0, 365)) clean.delay = raw.delay;
+  if (elementIds.includes(raw.element)) clean.element = raw.element;
+  if (Array.isArray(raw.regions)) {
+    const known = raw.regions.filter((r) => regionIds.includes(r)).slice(0, 8);
+    if (known.length) clean.regions = [...new Set(known)];
+  }
+  return clean;
+}
+
 function saveState() {
   try { localStorage.setItem(STORAGE_KEY, JSON.stringify(state)); } catch { /* private mode: keep going */ }
 }
@@ -238,11 +253,20 @@ async function main() {
   await init(EMBEDDED_WASM ? { module_or_path: base64ToBytes(EMBEDDED_WASM) } : undefined);
   globalThis.ree = { wasm: api, get run() { return currentRun; }, get state() { return state; } };
   buildControls();
+  const presetIds = PRESETS.map((p) => p.id);
+  state = sanitizeState(state, presetIds, api.regionList().map((r) => r.id), api.elementList());
+  // ?preset=ID starts from that preset (a teacher's link); an unknown id is reported.
+  const wanted = params.get("preset");
+  let warning = "";
+  if (wanted !== null && presetIds.includes(wanted)) {
+    if (wanted !== state.preset) { state.preset = wanted; state.approval = null; state.delay = null; }
+  } else if (wanted !== null) {
+    warning = `Unknown preset "${wanted.slice(0, 40)}" in the link; showing ${state.preset} instead.`;
+  }
   baselineRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
-  const known = PRESETS.some((p) => p.id === state.preset);
-  selectPreset(known ? state.preset : DEFAULT_STATE.preset, known);
-  if (!state.regions.length) state.regions = [...DEFAULT_STATE.regions];
+  selectPreset(state.preset, true);
   syncControls();
+  if (warning) setStatus(warning, true);
 }
 
 main().catch((e) => showFatal(`The model could not start: ${e.message || e}`));

@@ -78,3 +78,21 @@ test("a panic inside wasm shows a message and a way to recover, not a blank page
   assert.equal(await page.locator("#fatal").isHidden(), true);
   await context.close();
 });
+
+test("hostile saved state and an unknown ?preset fall back with a warning", async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/index.html`);
+  await page.evaluate(() => localStorage.setItem("ree.state.v1", JSON.stringify({
+    preset: "<img src=x onerror=alert(1)>", approval: "NaN", delay: -5, element: "Xx", regions: ["ZZ", 3, null],
+  })));
+  await page.goto(`${server.origin}/index.html?preset=nope`);
+  await page.waitForFunction(() => document.body.dataset.ready === "1");
+  const state = await page.evaluate(() => ree.state);
+  assert.equal(state.preset, "status-quo");
+  assert.equal(state.element, "Dy");
+  assert.deepEqual(state.regions, ["CN", "JP", "US", "EU"]);
+  assert.match(await page.locator("#status").textContent(), /Unknown preset "nope"/);
+  await page.goto(`${server.origin}/index.html?preset=fragmentation`);
+  await page.waitForFunction(() => document.body.dataset.ready === "1");
+  assert.equal(await page.locator("#preset").inputValue(), "fragmentation");
+  await context.close();
+});
