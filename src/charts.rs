@@ -264,6 +264,137 @@ pub fn line_chart<DB: DrawingBackend>(
     Ok(())
 }
 
+/// One layer of a stacked area chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    pub label: String,
+    /// One value per time point.
+    pub values: Vec<f64>,
+    /// Index into [`PALETTE`].
+    pub color: usize,
+}
+
+/// Stacked areas over time (layers bottom to top) with an optional line on top
+/// (demand, say), so that the gap between the stack and the line is the shortfall.
+#[allow(clippy::too_many_arguments)]
+pub fn stacked_area_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    y_desc: &str,
+    time: &[f64],
+    layers: &[Layer],
+    line: Option<(&str, &[f64])>,
+    style: &ChartStyle,
+) -> DrawResult<DB> {
+    area.fill(&WHITE)?;
+    let n = time.len();
+    let mut tops = vec![vec![0.0; n]; layers.len()];
+    for (k, l) in layers.iter().enumerate() {
+        for i in 0..n {
+            let below = if k == 0 { 0.0 } else { tops[k - 1][i] };
+            tops[k][i] = below + l.values.get(i).copied().unwrap_or(0.0).max(0.0);
+        }
+    }
+    let mut ymax = tops
+        .last()
+        .map(|t| t.iter().fold(0.0, |a: f64, b| a.max(*b)))
+        .unwrap_or(0.0);
+    if let Some((_, v)) = line {
+        ymax = v.iter().fold(ymax, |a, b| a.max(*b));
+    }
+    let ymax = nice_ceiling(ymax.max(1.0) * 1.05);
+    let x0 = time.first().copied().unwrap_or(0.0);
+    let x1 = time.last().copied().unwrap_or(1.0).max(x0 + 1.0);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FONT, style.font(16.0)).into_font().color(&INK))
+        .margin(style.px(10.0))
+        .margin_right(style.px(130.0))
+        .x_label_area_size(style.px(30.0))
+        .y_label_area_size(style.px(56.0))
+        .build_cartesian_2d(x0..x1, 0.0..ymax)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID.stroke_width(style.stroke(1.0)))
+        .axis_style(INK.stroke_width(style.stroke(1.0)))
+        .x_labels(7)
+        .y_labels(6)
+        .x_label_formatter(&|v| format!("{:.0}", v))
+        .y_label_formatter(&|v| format_tonnes(*v))
+        .y_desc(y_desc)
+        .label_style((FONT, style.font(12.0)).into_font().color(&INK))
+        .axis_desc_style((FONT, style.font(12.0)).into_font().color(&INK))
+        .draw()?;
+    // Top layer first, each filled down to zero, so lower layers paint over it.
+    for (k, l) in layers.iter().enumerate().rev() {
+        let c = PALETTE[l.color % PALETTE.len()];
+        chart.draw_series(
+            AreaSeries::new(
+                time.iter().copied().zip(tops[k].iter().copied()),
+                0.0,
+                c.mix(0.85),
+            )
+            .border_style(c.stroke_width(style.stroke(1.0))),
+        )?;
+    }
+    if let Some((_, v)) = line {
+        chart.draw_series(LineSeries::new(
+            time.iter().copied().zip(v.iter().copied()),
+            INK.stroke_width(style.stroke(2.0)),
+        ))?;
+    }
+    let (w, _) = area.dim_in_pixel();
+    let lx = w as i32 - style.px(124.0) as i32;
+    let mut y = style.px(40.0) as i32;
+    let swatch = style.px(12.0) as i32;
+    for l in layers.iter().rev() {
+        let c = PALETTE[l.color % PALETTE.len()];
+        area.draw(&Rectangle::new(
+            [(lx, y - swatch / 2), (lx + swatch, y + swatch / 2)],
+            c.mix(0.85).filled(),
+        ))?;
+        area.draw(&Text::new(
+            l.label.clone(),
+            (lx + swatch + style.px(6.0) as i32, y),
+            (FONT, style.font(12.0))
+                .into_font()
+                .color(&INK)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        y += style.px(20.0) as i32;
+    }
+    if let Some((label, _)) = line {
+        area.draw(&PathElement::new(
+            vec![(lx, y), (lx + swatch, y)],
+            INK.stroke_width(style.stroke(2.0)),
+        ))?;
+        area.draw(&Text::new(
+            label.to_string(),
+            (lx + swatch + style.px(6.0) as i32, y),
+            (FONT, style.font(12.0))
+                .into_font()
+                .color(&INK)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+    }
+    area.present()?;
+    Ok(())
+}
+
+/// The next 1, 2 or 5 × 10^k at or above `x`, for steady axis ranges.
+pub fn nice_ceiling(x: f64) -> f64 {
+    if x <= 0.0 || !x.is_finite() {
+        return 1.0;
+    }
+    let p = libm::pow(10.0, libm::floor(libm::log10(x)));
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * p >= x {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
 /// `390,000 t` style: thousands separated, `k`/`M` above 10,000.
 pub fn format_tonnes(v: f64) -> String {
     let a = v.abs();
@@ -290,6 +421,14 @@ mod tests {
         assert!(bars.windows(2).all(|w| w[0].value >= w[1].value));
         let world: f64 = bars.iter().map(|b| b.value).sum();
         assert!((world - 390_000.0).abs() / 390_000.0 < 0.02, "{world}");
+    }
+
+    #[test]
+    fn nice_ceilings() {
+        assert_eq!(nice_ceiling(0.0), 1.0);
+        assert_eq!(nice_ceiling(3.2), 5.0);
+        assert_eq!(nice_ceiling(1200.0), 2000.0);
+        assert_eq!(nice_ceiling(10_000.0), 10_000.0);
     }
 
     #[test]

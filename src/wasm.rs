@@ -7,7 +7,7 @@
 //! with the canvas's own `measureText` (cached) instead of inserting a `<span>` into
 //! the page for every label.
 
-use crate::charts::{self, ChartStyle, Line, Ranges};
+use crate::charts::{self, ChartStyle, Layer, Line, Ranges};
 use crate::data::Dataset;
 use crate::elements;
 use crate::output::{Cube, RunOutput};
@@ -441,6 +441,60 @@ pub fn draw_availability(
             y: (0.0, 1.05),
         },
         true,
+        &style,
+    )
+    .map_err(js_err)
+}
+
+/// Draw where one region's supply of one element came from (own, allies, others),
+/// stacked, with its demand as a line: the gap is the shortfall.
+#[wasm_bindgen(js_name = drawSourcing)]
+pub fn draw_sourcing(
+    canvas: HtmlCanvasElement,
+    run: &Run,
+    region: &str,
+    element: &str,
+    dpr: f64,
+    projector: bool,
+    title: &str,
+) -> Result<(), JsError> {
+    let r = run
+        .out
+        .region_index(region)
+        .ok_or_else(|| JsError::new(&format!("region: unknown {region:?}")))?;
+    let e = elements::index_of(element)
+        .ok_or_else(|| JsError::new(&format!("element: unknown {element:?}")))?;
+    let s = &run.out.series;
+    let layers = [
+        Layer {
+            label: "own".into(),
+            values: s.source_own.series(r, e),
+            color: 0,
+        },
+        Layer {
+            label: "allies".into(),
+            values: s.source_allies.series(r, e),
+            color: 2,
+        },
+        Layer {
+            label: "others".into(),
+            values: s.source_others.series(r, e),
+            color: 5,
+        },
+    ];
+    let demand = s.demand.series(r, e);
+    let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
+    let style = ChartStyle {
+        scale: dpr.clamp(0.5, 4.0),
+        projector,
+    };
+    charts::stacked_area_chart(
+        &area,
+        title,
+        "t REO per year",
+        &run.out.time,
+        &layers,
+        Some(("demand", &demand)),
         &style,
     )
     .map_err(js_err)

@@ -8,7 +8,7 @@ const EMBEDDED_WASM = null;
 
 const STORAGE_KEY = "ree.state.v1";
 const BASELINE_PRESET = "status-quo";
-const DEFAULT_STATE = { preset: "status-quo", approval: null, delay: null, element: "Dy", regions: ["CN", "JP", "US", "EU"] };
+const DEFAULT_STATE = { preset: "status-quo", approval: null, delay: null, element: "Dy", regions: ["CN", "JP", "US", "EU"], sourceRegion: "JP" };
 const $ = (id) => document.getElementById(id);
 
 let baselineRun = null;
@@ -44,6 +44,7 @@ function sanitizeState(raw, presetIds, regionIds, elementIds) {
   if (inRange(raw.approval, 0, 100)) clean.approval = raw.approval;
   if (inRange(raw.delay, 0, 365)) clean.delay = raw.delay;
   if (elementIds.includes(raw.element)) clean.element = raw.element;
+  if (regionIds.includes(raw.sourceRegion)) clean.sourceRegion = raw.sourceRegion;
   if (Array.isArray(raw.regions)) {
     const known = raw.regions.filter((r) => regionIds.includes(r)).slice(0, 8);
     if (known.length) clean.regions = [...new Set(known)];
@@ -105,6 +106,7 @@ function syncControls() {
   $("delay").value = delay;
   $("delay-out").textContent = `${delay} days`;
   $("element").value = state.element;
+  $("source-region").value = state.sourceRegion;
   for (const box of document.querySelectorAll("#regions input")) box.checked = state.regions.includes(box.value);
 }
 
@@ -147,6 +149,25 @@ function describeAvailability() {
   $("availability-summary").textContent = `Share of ${state.element} demand met in 2030: ${parts.join("; ")}. Magnets count by their element content.`;
 }
 
+function describeSourcing() {
+  const t = currentRun.time();
+  const yearIdx = (y) => Math.max(0, Math.min(t.length - 1, Math.round((y - t[0]) * 4)));
+  const years = [2025, 2030, 2040, 2049].filter((y) => y >= t[0] && y <= t[t.length - 1]);
+  const r = state.sourceRegion, e = state.element;
+  const rows = [["own", "source_own"], ["allies", "source_allies"], ["others", "source_others"], ["demand", "demand"]]
+    .map(([label, name]) => [label, currentRun.series(name, r, e)]);
+  const t0 = (x) => Math.round(x).toLocaleString("en");
+  $("sourcing-table").innerHTML = `<table><thead><tr><th>t ${e} per year</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>${
+    rows.map(([label, s]) => `<tr><td>${label}</td>${years.map((y) => `<td>${t0(s[yearIdx(y)])}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
+  const k = yearIdx(2030);
+  const [own, allies, others, demand] = rows.map(([, s]) => s[k]);
+  const got = own + allies + others;
+  const pct = (x) => (got > 0 ? Math.round((x / got) * 100) : 0);
+  $("sourcing-summary").textContent = demand > 0
+    ? `In 2030 ${r} gets ${t0(got)} t of its ${t0(demand)} t ${e} demand: ${pct(own)}% from itself, ${pct(allies)}% from allies, ${pct(others)}% from others.`
+    : `${r} has no ${e} demand.`;
+}
+
 function draw() {
   if (!currentRun) return;
   const projector = document.body.classList.contains("projector");
@@ -156,6 +177,10 @@ function draw() {
     api.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
       `${state.element} availability: share of demand met`);
     describeAvailability();
+    const src = $("sourcing-chart");
+    api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
+      `Where ${state.sourceRegion}'s ${state.element} came from`);
+    describeSourcing();
     const m = $("mining-chart");
     api.drawMiningChart(m, fitCanvas(m), projector, "Mine production by country, 2024");
     document.body.dataset.ready = "1";
@@ -195,6 +220,8 @@ function buildControls() {
   PRESETS = api.presetList();
   $("preset").innerHTML = PRESETS.map((p) => `<option value="${p.id}">${p.name}</option>`).join("");
   $("element").innerHTML = api.elementList().map((e) => `<option value="${e}">${e}</option>`).join("");
+  $("source-region").innerHTML = api.regionList().map((r) => `<option value="${r.id}">${r.name}</option>`).join("");
+  $("source-region").addEventListener("change", (e) => { state.sourceRegion = e.target.value; saveState(); schedule(); });
   $("regions").innerHTML = api.regionList()
     .map((r) => `<label title="${r.name}"><input type="checkbox" value="${r.id}">${r.id}</label>`).join("");
 

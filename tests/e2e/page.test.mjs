@@ -20,6 +20,10 @@ test("the served page paints both charts and stays on its own origin", async () 
   avail.counts.forEach((n, k) => assert.ok(n > 50, `series colour ${k} painted (${n} px)`));
   const mining = await colourCounts(page, "mining-chart");
   assert.ok(mining.counts[0] > 2000, `mining bars painted (${mining.counts[0]} px)`);
+  // Sourcing areas: own (blue) and others (vermillion, mixed at 85% on white).
+  const sourcing = await colourCounts(page, "sourcing-chart", [[0, 114, 178], [219, 118, 38]]);
+  sourcing.counts.forEach((n, k) => assert.ok(n > 500, `sourcing layer ${k} painted (${n} px)`));
+  assert.match(await page.locator("#sourcing-summary").textContent(), /In 2030 JP gets [\d,]+ t of its [\d,]+ t Dy demand/);
   const foreign = requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith("data:") && !u.startsWith("blob:"));
   assert.deepEqual(foreign, [], "no request leaves the page's own files");
   assert.deepEqual(errors, []);
