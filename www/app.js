@@ -181,8 +181,14 @@ function draw() {
     api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
       `Where ${state.sourceRegion}'s ${state.element} came from`);
     describeSourcing();
+    // The base-year chart never changes with the scenario: redraw it only when its size does.
     const m = $("mining-chart");
-    api.drawMiningChart(m, fitCanvas(m), projector, "Mine production by country, 2024");
+    const mdpr = fitCanvas(m);
+    const size = `${m.width}x${m.height}x${projector}`;
+    if (m.dataset.drawn !== size) {
+      api.drawMiningChart(m, mdpr, projector, "Mine production by country, 2024");
+      m.dataset.drawn = size;
+    }
     document.body.dataset.ready = "1";
   } catch (e) {
     setStatus(String(e.message || e), true);
