@@ -270,6 +270,24 @@ pub fn region_list() -> Result<JsValue, JsError> {
     )
 }
 
+/// The data set's sources: `[{key, text}]`, each text tagged [V] verified,
+/// [S] secondary or [U] unverified (an assumption).
+#[wasm_bindgen(js_name = sourceList)]
+pub fn source_list() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct S<'a> {
+        key: &'a str,
+        text: &'a str,
+    }
+    let d = Dataset::default_data();
+    to_js(
+        &d.sources
+            .iter()
+            .map(|(k, v)| S { key: k, text: v })
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// Element symbols in model order.
 #[wasm_bindgen(js_name = elementList)]
 pub fn element_list() -> Result<JsValue, JsError> {

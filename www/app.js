@@ -274,6 +274,9 @@ function buildControls() {
   $("recover").addEventListener("click", () => location.reload());
   new ResizeObserver(schedule).observe($("availability-chart"));
 
+  const esc = (t) => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  $("source-list").innerHTML = api.sourceList().map((s) => `<dt>${esc(s.key)}</dt><dd>${esc(s.text)}</dd>`).join("");
+
   // Text equivalent of the mining chart.
   const bars = api.baseYearMining();
   $("mining-table").innerHTML = `<table><thead><tr><th>Country</th><th>t REO, 2024</th></tr></thead><tbody>${

@@ -100,3 +100,12 @@ test("hostile saved state and an unknown ?preset fall back with a warning", asyn
   assert.equal(await page.locator("#preset").inputValue(), "fragmentation");
   await context.close();
 });
+
+test("the sources panel lists every source of the default data", async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/index.html`);
+  const keys = await page.locator("#source-list dt").allTextContents();
+  assert.ok(keys.includes("USGS_MCS2025") && keys.includes("ASSUMPTION"), keys.join(" "));
+  const usgs = await page.locator("#source-list dd").first().textContent();
+  assert.match(usgs, /\[(V|S|U)/);
+  await context.close();
+});
