@@ -52,6 +52,51 @@ impl Lane {
     };
 }
 
+/// The lanes of one allocation problem with, for each buyer and tier, the set of
+/// sellers whose lane is open, as a bit mask (so at most 64 regions; the data check
+/// enforces it). Passes then visit only open routes of sellers with supply.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Routes {
+    pub n: usize,
+    /// Row-major: `lanes[seller * n + buyer]`.
+    pub lanes: Vec<Lane>,
+    /// `tier_sellers[tier * n + buyer]`, bit `seller` set when the lane is open and
+    /// allied (tier 0) or not allied (tier 1).
+    pub tier_sellers: Vec<u64>,
+}
+
+/// Most regions an allocation problem can have (one bit per seller).
+pub const MAX_REGIONS: usize = 64;
+
+impl Routes {
+    pub fn new(n: usize, lanes: Vec<Lane>) -> Routes {
+        let mut r = Routes {
+            n,
+            lanes,
+            tier_sellers: Vec::new(),
+        };
+        r.index();
+        r
+    }
+
+    /// Rebuild the seller masks after `lanes` changed.
+    pub fn index(&mut self) {
+        let n = self.n;
+        assert!(n <= MAX_REGIONS, "at most {MAX_REGIONS} regions");
+        self.tier_sellers.clear();
+        self.tier_sellers.resize(2 * n, 0);
+        for e in 0..n {
+            for i in 0..n {
+                let l = &self.lanes[e * n + i];
+                if e != i && l.open > 0.0 {
+                    let tier = if l.ally { 0 } else { 1 };
+                    self.tier_sellers[tier * n + i] |= 1 << e;
+                }
+            }
+        }
+    }
+}
+
 /// A contract: seller, buyer, share of the seller's supply.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ContractLane {
@@ -63,21 +108,22 @@ pub struct ContractLane {
 /// Scratch buffers reused across calls, so the per-step path does not allocate.
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
-    /// Indexes `seller * n + buyer` of the flows the last call added to, in the order
-    /// they were first added; callers walk these instead of all n² pairs.
-    pub touched: Vec<usize>,
+    /// `(seller, buyer)` of the flows the last call added to, in the order they were
+    /// first added; callers walk these instead of all n² pairs.
+    pub touched: Vec<(usize, usize)>,
     capped: Vec<usize>,
     sellers: Vec<usize>,
     buyers: Vec<usize>,
     candidates: Vec<(usize, usize)>,
-    requested: Vec<usize>,
+    /// `(seller, buyer, seller * n + buyer)` of this pass's requests.
+    requested: Vec<(usize, usize, usize)>,
     grant: Vec<f64>,
     request: Vec<f64>,
     cap: Vec<f64>,
     quota_request: Vec<f64>,
 }
 
-/// Allocate `supply` to `need` over `lanes` (row-major: `lanes[seller * n + buyer]`).
+/// Allocate `supply` to `need` over the `routes`.
 ///
 /// Adds the flows to `flows` (same layout) and reduces `supply`, `need` and
 /// `quota_left` by what moved.
@@ -85,13 +131,14 @@ pub struct Scratch {
 pub fn allocate(
     supply: &mut [f64],
     need: &mut [f64],
-    lanes: &[Lane],
+    routes: &Routes,
     contracts: &[ContractLane],
     quota_left: &mut [f64],
     flows: &mut [f64],
     scratch: &mut Scratch,
 ) {
     let n = supply.len();
+    let lanes = &routes.lanes[..];
     debug_assert_eq!(need.len(), n);
     debug_assert_eq!(lanes.len(), n * n);
     debug_assert_eq!(flows.len(), n * n);
@@ -106,7 +153,7 @@ pub fn allocate(
                      quota_left: &mut [f64]| {
         if x > 0.0 {
             if flows[e * n + i] == 0.0 {
-                touched.push(e * n + i);
+                touched.push((e, i));
             }
             flows[e * n + i] += x;
             supply[e] -= x;
@@ -119,8 +166,10 @@ pub fn allocate(
 
     // 1. Domestic.
     for i in 0..n {
-        let x = supply[i].min(need[i]).max(0.0);
-        moved(i, i, x, supply, need, quota_left);
+        let x = supply[i].min(need[i]);
+        if x > 0.0 {
+            moved(i, i, x, supply, need, quota_left);
+        }
     }
 
     // 2. Contracts, on the supply left after domestic use.
@@ -154,28 +203,36 @@ pub fn allocate(
     }
     scratch.quota_request.clear();
     scratch.quota_request.resize(quota_left.len(), 0.0);
-    for tier_ally in [true, false] {
-        let in_tier = |k: usize| lanes[k].ally == tier_ally && lanes[k].open > 0.0;
+    for tier in 0..2 {
         for k in scratch.capped.drain(..) {
             scratch.cap[k] = f64::INFINITY;
         }
         for pass in 0..MAX_PASSES {
             scratch.sellers.clear();
             scratch.sellers.extend((0..n).filter(|e| supply[*e] > EPS));
+            let with_supply = scratch.sellers.iter().fold(0u64, |m, &e| m | (1 << e));
             scratch.buyers.clear();
             scratch.buyers.extend((0..n).filter(|i| need[*i] > EPS));
             if scratch.sellers.is_empty() || scratch.buyers.is_empty() {
                 break;
             }
             // Requests, buyer by buyer; `requested` lists them in (buyer, seller) order.
+            // `limited` records whether anything (a lane cap, a quota, a seller running
+            // short) kept a buyer from getting all it asked for; if nothing did, every
+            // buyer with an open route is served and another pass would move nothing.
             let req = &mut scratch.request;
+            let mut limited = false;
             scratch.requested.clear();
             for &i in &scratch.buyers {
                 scratch.candidates.clear();
                 let mut denom = 0.0;
-                for &e in &scratch.sellers {
+                // Open routes in this tier from sellers with supply, in ascending order.
+                let mut open = routes.tier_sellers[tier * n + i] & with_supply;
+                while open != 0 {
+                    let e = open.trailing_zeros() as usize;
+                    open &= open - 1;
                     let k = e * n + i;
-                    if e != i && in_tier(k) && scratch.cap[k] > EPS {
+                    if scratch.cap[k] > EPS {
                         denom += supply[e] * lanes[k].weight;
                         scratch.candidates.push((e, k));
                     }
@@ -189,10 +246,13 @@ pub fn allocate(
                         scratch.cap[k] = lanes[k].open * r;
                         scratch.capped.push(k);
                     }
-                    r = r.min(scratch.cap[k]);
+                    if scratch.cap[k] < r {
+                        r = scratch.cap[k];
+                        limited = true;
+                    }
                     if r > 0.0 {
                         req[k] = r;
-                        scratch.requested.push(k);
+                        scratch.requested.push((e, i, k));
                     }
                 }
             }
@@ -203,15 +263,16 @@ pub fn allocate(
             if !quota_left.is_empty() {
                 let qr = &mut scratch.quota_request;
                 qr.iter_mut().for_each(|x| *x = 0.0);
-                for &k in &scratch.requested {
+                for &(_, _, k) in &scratch.requested {
                     if let Some(q) = lanes[k].quota {
                         qr[q] += req[k];
                     }
                 }
-                for &k in &scratch.requested {
+                for &(_, _, k) in &scratch.requested {
                     if let Some(q) = lanes[k].quota {
                         if qr[q] > quota_left[q].max(0.0) {
                             req[k] *= quota_left[q].max(0.0) / qr[q];
+                            limited = true;
                         }
                     }
                 }
@@ -220,20 +281,20 @@ pub fn allocate(
             for &e in &scratch.sellers {
                 scratch.grant[e] = 0.0;
             }
-            for &k in &scratch.requested {
-                scratch.grant[k / n] += req[k];
+            for &(e, _, k) in &scratch.requested {
+                scratch.grant[e] += req[k];
             }
             for &e in &scratch.sellers {
                 let asked = scratch.grant[e];
                 scratch.grant[e] = if asked > supply[e] {
+                    limited = true;
                     supply[e].max(0.0) / asked
                 } else {
                     1.0
                 };
             }
             let mut total = 0.0;
-            for &k in &scratch.requested {
-                let (e, i) = (k / n, k % n);
+            for &(e, i, k) in &scratch.requested {
                 let x = (req[k] * scratch.grant[e]).min(need[i]).max(0.0);
                 req[k] = 0.0;
                 if x > 0.0 {
@@ -244,7 +305,7 @@ pub fn allocate(
                     total += x;
                 }
             }
-            if total <= EPS {
+            if total <= EPS || !limited {
                 break;
             }
         }
@@ -270,10 +331,11 @@ mod tests {
         let mut d = need.to_vec();
         let mut q = quotas.to_vec();
         let mut f = vec![0.0; supply.len() * supply.len()];
+        let routes = Routes::new(supply.len(), lanes.to_vec());
         allocate(
             &mut s,
             &mut d,
-            lanes,
+            &routes,
             contracts,
             &mut q,
             &mut f,

@@ -41,7 +41,7 @@ use crate::elements::{self, EVec, N_EL, ZERO};
 use crate::error::InputErrors;
 use crate::output::RunOutput;
 use crate::scenario::{Measure, Product, Scenario, Stage};
-use allocate::{allocate, ContractLane, Lane, Scratch};
+use allocate::{allocate, ContractLane, Lane, Routes, Scratch};
 
 /// Bit mask over elements.
 type Mask = u32;
@@ -123,7 +123,7 @@ fn overlap(a0: f64, a1: f64, b0: f64, b1: f64) -> f64 {
 /// of the step before, since controls and tariffs change only at their dates.
 #[derive(Default)]
 struct LaneCache {
-    entries: Vec<(Vec<u64>, Vec<Lane>)>,
+    entries: Vec<(Vec<u64>, Routes)>,
     next: usize,
 }
 
@@ -131,12 +131,18 @@ impl LaneCache {
     const SIZE: usize = 16;
 
     /// Index of the entry for `key`, built with `build` when missing.
-    fn get(&mut self, key: &[u64], build: impl FnOnce(&mut Vec<Lane>)) -> usize {
+    fn get(&mut self, n: usize, key: &[u64], build: impl FnOnce(&mut Vec<Lane>)) -> usize {
         if let Some(i) = self.entries.iter().position(|(k, _)| k == key) {
             return i;
         }
         let i = if self.entries.len() < Self::SIZE {
-            self.entries.push((Vec::new(), Vec::new()));
+            self.entries.push((
+                Vec::new(),
+                Routes {
+                    n,
+                    ..Routes::default()
+                },
+            ));
             self.entries.len() - 1
         } else {
             let i = self.next;
@@ -145,7 +151,9 @@ impl LaneCache {
         };
         self.entries[i].0.clear();
         self.entries[i].0.extend_from_slice(key);
-        build(&mut self.entries[i].1);
+        let routes = &mut self.entries[i].1;
+        build(&mut routes.lanes);
+        routes.index();
         i
     }
 }
@@ -664,7 +672,7 @@ impl Compiled {
                 before.copy_from_slice(&supply);
                 let good = |e: usize| mask_of(&conc[e][frac]);
                 self.lane_key(0, good, t, dt, &mut key);
-                let li = lane_cache.get(&key, |l| self.lanes(0, good, t, dt, l));
+                let li = lane_cache.get(n, &key, |l| self.lanes(0, good, t, dt, l));
                 let lanes = &lane_cache.entries[li].1;
                 self.quota_budgets(
                     0,
@@ -692,8 +700,8 @@ impl Compiled {
                     &mut scratch,
                 );
                 // A flow carries the exporter's stock composition at the stage start.
-                for &k in &scratch.touched {
-                    let (e, i) = (k / n, k % n);
+                for &(e, i) in &scratch.touched {
+                    let k = e * n + i;
                     let share = flows[k] / before[e];
                     flows[k] = 0.0;
                     for el in 0..N_EL {
@@ -757,7 +765,7 @@ impl Compiled {
                 need.copy_from_slice(&magnet_need[m]);
                 let content_mask = mask_of(&self.magnet_content[m]);
                 self.lane_key(2, |_| content_mask, t, dt, &mut key);
-                let li = lane_cache.get(&key, |l| self.lanes(2, |_| content_mask, t, dt, l));
+                let li = lane_cache.get(n, &key, |l| self.lanes(2, |_| content_mask, t, dt, l));
                 let lanes = &lane_cache.entries[li].1;
                 let cap_m = &mag_cap[m];
                 self.quota_budgets(
@@ -813,7 +821,7 @@ impl Compiled {
                 need0.copy_from_slice(&need);
                 let bit = 1 << el;
                 self.lane_key(1, |_| bit, t, dt, &mut key);
-                let li = lane_cache.get(&key, |l| self.lanes(1, |_| bit, t, dt, l));
+                let li = lane_cache.get(n, &key, |l| self.lanes(1, |_| bit, t, dt, l));
                 let lanes = &lane_cache.entries[li].1;
                 self.quota_budgets(
                     1,
@@ -844,8 +852,8 @@ impl Compiled {
                     &mut flows,
                     &mut scratch,
                 );
-                for &k in &scratch.touched {
-                    let (e, i) = (k / n, k % n);
+                for &(e, i) in &scratch.touched {
+                    let k = e * n + i;
                     let x = flows[k];
                     flows[k] = 0.0;
                     let direct_share = if need0[i] > 0.0 {
