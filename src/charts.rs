@@ -8,6 +8,7 @@
 //! backend's `estimate_text_size` (see ARCHITECTURE.md, "Charts").
 
 use crate::data::Dataset;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -171,17 +172,18 @@ pub struct Ranges {
     pub y: (f64, f64),
 }
 
-/// Time-series chart with a legend; dashed lines are the baseline, drawn under the
-/// scenario's solid lines of the same colour.
-pub fn line_chart<DB: DrawingBackend>(
+type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Axes shared by the time-series charts: title, years on x, a right margin for the
+/// legend, light grid, and `y_fmt` for the y labels.
+fn time_axes<'a, DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
-    y_desc: &str,
-    lines: &[Line],
     ranges: Ranges,
-    percent: bool,
+    y_desc: &str,
+    y_fmt: &dyn Fn(&f64) -> String,
     style: &ChartStyle,
-) -> DrawResult<DB> {
+) -> Result<TimeChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(area)
         .caption(title, (FONT, style.font(16.0)).into_font().color(&INK))
@@ -198,17 +200,51 @@ pub fn line_chart<DB: DrawingBackend>(
         .x_labels(7)
         .y_labels(6)
         .x_label_formatter(&|v| format!("{:.0}", v))
-        .y_label_formatter(&|v| {
-            if percent {
-                format!("{:.0}%", v * 100.0)
-            } else {
-                format_tonnes(*v)
-            }
-        })
+        .y_label_formatter(y_fmt)
         .y_desc(y_desc)
         .label_style((FONT, style.font(12.0)).into_font().color(&INK))
         .axis_desc_style((FONT, style.font(12.0)).into_font().color(&INK))
         .draw()?;
+    Ok(chart)
+}
+
+/// A legend entry's text, left-aligned and vertically centred at `at`.
+fn legend_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    at: (i32, i32),
+    size: f64,
+    style: &ChartStyle,
+) -> DrawResult<DB> {
+    area.draw(&Text::new(
+        text.to_string(),
+        at,
+        (FONT, style.font(size))
+            .into_font()
+            .color(&INK)
+            .pos(Pos::new(HPos::Left, VPos::Center)),
+    ))
+}
+
+/// Time-series chart with a legend; dashed lines are the baseline, drawn under the
+/// scenario's solid lines of the same colour.
+pub fn line_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    y_desc: &str,
+    lines: &[Line],
+    ranges: Ranges,
+    percent: bool,
+    style: &ChartStyle,
+) -> DrawResult<DB> {
+    let y_fmt = |v: &f64| {
+        if percent {
+            format!("{:.0}%", v * 100.0)
+        } else {
+            format_tonnes(*v)
+        }
+    };
+    let mut chart = time_axes(area, title, ranges, y_desc, &y_fmt, style)?;
     let width = style.stroke(2.0);
     for l in lines.iter().filter(|l| l.dashed) {
         let c = PALETTE[l.color % PALETTE.len()];
@@ -226,7 +262,7 @@ pub fn line_chart<DB: DrawingBackend>(
             c.stroke_width(width),
         ))?;
     }
-    // Legend: solid lines only, with the last value as a label (never colour alone).
+    // Legend: solid lines only, each labelled (never colour alone).
     let (w, _) = area.dim_in_pixel();
     let x0 = w as i32 - style.px(124.0) as i32;
     let mut y = style.px(40.0) as i32;
@@ -236,14 +272,7 @@ pub fn line_chart<DB: DrawingBackend>(
             vec![(x0, y), (x0 + style.px(18.0) as i32, y)],
             c.stroke_width(width),
         ))?;
-        area.draw(&Text::new(
-            l.label.clone(),
-            (x0 + style.px(24.0) as i32, y),
-            (FONT, style.font(12.0))
-                .into_font()
-                .color(&INK)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
+        legend_text(area, &l.label, (x0 + style.px(24.0) as i32, y), 12.0, style)?;
         y += style.px(20.0) as i32;
     }
     if lines.iter().any(|l| l.dashed) {
@@ -251,14 +280,13 @@ pub fn line_chart<DB: DrawingBackend>(
             vec![(x0, y), (x0 + style.px(18.0) as i32, y)],
             INK.mix(0.6).stroke_width(width.max(2) - 1),
         ))?;
-        area.draw(&Text::new(
+        legend_text(
+            area,
             "dashed: baseline",
             (x0 + style.px(24.0) as i32, y),
-            (FONT, style.font(11.0))
-                .into_font()
-                .color(&INK)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
+            11.0,
+            style,
+        )?;
     }
     area.present()?;
     Ok(())
@@ -286,7 +314,6 @@ pub fn stacked_area_chart<DB: DrawingBackend>(
     line: Option<(&str, &[f64])>,
     style: &ChartStyle,
 ) -> DrawResult<DB> {
-    area.fill(&WHITE)?;
     let n = time.len();
     let mut tops = vec![vec![0.0; n]; layers.len()];
     for (k, l) in layers.iter().enumerate() {
@@ -305,26 +332,18 @@ pub fn stacked_area_chart<DB: DrawingBackend>(
     let ymax = nice_ceiling(ymax.max(1.0) * 1.05);
     let x0 = time.first().copied().unwrap_or(0.0);
     let x1 = time.last().copied().unwrap_or(1.0).max(x0 + 1.0);
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, (FONT, style.font(16.0)).into_font().color(&INK))
-        .margin(style.px(10.0))
-        .margin_right(style.px(130.0))
-        .x_label_area_size(style.px(30.0))
-        .y_label_area_size(style.px(56.0))
-        .build_cartesian_2d(x0..x1, 0.0..ymax)?;
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID.stroke_width(style.stroke(1.0)))
-        .axis_style(INK.stroke_width(style.stroke(1.0)))
-        .x_labels(7)
-        .y_labels(6)
-        .x_label_formatter(&|v| format!("{:.0}", v))
-        .y_label_formatter(&|v| format_tonnes(*v))
-        .y_desc(y_desc)
-        .label_style((FONT, style.font(12.0)).into_font().color(&INK))
-        .axis_desc_style((FONT, style.font(12.0)).into_font().color(&INK))
-        .draw()?;
+    let ranges = Ranges {
+        x: (x0, x1),
+        y: (0.0, ymax),
+    };
+    let mut chart = time_axes(
+        area,
+        title,
+        ranges,
+        y_desc,
+        &|v: &f64| format_tonnes(*v),
+        style,
+    )?;
     // Top layer first, each filled down to zero, so lower layers paint over it.
     for (k, l) in layers.iter().enumerate().rev() {
         let c = PALETTE[l.color % PALETTE.len()];
@@ -353,14 +372,13 @@ pub fn stacked_area_chart<DB: DrawingBackend>(
             [(lx, y - swatch / 2), (lx + swatch, y + swatch / 2)],
             c.mix(0.85).filled(),
         ))?;
-        area.draw(&Text::new(
-            l.label.clone(),
+        legend_text(
+            area,
+            &l.label,
             (lx + swatch + style.px(6.0) as i32, y),
-            (FONT, style.font(12.0))
-                .into_font()
-                .color(&INK)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
+            12.0,
+            style,
+        )?;
         y += style.px(20.0) as i32;
     }
     if let Some((label, _)) = line {
@@ -368,14 +386,13 @@ pub fn stacked_area_chart<DB: DrawingBackend>(
             vec![(lx, y), (lx + swatch, y)],
             INK.stroke_width(style.stroke(2.0)),
         ))?;
-        area.draw(&Text::new(
-            label.to_string(),
+        legend_text(
+            area,
+            label,
             (lx + swatch + style.px(6.0) as i32, y),
-            (FONT, style.font(12.0))
-                .into_font()
-                .color(&INK)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
+            12.0,
+            style,
+        )?;
     }
     area.present()?;
     Ok(())
