@@ -15,6 +15,7 @@ pub mod charts;
 pub mod data;
 pub mod elements;
 pub mod error;
+pub mod inputs;
 pub mod model;
 pub mod output;
 pub mod presets;

@@ -517,3 +517,56 @@ pub fn draw_sourcing(
     )
     .map_err(js_err)
 }
+
+#[derive(Serialize)]
+struct InputJs {
+    id: &'static str,
+    kind: crate::inputs::Kind,
+    label: &'static str,
+    unit: &'static str,
+    min: f64,
+    max: f64,
+    step: f64,
+    /// The value in the given scenario (the preset's, for levers).
+    default: f64,
+    /// Whether moving it changes anything in this scenario.
+    applies: bool,
+    description: &'static str,
+}
+
+/// The input spec, with defaults read from a scenario (a preset): `[{id, kind, label,
+/// unit, min, max, step, default, applies, description}]`.
+#[wasm_bindgen(js_name = inputSpec)]
+pub fn input_spec(scenario: JsValue) -> Result<JsValue, JsError> {
+    let sc = scenario_from_js(&scenario)?;
+    let list: Vec<InputJs> = crate::inputs::INPUTS
+        .iter()
+        .map(|s| InputJs {
+            id: s.id,
+            kind: s.kind,
+            label: s.label,
+            unit: s.unit,
+            min: s.min,
+            max: s.max,
+            step: s.step,
+            default: s.value_in(&sc),
+            applies: s.applies_to(&sc),
+            description: s.description,
+        })
+        .collect();
+    to_js(&list)
+}
+
+/// Apply input values (`{id: value}`) to a scenario and return the new scenario. An
+/// unknown id or a value out of range is refused, naming the input and the reason.
+#[wasm_bindgen(js_name = applyInputs)]
+pub fn apply_inputs(scenario: JsValue, values: JsValue) -> Result<JsValue, JsError> {
+    let mut sc = scenario_from_js(&scenario)?;
+    let values: std::collections::BTreeMap<String, f64> = serde_wasm_bindgen::from_value(values)
+        .map_err(|e| JsError::new(&format!("inputs: {e}")))?;
+    for (id, v) in &values {
+        crate::inputs::apply(&mut sc, id, *v).map_err(js_err)?;
+    }
+    sc.validate(Dataset::default_data()).map_err(js_err)?;
+    to_js(&sc)
+}

@@ -7,13 +7,15 @@ const EMBEDDED_WASM = null;
 // ---- BUNDLE-CUT ----
 
 const STORAGE_KEY = "ree.state.v1";
+const URL_VERSION = "1";
 const BASELINE_PRESET = "status-quo";
-const DEFAULT_STATE = { preset: "status-quo", approval: null, delay: null, element: "Dy", regions: ["CN", "JP", "US", "EU"], sourceRegion: "JP" };
+const DEFAULT_STATE = { preset: "status-quo", inputs: {}, element: "Dy", regions: ["CN", "JP", "US", "EU"], sourceRegion: "JP" };
 const $ = (id) => document.getElementById(id);
 
 let baselineRun = null;
 let currentRun = null;
 let presetScenario = null;
+let inputSpec = [];
 let state = loadState();
 let frame = 0;
 
@@ -30,30 +32,94 @@ function showFatal(message) {
 function loadState() {
   try {
     const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
-    return saved && typeof saved === "object" ? { ...DEFAULT_STATE, ...saved } : { ...DEFAULT_STATE };
+    return saved && typeof saved === "object" ? saved : {};
   } catch {
-    return { ...DEFAULT_STATE };
+    return {};
   }
 }
 
+// Check one input value against the spec; returns an error sentence or "".
+function inputProblem(spec, value) {
+  if (!spec) return "unknown input";
+  if (typeof value !== "number" || !Number.isFinite(value) || value < spec.min || value > spec.max) {
+    return `must be a number from ${spec.min} to ${spec.max} ${spec.unit}`;
+  }
+  return "";
+}
+
 // Saved state may be old, edited or hostile: keep only values the page knows.
-function sanitizeState(raw, presetIds, regionIds, elementIds) {
-  const clean = { ...DEFAULT_STATE, regions: [...DEFAULT_STATE.regions] };
-  const inRange = (x, lo, hi) => typeof x === "number" && Number.isFinite(x) && x >= lo && x <= hi;
+function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
+  const clean = { ...DEFAULT_STATE, inputs: {}, regions: [...DEFAULT_STATE.regions] };
   if (presetIds.includes(raw.preset)) clean.preset = raw.preset;
-  if (inRange(raw.approval, 0, 100)) clean.approval = raw.approval;
-  if (inRange(raw.delay, 0, 365)) clean.delay = raw.delay;
   if (elementIds.includes(raw.element)) clean.element = raw.element;
   if (regionIds.includes(raw.sourceRegion)) clean.sourceRegion = raw.sourceRegion;
   if (Array.isArray(raw.regions)) {
     const known = raw.regions.filter((r) => regionIds.includes(r)).slice(0, 8);
     if (known.length) clean.regions = [...new Set(known)];
   }
+  if (raw.inputs && typeof raw.inputs === "object") {
+    for (const [id, v] of Object.entries(raw.inputs)) {
+      const spec = specs.find((s) => s.id === id);
+      if (!inputProblem(spec, v)) clean.inputs[id] = v;
+    }
+  }
   return clean;
+}
+
+// The URL holds everything that differs from the defaults, so a link (a teacher's, a
+// reader's) reproduces the page: ?v=1&preset=…&el=…&r=…&src=…&<input id>=<value>.
+function writeUrl() {
+  const p = new URLSearchParams();
+  const keep = new URLSearchParams(location.search);
+  for (const k of ["projector"]) if (keep.has(k)) p.set(k, keep.get(k));
+  p.set("v", URL_VERSION);
+  if (state.preset !== DEFAULT_STATE.preset) p.set("preset", state.preset);
+  if (state.element !== DEFAULT_STATE.element) p.set("el", state.element);
+  if (state.regions.join(",") !== DEFAULT_STATE.regions.join(",")) p.set("r", state.regions.join(","));
+  if (state.sourceRegion !== DEFAULT_STATE.sourceRegion) p.set("src", state.sourceRegion);
+  for (const [id, v] of Object.entries(state.inputs)) p.set(id, String(v));
+  try { history.replaceState(null, "", `${location.pathname}?${p}`); } catch { /* file:// may refuse */ }
+}
+
+// Read the URL over the saved state; every refused value is named in the warnings.
+function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
+  const v = params.get("v");
+  if (v !== null && v !== URL_VERSION) warnings.push(`This link is from another version (v=${v.slice(0, 8)}); some settings may be ignored.`);
+  const preset = params.get("preset");
+  if (preset !== null) {
+    if (presetIds.includes(preset)) {
+      if (preset !== state.preset) { state.preset = preset; state.inputs = {}; }
+    } else warnings.push(`Unknown preset "${preset.slice(0, 40)}" in the link; showing ${state.preset} instead.`);
+  }
+  const el = params.get("el");
+  if (el !== null) {
+    if (elementIds.includes(el)) state.element = el;
+    else warnings.push(`Unknown element "${el.slice(0, 8)}" in the link.`);
+  }
+  const r = params.get("r");
+  if (r !== null) {
+    const ids = r.split(",").filter((x) => regionIds.includes(x)).slice(0, 8);
+    if (ids.length) state.regions = [...new Set(ids)];
+    else warnings.push("No known region in the link's r= list.");
+  }
+  const src = params.get("src");
+  if (src !== null) {
+    if (regionIds.includes(src)) state.sourceRegion = src;
+    else warnings.push(`Unknown region "${src.slice(0, 8)}" in the link.`);
+  }
+  for (const spec of specs) {
+    const raw = params.get(spec.id);
+    if (raw === null) continue;
+    const value = raw.trim() === "" ? NaN : Number(raw);
+    const problem = inputProblem(spec, value);
+    if (problem) warnings.push(`${spec.id} in the link ${problem}; using the default.`);
+    else state.inputs[spec.id] = value;
+  }
 }
 
 function saveState() {
   try { localStorage.setItem(STORAGE_KEY, JSON.stringify(state)); } catch { /* private mode: keep going */ }
+  writeUrl();
 }
 
 function setStatus(text, isError = false) {
@@ -79,32 +145,68 @@ function fitCanvas(canvas) {
   return dpr;
 }
 
-function licensingControls(scenario) {
-  return (scenario.export_controls || []).filter((c) => c.measure && c.measure.type === "licensing");
+// The scenario the model runs: the preset with the inputs applied (checked in wasm).
+function currentScenario() {
+  return api.applyInputs(presetScenario, state.inputs);
 }
 
-// The scenario the model runs: the preset with the levers applied.
-function currentScenario() {
-  const s = structuredClone(presetScenario);
-  for (const c of licensingControls(s)) {
-    if (state.approval !== null) c.measure.approval_share = state.approval / 100;
-    if (state.delay !== null) c.measure.delay_days = state.delay;
+function fmtValue(spec, v) {
+  const digits = spec.step < 1 ? 2 : 0;
+  return `${Number(v).toFixed(digits)} ${spec.unit}`;
+}
+
+// Controls from the input spec: a range with a tick at its default, the current value,
+// how far it is from the default, and one sentence of what it covers.
+function buildInputControls() {
+  inputSpec = api.inputSpec(presetScenario);
+  for (const kind of ["lever", "assumption"]) {
+    const box = $(`${kind}-controls`);
+    box.innerHTML = "";
+    for (const spec of inputSpec.filter((s) => s.kind === kind)) {
+      const div = document.createElement("div");
+      div.className = "input";
+      div.innerHTML = `
+        <label for="input-${spec.id}"></label>
+        <input type="range" id="input-${spec.id}" min="${spec.min}" max="${spec.max}" step="${spec.step}"
+          list="ticks-${spec.id}" aria-describedby="help-${spec.id}">
+        <datalist id="ticks-${spec.id}"><option value="${spec.default}"></option></datalist>
+        <p class="note" id="help-${spec.id}"></p>`;
+      const label = div.querySelector("label");
+      label.textContent = `${spec.label} `;
+      const out = document.createElement("output");
+      out.id = `out-${spec.id}`;
+      out.htmlFor = `input-${spec.id}`;
+      label.append(out);
+      const help = div.querySelector("p");
+      help.textContent = spec.applies ? spec.description : `${spec.description} This preset has no such policy.`;
+      const diff = document.createElement("span");
+      diff.className = "from-default";
+      help.append(diff);
+      const range = div.querySelector("input");
+      range.disabled = !spec.applies;
+      div.classList.toggle("inactive", !spec.applies);
+      range.addEventListener("input", () => {
+        const v = Number(range.value);
+        if (Math.abs(v - spec.default) < spec.step / 1000) delete state.inputs[spec.id];
+        else state.inputs[spec.id] = v;
+        saveState(); syncControls(); if (runModel()) schedule();
+      });
+      box.append(div);
+    }
   }
-  return s;
 }
 
 function syncControls() {
   $("preset").value = state.preset;
-  const lic = licensingControls(presetScenario);
-  const has = lic.length > 0;
-  for (const id of ["approval", "delay"]) $(id).disabled = !has;
-  $("levers-note").hidden = has;
-  const approval = state.approval ?? (has ? Math.round(lic[0].measure.approval_share * 100) : 100);
-  const delay = state.delay ?? (has ? lic[0].measure.delay_days : 0);
-  $("approval").value = approval;
-  $("approval-out").textContent = `${approval}%`;
-  $("delay").value = delay;
-  $("delay-out").textContent = `${delay} days`;
+  for (const spec of inputSpec) {
+    const v = state.inputs[spec.id] ?? spec.default;
+    $(`input-${spec.id}`).value = v;
+    $(`out-${spec.id}`).textContent = fmtValue(spec, v);
+    const d = v - spec.default;
+    const diff = document.querySelector(`#help-${spec.id} .from-default`);
+    diff.textContent = Math.abs(d) < spec.step / 1000 ? `At its default, ${fmtValue(spec, spec.default)}.`
+      : `Default ${fmtValue(spec, spec.default)}; now ${d > 0 ? "+" : ""}${fmtValue(spec, d)}.`;
+  }
   $("element").value = state.element;
   $("source-region").value = state.sourceRegion;
   for (const box of document.querySelectorAll("#regions input")) box.checked = state.regions.includes(box.value);
@@ -195,7 +297,7 @@ function draw() {
   }
 }
 
-function selectPreset(id, keepLevers = false) {
+function selectPreset(id, keepInputs = false) {
   try {
     presetScenario = api.presetScenario(id);
   } catch (e) {
@@ -203,9 +305,14 @@ function selectPreset(id, keepLevers = false) {
     return;
   }
   state.preset = id;
-  if (!keepLevers) { state.approval = null; state.delay = null; }
+  // Levers edit the preset's own policies, so a new preset starts from its own values;
+  // assumptions are facts about the world and stay.
+  if (!keepInputs) {
+    for (const s of inputSpec.filter((x) => x.kind === "lever")) delete state.inputs[s.id];
+  }
   const p = PRESETS.find((x) => x.id === id);
   $("preset-description").textContent = p ? p.description : "";
+  buildInputControls();
   saveState();
   syncControls();
   if (runModel()) schedule();
@@ -232,12 +339,6 @@ function buildControls() {
     .map((r) => `<label title="${r.name}"><input type="checkbox" value="${r.id}">${r.id}</label>`).join("");
 
   $("preset").addEventListener("change", (e) => selectPreset(e.target.value));
-  $("approval").addEventListener("input", (e) => {
-    state.approval = Number(e.target.value); saveState(); syncControls(); if (runModel()) schedule();
-  });
-  $("delay").addEventListener("input", (e) => {
-    state.delay = Number(e.target.value); saveState(); syncControls(); if (runModel()) schedule();
-  });
   $("element").addEventListener("change", (e) => { state.element = e.target.value; saveState(); schedule(); });
   $("regions").addEventListener("change", () => {
     const chosen = [...document.querySelectorAll("#regions input:checked")].map((b) => b.value);
@@ -265,9 +366,10 @@ function buildControls() {
       return;
     }
     presetScenario = scenario;
-    state.approval = null;
-    state.delay = null;
+    state.inputs = {};
     $("preset-description").textContent = scenario.description || `Imported from ${file.name}.`;
+    buildInputControls();
+    saveState();
     syncControls();
     if (runModel()) { schedule(); setStatus(`Loaded ${file.name}.`); }
   });
@@ -290,19 +392,15 @@ async function main() {
   globalThis.ree = { wasm: api, get run() { return currentRun; }, get state() { return state; } };
   buildControls();
   const presetIds = PRESETS.map((p) => p.id);
-  state = sanitizeState(state, presetIds, api.regionList().map((r) => r.id), api.elementList());
-  // ?preset=ID starts from that preset (a teacher's link); an unknown id is reported.
-  const wanted = params.get("preset");
-  let warning = "";
-  if (wanted !== null && presetIds.includes(wanted)) {
-    if (wanted !== state.preset) { state.preset = wanted; state.approval = null; state.delay = null; }
-  } else if (wanted !== null) {
-    warning = `Unknown preset "${wanted.slice(0, 40)}" in the link; showing ${state.preset} instead.`;
-  }
+  const regionIds = api.regionList().map((r) => r.id);
+  const elementIds = api.elementList();
+  const allSpecs = api.inputSpec({});
+  state = sanitizeState(state, presetIds, regionIds, elementIds, allSpecs);
+  const warnings = [];
+  readUrl(params, presetIds, regionIds, elementIds, allSpecs, warnings);
   baselineRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
   selectPreset(state.preset, true);
-  syncControls();
-  if (warning) setStatus(warning, true);
+  if (warnings.length) setStatus(warnings.join("\n"), true);
 }
 
 main().catch((e) => showFatal(`The model could not start: ${e.message || e}`));

@@ -5,6 +5,7 @@
 //! ree check <scenario.json>
 //! ree presets
 //! ree preset ID
+//! ree inputs
 //! ree schema
 //! ```
 //! Exit status 0 on success, 2 on invalid input (message on stderr), 1 on I/O errors.
@@ -18,6 +19,7 @@ const USAGE: &str = "usage:
   ree check <scenario.json | preset:ID>
   ree presets
   ree preset ID
+  ree inputs
   ree schema";
 
 enum Fail {
@@ -109,6 +111,7 @@ fn main_inner(args: &[String]) -> Result<(), Fail> {
             eprintln!("{input}: valid");
             Ok(())
         }
+        "inputs" => write_out(None, &rare_earth_alliances::inputs::markdown_table()),
         "presets" => write_out(
             None,
             &presets::ids()

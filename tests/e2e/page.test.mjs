@@ -46,8 +46,8 @@ test("lowering licence approvals lowers Japan's Dy availability", async () => {
   const { page, context } = await openPage(browser, `${server.origin}/index.html`);
   const jpDy2030 = () => page.evaluate(() => ree.run.series("availability", "JP", "Dy")[24]);
   const before = await jpDy2030();
-  await page.locator("#approval").fill("10");
-  await page.waitForFunction(() => ree.state.approval === 10);
+  await page.locator("#input-licence_approval").fill("10");
+  await page.waitForFunction(() => ree.state.inputs.licence_approval === 10);
   const after = await jpDy2030();
   assert.ok(after < before - 0.05, `JP Dy 2030 ${before} -> ${after}`);
   const table = await page.locator("#availability-table").textContent();
@@ -57,8 +57,8 @@ test("lowering licence approvals lowers Japan's Dy availability", async () => {
 
 test("a broken scenario file is refused with the field and reason; the work stays", async () => {
   const { page, context } = await openPage(browser, `${server.origin}/index.html`);
-  await page.locator("#approval").fill("40");
-  await page.waitForFunction(() => ree.state.approval === 40);
+  await page.locator("#input-licence_approval").fill("40");
+  await page.waitForFunction(() => ree.state.inputs.licence_approval === 40);
   const dir = mkdtempSync(join(tmpdir(), "ree-"));
   const bad = join(dir, "bad.json");
   writeFileSync(bad, JSON.stringify({ alliances: [{ id: "x", name: "X", members: ["US", "ZZ"] }] }));
@@ -67,7 +67,7 @@ test("a broken scenario file is refused with the field and reason; the work stay
   const status = await page.locator("#status").textContent();
   assert.match(status, /alliances\[0\]\.members\[1\]: unknown region "ZZ"/);
   assert.match(status, /unchanged/);
-  assert.equal(await page.evaluate(() => ree.state.approval), 40, "the current work is kept");
+  assert.equal(await page.evaluate(() => ree.state.inputs.licence_approval), 40, "the current work is kept");
   await context.close();
 });
 
@@ -76,7 +76,6 @@ test("a panic inside wasm shows a message and a way to recover, not a blank page
   await page.evaluate(() => { try { ree.wasm.debugPanic(); } catch { /* the trap is expected */ } });
   await page.waitForSelector("#fatal:not([hidden])");
   assert.match(await page.locator("#fatal-message").textContent(), /deliberate panic/);
-  await page.locator("#approval").evaluate(() => {});
   await Promise.all([page.waitForEvent("load"), page.locator("#recover").click()]);
   await page.waitForFunction(() => document.body.dataset.ready === "1");
   assert.equal(await page.locator("#fatal").isHidden(), true);
@@ -86,7 +85,8 @@ test("a panic inside wasm shows a message and a way to recover, not a blank page
 test("hostile saved state and an unknown ?preset fall back with a warning", async () => {
   const { page, context } = await openPage(browser, `${server.origin}/index.html`);
   await page.evaluate(() => localStorage.setItem("ree.state.v1", JSON.stringify({
-    preset: "<img src=x onerror=alert(1)>", approval: "NaN", delay: -5, element: "Xx", regions: ["ZZ", 3, null],
+    preset: "<img src=x onerror=alert(1)>", inputs: { licence_approval: "NaN", demand_growth: -5, warp: 1 },
+    element: "Xx", regions: ["ZZ", 3, null],
   })));
   await page.goto(`${server.origin}/index.html?preset=nope`);
   await page.waitForFunction(() => document.body.dataset.ready === "1");
@@ -94,6 +94,7 @@ test("hostile saved state and an unknown ?preset fall back with a warning", asyn
   assert.equal(state.preset, "status-quo");
   assert.equal(state.element, "Dy");
   assert.deepEqual(state.regions, ["CN", "JP", "US", "EU"]);
+  assert.deepEqual(state.inputs, {});
   assert.match(await page.locator("#status").textContent(), /Unknown preset "nope"/);
   await page.goto(`${server.origin}/index.html?preset=fragmentation`);
   await page.waitForFunction(() => document.body.dataset.ready === "1");
@@ -107,5 +108,49 @@ test("the sources panel lists every source of the default data", async () => {
   assert.ok(keys.includes("USGS_MCS2025") && keys.includes("ASSUMPTION"), keys.join(" "));
   const usgs = await page.locator("#source-list dd").first().textContent();
   assert.match(usgs, /\[(V|S|U)/);
+  await context.close();
+});
+
+test("every change is in the URL, and the URL restores it", async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/index.html`);
+  await page.locator("#preset").selectOption("licensing-regime");
+  await page.locator("#input-licence_approval").fill("10");
+  await page.locator("#input-demand_growth").fill("1.5");
+  await page.locator("#element").selectOption("Tb");
+  await page.waitForFunction(() => ree.state.element === "Tb");
+  const url = page.url();
+  assert.match(url, /[?&]v=1/);
+  assert.match(url, /preset=licensing-regime/);
+  assert.match(url, /licence_approval=10/);
+  assert.match(url, /demand_growth=1.5/);
+  assert.match(url, /el=Tb/);
+  assert.doesNotMatch(url, /separation_recovery/, "only what differs from the defaults");
+  // A fresh browser (no saved state) opening the link sees the same page.
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(url);
+  await other.waitForFunction(() => document.body.dataset.ready === "1");
+  const state = await other.evaluate(() => ree.state);
+  assert.equal(state.preset, "licensing-regime");
+  assert.deepEqual(state.inputs, { licence_approval: 10, demand_growth: 1.5 });
+  assert.equal(await other.locator("#input-licence_approval").inputValue(), "10");
+  const a = await page.evaluate(() => ree.run.fingerprint());
+  const b = await other.evaluate(() => ree.run.fingerprint());
+  assert.equal(a, b, "same numbers from the link");
+  await fresh.close();
+  await context.close();
+});
+
+test("a hostile link is refused value by value, with the defaults kept", async () => {
+  const { page, context } = await openPage(browser,
+    `${server.origin}/index.html?v=1&licence_approval=abc&demand_growth=99&separation_recovery=90&el=%3Cscript%3E&r=ZZ`);
+  const state = await page.evaluate(() => ree.state);
+  assert.deepEqual(state.inputs, { separation_recovery: 90 }, "only the valid value is taken");
+  assert.equal(state.element, "Dy");
+  const status = await page.locator("#status").textContent();
+  assert.match(status, /licence_approval in the link must be a number from 0 to 100 %/);
+  assert.match(status, /demand_growth in the link must be a number from 0 to 3/);
+  assert.match(status, /Unknown element/);
+  assert.equal(await page.locator("script").count(), 1, "nothing from the link became markup");
   await context.close();
 });
