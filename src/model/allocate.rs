@@ -209,10 +209,17 @@ pub fn allocate(
         }
         for pass in 0..MAX_PASSES {
             scratch.sellers.clear();
-            scratch.sellers.extend((0..n).filter(|e| supply[*e] > EPS));
-            let with_supply = scratch.sellers.iter().fold(0u64, |m, &e| m | (1 << e));
             scratch.buyers.clear();
-            scratch.buyers.extend((0..n).filter(|i| need[*i] > EPS));
+            let mut with_supply = 0u64;
+            for r in 0..n {
+                if supply[r] > EPS {
+                    scratch.sellers.push(r);
+                    with_supply |= 1 << r;
+                }
+                if need[r] > EPS {
+                    scratch.buyers.push(r);
+                }
+            }
             if scratch.sellers.is_empty() || scratch.buyers.is_empty() {
                 break;
             }
