@@ -232,10 +232,23 @@ function schedule() {
 
 function fmtPct(x) { return `${Math.round(x * 100)}%`; }
 
+// Index of the first step at or after `year` on a run's time axis (the last step when
+// the run ends earlier); runs may have other horizons and step lengths than the baseline.
+function stepAt(time, year) {
+  const k = time.findIndex((t) => t >= year - 1e-9);
+  return k < 0 ? time.length - 1 : k;
+}
+
+// Years shown in the data tables, within the run's horizon.
+function tableYears(time) {
+  return [2025, 2030, 2040, 2049].filter((y) => y >= time[0] && y <= time[time.length - 1]);
+}
+
 function describeAvailability() {
   const t = currentRun.time();
-  const yearIdx = (y) => Math.max(0, Math.min(t.length - 1, Math.round((y - t[0]) * 4)));
-  const years = [2025, 2030, 2040, 2049].filter((y) => y >= t[0] && y <= t[t.length - 1]);
+  const tb = baselineRun.time();
+  const yearIdx = (y) => stepAt(t, y);
+  const years = tableYears(t);
   let html = `<table><thead><tr><th>Region</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>`;
   const parts = [];
   for (const r of state.regions) {
@@ -243,7 +256,7 @@ function describeAvailability() {
     const b = baselineRun.series("availability", r, state.element);
     html += `<tr><td>${r}</td>${years.map((y) => `<td>${fmtPct(s[yearIdx(y)])}</td>`).join("")}</tr>`;
     const k = yearIdx(2030);
-    const d = Math.round((s[k] - b[k]) * 100);
+    const d = Math.round((s[k] - b[stepAt(tb, 2030)]) * 100);
     parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${d > 0 ? "+" : ""}${d} points vs status quo)`}`);
   }
   html += "</tbody></table>";
@@ -253,8 +266,8 @@ function describeAvailability() {
 
 function describeSourcing() {
   const t = currentRun.time();
-  const yearIdx = (y) => Math.max(0, Math.min(t.length - 1, Math.round((y - t[0]) * 4)));
-  const years = [2025, 2030, 2040, 2049].filter((y) => y >= t[0] && y <= t[t.length - 1]);
+  const yearIdx = (y) => stepAt(t, y);
+  const years = tableYears(t);
   const r = state.sourceRegion, e = state.element;
   const rows = [["own", "source_own"], ["allies", "source_allies"], ["others", "source_others"], ["demand", "demand"]]
     .map(([label, name]) => [label, currentRun.series(name, r, e)]);

@@ -68,6 +68,15 @@ test("a broken scenario file is refused with the field and reason; the work stay
   assert.match(status, /alliances\[0\]\.members\[1\]: unknown region "ZZ"/);
   assert.match(status, /unchanged/);
   assert.equal(await page.evaluate(() => ree.state.inputs.licence_approval), 40, "the current work is kept");
+
+  // A valid file with monthly steps and a shorter horizon loads and is described.
+  const good = join(dir, "monthly.json");
+  writeFileSync(good, JSON.stringify({ name: "Monthly test", end_year: 2035, steps_per_year: 12,
+    export_controls: [{ exporter: "CN", products: ["oxide"], elements: ["Dy"], measure: { type: "ban" }, start: 2026 }] }));
+  await page.locator("#import-json").setInputFiles(good);
+  await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Loaded"));
+  assert.equal(await page.evaluate(() => ree.run.time().length), 132);
+  assert.match(await page.locator("#availability-summary").textContent(), /Share of Dy demand met in 2030: CN \d+%/);
   await context.close();
 });
 
