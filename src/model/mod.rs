@@ -814,9 +814,15 @@ impl Compiled {
             maker_recv.iter_mut().for_each(|v| *v = ZERO);
             oxide_start.copy_from_slice(&oxide);
             for el in 0..N_EL {
+                let mut wanted = false;
                 for r in 0..n {
                     supply[r] = oxide[r][el];
                     need[r] = direct_need[r][el] + maker_need[r][el];
+                    wanted |= need[r] > 0.0;
+                }
+                if !wanted {
+                    // Nobody uses this element (Pm, Sc, Tm by default): nothing moves.
+                    continue;
                 }
                 need0.copy_from_slice(&need);
                 let bit = 1 << el;
