@@ -9,6 +9,7 @@ const EMBEDDED_WASM = null;
 const STORAGE_KEY = "ree.state.v1";
 const URL_VERSION = "1";
 const BASELINE_PRESET = "status-quo";
+const IMPORTED = "imported"; // the preset id of a scenario imported from a file
 const DEFAULT_STATE = { preset: "status-quo", inputs: {}, element: "Dy", regions: ["CN", "JP", "US", "EU"], sourceRegion: "JP" };
 const $ = (id) => document.getElementById(id);
 
@@ -50,7 +51,8 @@ function inputProblem(spec, value) {
 // Saved state may be old, edited or hostile: keep only values the page knows.
 function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
   const clean = { ...DEFAULT_STATE, inputs: {}, regions: [...DEFAULT_STATE.regions] };
-  if (presetIds.includes(raw.preset)) clean.preset = raw.preset;
+  if (raw.imported && typeof raw.imported === "object") clean.imported = raw.imported;
+  if (presetIds.includes(raw.preset) || (raw.preset === IMPORTED && clean.imported)) clean.preset = raw.preset;
   if (elementIds.includes(raw.element)) clean.element = raw.element;
   if (regionIds.includes(raw.sourceRegion)) clean.sourceRegion = raw.sourceRegion;
   if (Array.isArray(raw.regions)) {
@@ -87,8 +89,10 @@ function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
   if (v !== null && v !== URL_VERSION) warnings.push(`This link is from another version (v=${v.slice(0, 8)}); some settings may be ignored.`);
   const preset = params.get("preset");
   if (preset !== null) {
-    if (presetIds.includes(preset)) {
+    if (presetIds.includes(preset) || (preset === IMPORTED && state.imported)) {
       if (preset !== state.preset) { state.preset = preset; state.inputs = {}; }
+    } else if (preset === IMPORTED) {
+      warnings.push("The link refers to an imported scenario that is not in this browser; import its file to see it.");
     } else warnings.push(`Unknown preset "${preset.slice(0, 40)}" in the link; showing ${state.preset} instead.`);
   }
   const el = params.get("el");
@@ -310,9 +314,17 @@ function draw() {
   }
 }
 
+// Offer the imported scenario (kept in the browser) in the preset list.
+function showImportedOption() {
+  let opt = $("preset").querySelector(`option[value="${IMPORTED}"]`);
+  if (!state.imported) { if (opt) opt.remove(); return; }
+  if (!opt) { opt = document.createElement("option"); opt.value = IMPORTED; $("preset").append(opt); }
+  opt.textContent = `Imported: ${state.imported.name || "scenario file"}`;
+}
+
 function selectPreset(id, keepInputs = false) {
   try {
-    presetScenario = api.presetScenario(id);
+    presetScenario = id === IMPORTED ? api.checkScenario(state.imported) : api.presetScenario(id);
   } catch (e) {
     setStatus(String(e.message || e), true);
     return;
@@ -324,7 +336,9 @@ function selectPreset(id, keepInputs = false) {
     for (const s of inputSpec.filter((x) => x.kind === "lever")) delete state.inputs[s.id];
   }
   const p = PRESETS.find((x) => x.id === id);
-  $("preset-description").textContent = p ? p.description : "";
+  $("preset-description").textContent = p ? p.description
+    : presetScenario.description || "A scenario imported from a file and kept in this browser.";
+  showImportedOption();
   buildInputControls();
   saveState();
   syncControls();
@@ -378,13 +392,10 @@ function buildControls() {
       setStatus(`${file.name} was not loaded; your current scenario is unchanged.\n${err.message || err}`, true);
       return;
     }
-    presetScenario = scenario;
+    state.imported = scenario;
     state.inputs = {};
-    $("preset-description").textContent = scenario.description || `Imported from ${file.name}.`;
-    buildInputControls();
-    saveState();
-    syncControls();
-    if (runModel()) { schedule(); setStatus(`Loaded ${file.name}.`); }
+    selectPreset(IMPORTED, true);
+    setStatus(`Loaded ${file.name}.`);
   });
   $("recover").addEventListener("click", () => location.reload());
   new ResizeObserver(schedule).observe($("availability-chart"));
@@ -410,6 +421,13 @@ async function main() {
   const allSpecs = api.inputSpec({});
   state = sanitizeState(state, presetIds, regionIds, elementIds, allSpecs);
   const warnings = [];
+  if (state.imported) {
+    try { state.imported = api.checkScenario(state.imported); } catch (e) {
+      warnings.push(`The imported scenario kept in this browser is no longer valid and was dropped: ${e.message || e}`);
+      delete state.imported;
+      if (state.preset === IMPORTED) state.preset = DEFAULT_STATE.preset;
+    }
+  }
   readUrl(params, presetIds, regionIds, elementIds, allSpecs, warnings);
   baselineRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
   selectPreset(state.preset, true);

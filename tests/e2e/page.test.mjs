@@ -77,6 +77,16 @@ test("a broken scenario file is refused with the field and reason; the work stay
   await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Loaded"));
   assert.equal(await page.evaluate(() => ree.run.time().length), 132);
   assert.match(await page.locator("#availability-summary").textContent(), /Share of Dy demand met in 2030: CN \d+%/);
+  // The imported scenario survives a reload, and can be left and chosen again.
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready === "1");
+  assert.equal(await page.evaluate(() => ree.state.preset), "imported");
+  assert.equal(await page.evaluate(() => ree.run.time().length), 132);
+  assert.match(await page.locator("#preset option[value=imported]").textContent(), /Imported: Monthly test/);
+  await page.locator("#preset").selectOption("status-quo");
+  await page.waitForFunction(() => ree.run.time().length === 104);
+  await page.locator("#preset").selectOption("imported");
+  await page.waitForFunction(() => ree.run.time().length === 132);
   await context.close();
 });
 
