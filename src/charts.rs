@@ -172,6 +172,15 @@ pub struct Ranges {
     pub y: (f64, f64),
 }
 
+/// Where the data went: the plotting area in backing-store pixels and the data ranges
+/// it shows, so that the page can turn a pointer position into a time (hover readout).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlotBox {
+    pub px: (i32, i32),
+    pub py: (i32, i32),
+    pub ranges: Ranges,
+}
+
 type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Axes shared by the time-series charts: title, years on x, a right margin for the
@@ -236,7 +245,7 @@ pub fn line_chart<DB: DrawingBackend>(
     ranges: Ranges,
     percent: bool,
     style: &ChartStyle,
-) -> DrawResult<DB> {
+) -> Result<PlotBox, DrawingAreaErrorKind<DB::ErrorType>> {
     let y_fmt = |v: &f64| {
         if percent {
             format!("{:.0}%", v * 100.0)
@@ -245,6 +254,12 @@ pub fn line_chart<DB: DrawingBackend>(
         }
     };
     let mut chart = time_axes(area, title, ranges, y_desc, &y_fmt, style)?;
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    let plot = PlotBox {
+        px: (px.start, px.end),
+        py: (py.start, py.end),
+        ranges,
+    };
     let width = style.stroke(2.0);
     for l in lines.iter().filter(|l| l.dashed) {
         let c = PALETTE[l.color % PALETTE.len()];
@@ -289,7 +304,7 @@ pub fn line_chart<DB: DrawingBackend>(
         )?;
     }
     area.present()?;
-    Ok(())
+    Ok(plot)
 }
 
 /// One layer of a stacked area chart.

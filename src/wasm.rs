@@ -401,7 +401,8 @@ impl Run {
 }
 
 /// Draw availability over time of one element for chosen regions, with the baseline
-/// run dashed under it.
+/// run dashed under it. Returns the plotting area and its time range as
+/// `[px0, px1, py0, py1, t0, t1]` (backing-store pixels, years) for hover readouts.
 #[wasm_bindgen(js_name = drawAvailability)]
 #[allow(clippy::too_many_arguments)]
 pub fn draw_availability(
@@ -413,7 +414,7 @@ pub fn draw_availability(
     dpr: f64,
     projector: bool,
     title: &str,
-) -> Result<(), JsError> {
+) -> Result<Vec<f64>, JsError> {
     let e = elements::index_of(element)
         .ok_or_else(|| JsError::new(&format!("element: unknown {element:?}")))?;
     let mut lines = Vec::new();
@@ -461,6 +462,16 @@ pub fn draw_availability(
         true,
         &style,
     )
+    .map(|b| {
+        vec![
+            b.px.0 as f64,
+            b.px.1 as f64,
+            b.py.0 as f64,
+            b.py.1 as f64,
+            b.ranges.x.0,
+            b.ranges.x.1,
+        ]
+    })
     .map_err(js_err)
 }
 

@@ -46,6 +46,7 @@ fn mining_bar_chart_shows_every_producer_with_its_value() {
 #[test]
 fn line_chart_draws_scenario_solid_baseline_dashed_and_a_legend() {
     let mut svg = String::new();
+    let plot;
     let pts = |k: f64| {
         (0..20)
             .map(|i| (2024.0 + i as f64, 0.5 + 0.02 * k * i as f64 / 20.0))
@@ -77,7 +78,7 @@ fn line_chart_draws_scenario_solid_baseline_dashed_and_a_legend() {
             scale: 2.0,
             projector: false,
         };
-        line_chart(
+        plot = line_chart(
             &area,
             "Dy availability",
             "share of demand met",
@@ -91,6 +92,18 @@ fn line_chart_draws_scenario_solid_baseline_dashed_and_a_legend() {
         )
         .unwrap();
     }
+
+    // The plotting area lies inside the 800x400 image, left of the legend, and keeps the
+    // data ranges: the page turns pointer positions into years with it.
+    assert!(
+        0 < plot.px.0 && plot.px.0 < plot.px.1 && plot.px.1 < 800 - 2 * 124,
+        "{plot:?}"
+    );
+    assert!(
+        0 < plot.py.0 && plot.py.0 < plot.py.1 && plot.py.1 < 400,
+        "{plot:?}"
+    );
+    assert_eq!(plot.ranges.x, (2024.0, 2044.0));
     assert!(svg.contains("Dy availability") && svg.contains("dashed: baseline"));
     assert!(
         svg.contains(">\nJP\n<") && svg.contains(">\nUS\n<"),

@@ -287,14 +287,52 @@ function describeSourcing() {
     : `${r} has no ${e} demand.`;
 }
 
+// Hover readout over the availability chart: the values of every line at the pointer's
+// step, scenario and status quo. `hover` is refreshed at each draw.
+let hover = null;
+
+function showReadout(ev) {
+  const canvas = $("availability-chart");
+  const readout = $("availability-readout");
+  const guide = $("availability-guide");
+  if (!hover) return;
+  const rect = canvas.getBoundingClientRect();
+  const scale = canvas.width / rect.width;
+  const [x0, x1, y0, y1, t0, t1] = hover.box;
+  const px = (ev.clientX - rect.left) * scale;
+  if (px < x0 || px > x1) { readout.hidden = true; guide.hidden = true; return; }
+  const year = t0 + ((px - x0) / (x1 - x0)) * (t1 - t0);
+  let k = hover.time.findIndex((t) => t > year) - 1;
+  if (k < 0) k = hover.time.length - 1;
+  const kb = Math.max(0, stepAt(hover.baseTime, hover.time[k]));
+  const t = hover.time[k];
+  const quarter = Math.floor((t - Math.floor(t)) * 4 + 1e-9) + 1;
+  readout.innerHTML = `<b>${Math.floor(t)} Q${quarter}</b>` + hover.rows
+    .map(({ r, s, b }) => `${r} ${fmtPct(s[k])} <span class="note">(status quo ${fmtPct(b[kb])})</span>`).join("<br>");
+  readout.hidden = false;
+  const gx = (x0 + ((t - t0) / (t1 - t0)) * (x1 - x0)) / scale;
+  guide.style.left = `${gx}px`;
+  guide.style.top = `${y0 / scale}px`;
+  guide.style.height = `${(y1 - y0) / scale}px`;
+  guide.hidden = false;
+  const left = gx + 12 + readout.offsetWidth > rect.width ? gx - 12 - readout.offsetWidth : gx + 12;
+  readout.style.left = `${Math.max(0, left)}px`;
+}
+
 function draw() {
   if (!currentRun) return;
   const projector = document.body.classList.contains("projector");
   const a = $("availability-chart");
   const dpr = fitCanvas(a);
   try {
-    api.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
+    const box = api.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
       `${state.element} availability: share of demand met`);
+    hover = {
+      box, time: currentRun.time(), baseTime: baselineRun.time(),
+      rows: state.regions.map((r) => ({
+        r, s: currentRun.series("availability", r, state.element), b: baselineRun.series("availability", r, state.element),
+      })),
+    };
     describeAvailability();
     const src = $("sourcing-chart");
     api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
@@ -399,6 +437,11 @@ function buildControls() {
   });
   $("recover").addEventListener("click", () => location.reload());
   new ResizeObserver(schedule).observe($("availability-chart"));
+  $("availability-chart").addEventListener("pointermove", showReadout);
+  $("availability-chart").addEventListener("pointerleave", () => {
+    $("availability-readout").hidden = true;
+    $("availability-guide").hidden = true;
+  });
 
   const esc = (t) => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
   $("source-list").innerHTML = api.sourceList().map((s) => `<dt>${esc(s.key)}</dt><dd>${esc(s.text)}</dd>`).join("");

@@ -173,3 +173,16 @@ test("a hostile link is refused value by value, with the defaults kept", async (
   assert.equal(await page.locator("script").count(), 1, "nothing from the link became markup");
   await context.close();
 });
+
+test("hovering the availability chart reads out every line, scenario and status quo", async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/index.html`);
+  const box = await page.locator("#availability-chart").boundingBox();
+  await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5);
+  await page.waitForSelector("#availability-readout:not([hidden])");
+  const text = await page.locator("#availability-readout").textContent();
+  assert.match(text, /^20\d\d Q[1-4]/);
+  for (const r of ["CN", "JP", "US", "EU"]) assert.match(text, new RegExp(`${r} \\d+% \\(status quo \\d+%\\)`));
+  await page.mouse.move(box.x + 2, box.y + 2);
+  await page.waitForSelector("#availability-readout[hidden]", { state: "attached" });
+  await context.close();
+});
