@@ -34,6 +34,40 @@ pub const ELEMENT_NAMES: [&str; N_EL] = [
     "lutetium",
 ];
 
+/// Element groups the way the industry and the charts talk about them: (id, name,
+/// members). LREE and HREE follow the EU CRM 2023 grouping (Sc counted as heavy here).
+pub const GROUPS: [(&str, &str, &[&str]); 4] = [
+    (
+        "NdPr",
+        "neodymium + praseodymium (magnet light rare earths)",
+        &["Nd", "Pr"],
+    ),
+    (
+        "DyTb",
+        "dysprosium + terbium (magnet heavy rare earths)",
+        &["Dy", "Tb"],
+    ),
+    ("LREE", "light rare earths", &["La", "Ce", "Pr", "Nd", "Sm"]),
+    (
+        "HREE",
+        "heavy rare earths",
+        &[
+            "Sc", "Y", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
+        ],
+    ),
+];
+
+/// Indexes of an element symbol or of a group's members.
+pub fn members(id: &str) -> Option<Vec<usize>> {
+    if let Some(i) = index_of(id) {
+        return Some(vec![i]);
+    }
+    GROUPS
+        .iter()
+        .find(|(g, _, _)| *g == id)
+        .map(|(_, _, m)| m.iter().filter_map(|e| index_of(e)).collect())
+}
+
 /// A quantity per element (t REO unless stated otherwise).
 pub type EVec = [f64; N_EL];
 
@@ -68,6 +102,21 @@ mod tests {
         }
         assert_eq!(index_of("Xx"), None);
         assert_eq!(index_of("dy"), None, "lookup is case-sensitive");
+    }
+
+    #[test]
+    fn groups_resolve_to_members() {
+        assert_eq!(members("Dy"), Some(vec![11]));
+        assert_eq!(members("NdPr"), Some(vec![5, 4]));
+        let light = members("LREE").unwrap();
+        let heavy = members("HREE").unwrap();
+        assert_eq!(
+            light.len() + heavy.len() + 1,
+            N_EL,
+            "every element but Pm in one group"
+        );
+        assert!(light.iter().all(|i| !heavy.contains(i)));
+        assert_eq!(members("Xx"), None);
     }
 
     #[test]

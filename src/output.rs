@@ -55,6 +55,12 @@ impl Cube {
         let k = self.idx(s, a, b);
         self.data[k] += v;
     }
+    /// The time series of the sum over several `b` at `a`.
+    pub fn series_sum(&self, a: usize, bs: &[usize]) -> Vec<f64> {
+        (0..self.steps)
+            .map(|s| bs.iter().map(|b| self.get(s, a, *b)).sum())
+            .collect()
+    }
     /// The time series at (`a`, `b`).
     pub fn series(&self, a: usize, b: usize) -> Vec<f64> {
         (0..self.steps).map(|s| self.get(s, a, b)).collect()
@@ -144,6 +150,26 @@ impl RunOutput {
     pub fn region_index(&self, id: &str) -> Option<usize> {
         self.regions.iter().position(|r| r == id)
     }
+    /// Availability of one element or of a group of elements (summed supply over summed
+    /// demand; 1 where there is no demand) for region index `r`, per step.
+    pub fn availability_of(&self, r: usize, elements: &[usize]) -> Vec<f64> {
+        if let [e] = elements {
+            return self.series.availability.series(r, *e);
+        }
+        let d = self.series.demand.series_sum(r, elements);
+        let x = self.series.supplied.series_sum(r, elements);
+        d.iter()
+            .zip(&x)
+            .map(|(d, x)| {
+                if *d > 0.0 {
+                    (x / d).clamp(0.0, 1.0)
+                } else {
+                    1.0
+                }
+            })
+            .collect()
+    }
+
     pub fn max_mass_balance_error(&self) -> f64 {
         self.series
             .mass_balance_error

@@ -288,6 +288,36 @@ pub fn source_list() -> Result<JsValue, JsError> {
     )
 }
 
+/// What the element selector offers: groups first, then the 17 elements:
+/// `[{id, label}]`.
+#[wasm_bindgen(js_name = elementChoices)]
+pub fn element_choices() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct C {
+        id: String,
+        label: String,
+    }
+    let mut out: Vec<C> = elements::GROUPS
+        .iter()
+        .map(|(id, name, _)| C {
+            id: id.to_string(),
+            label: format!("{id}: {name}"),
+        })
+        .collect();
+    for (i, e) in elements::ELEMENTS.iter().enumerate() {
+        out.push(C {
+            id: e.to_string(),
+            label: format!("{e}: {}", elements::ELEMENT_NAMES[i]),
+        });
+    }
+    to_js(&out)
+}
+
+fn element_set(element: &str) -> Result<Vec<usize>, JsError> {
+    elements::members(element)
+        .ok_or_else(|| JsError::new(&format!("element: unknown element or group {element:?}")))
+}
+
 /// Element symbols in model order.
 #[wasm_bindgen(js_name = elementList)]
 pub fn element_list() -> Result<JsValue, JsError> {
@@ -353,8 +383,9 @@ impl Run {
         js_sys::Float64Array::from(&self.out.time[..])
     }
 
-    /// A region-by-element series over time (for `supplied_by`, `element` is the
-    /// supplier region id).
+    /// A region-by-element series over time; `element` may be a group (`NdPr`, `DyTb`,
+    /// `LREE`, `HREE`: tonnes summed, availability as summed supply over summed demand).
+    /// For `supplied_by`, `element` is the supplier region id.
     pub fn series(
         &self,
         name: &str,
@@ -366,15 +397,18 @@ impl Run {
             .out
             .region_index(region)
             .ok_or_else(|| JsError::new(&format!("region: unknown {region:?}")))?;
-        let e = if name == "supplied_by" {
-            self.out
+        let values = if name == "supplied_by" {
+            let e = self
+                .out
                 .region_index(element)
-                .ok_or_else(|| JsError::new(&format!("supplier: unknown region {element:?}")))?
+                .ok_or_else(|| JsError::new(&format!("supplier: unknown region {element:?}")))?;
+            c.series(r, e)
+        } else if name == "availability" {
+            self.out.availability_of(r, &element_set(element)?)
         } else {
-            elements::index_of(element)
-                .ok_or_else(|| JsError::new(&format!("element: unknown {element:?}")))?
+            c.series_sum(r, &element_set(element)?)
         };
-        Ok(js_sys::Float64Array::from(&c.series(r, e)[..]))
+        Ok(js_sys::Float64Array::from(&values[..]))
     }
 
     #[wasm_bindgen(js_name = maxMassBalanceError)]
@@ -415,14 +449,13 @@ pub fn draw_availability(
     projector: bool,
     title: &str,
 ) -> Result<Vec<f64>, JsError> {
-    let e = elements::index_of(element)
-        .ok_or_else(|| JsError::new(&format!("element: unknown {element:?}")))?;
+    let els = element_set(element)?;
     let mut lines = Vec::new();
     let to_points = |out: &RunOutput, r: usize| -> Vec<(f64, f64)> {
         out.time
             .iter()
-            .enumerate()
-            .map(|(k, t)| (*t, out.series.availability.get(k, r, e)))
+            .copied()
+            .zip(out.availability_of(r, &els))
             .collect()
     };
     for (k, id) in regions.iter().enumerate() {
@@ -491,27 +524,26 @@ pub fn draw_sourcing(
         .out
         .region_index(region)
         .ok_or_else(|| JsError::new(&format!("region: unknown {region:?}")))?;
-    let e = elements::index_of(element)
-        .ok_or_else(|| JsError::new(&format!("element: unknown {element:?}")))?;
+    let e = element_set(element)?;
     let s = &run.out.series;
     let layers = [
         Layer {
             label: "own".into(),
-            values: s.source_own.series(r, e),
+            values: s.source_own.series_sum(r, &e),
             color: 0,
         },
         Layer {
             label: "allies".into(),
-            values: s.source_allies.series(r, e),
+            values: s.source_allies.series_sum(r, &e),
             color: 2,
         },
         Layer {
             label: "others".into(),
-            values: s.source_others.series(r, e),
+            values: s.source_others.series_sum(r, &e),
             color: 5,
         },
     ];
-    let demand = s.demand.series(r, e);
+    let demand = s.demand.series_sum(r, &e);
     let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
     let style = ChartStyle {
         scale: dpr.clamp(0.5, 4.0),

@@ -211,3 +211,32 @@ fn an_export_quota_caps_oxide_exports() {
         "with a 5,000 t quota China exports {capped:.0} t/yr"
     );
 }
+
+#[test]
+fn group_availability_is_the_demand_weighted_mean_of_its_members() {
+    let out = run_json(
+        r#"{"export_controls": [{"exporter": "CN", "products": ["oxide", "magnet"], "elements": ["Dy"],
+        "measure": {"type": "licensing", "approval_share": 0.3, "delay_days": 60}, "start": 2026.0}]}"#,
+    );
+    let jp = out.region_index("JP").unwrap();
+    let idx = |e: &str| rare_earth_alliances::elements::index_of(e).unwrap();
+    let group = out.availability_of(
+        jp,
+        &rare_earth_alliances::elements::members("DyTb").unwrap(),
+    );
+    let dy = out.availability_of(jp, &[idx("Dy")]);
+    let tb = out.availability_of(jp, &[idx("Tb")]);
+    for k in 0..out.n_steps() {
+        let (lo, hi) = (dy[k].min(tb[k]), dy[k].max(tb[k]));
+        assert!(
+            group[k] >= lo - 1e-12 && group[k] <= hi + 1e-12,
+            "step {k}: {} not within [{lo}, {hi}]",
+            group[k]
+        );
+    }
+    let s = step_of(&out, 2027.0);
+    let want = (out.series.supplied.get(s, jp, idx("Dy"))
+        + out.series.supplied.get(s, jp, idx("Tb")))
+        / (out.series.demand.get(s, jp, idx("Dy")) + out.series.demand.get(s, jp, idx("Tb")));
+    assert!((group[s] - want).abs() < 1e-12);
+}

@@ -397,7 +397,7 @@ let PRESETS = [];
 function buildControls() {
   PRESETS = api.presetList();
   $("preset").innerHTML = PRESETS.map((p) => `<option value="${p.id}">${p.name}</option>`).join("");
-  $("element").innerHTML = api.elementList().map((e) => `<option value="${e}">${e}</option>`).join("");
+  $("element").innerHTML = api.elementChoices().map((c) => `<option value="${c.id}">${c.label}</option>`).join("");
   $("source-region").innerHTML = api.regionList().map((r) => `<option value="${r.id}">${r.name}</option>`).join("");
   $("source-region").addEventListener("change", (e) => { state.sourceRegion = e.target.value; saveState(); schedule(); });
   $("regions").innerHTML = api.regionList()
@@ -460,7 +460,7 @@ async function main() {
   buildControls();
   const presetIds = PRESETS.map((p) => p.id);
   const regionIds = api.regionList().map((r) => r.id);
-  const elementIds = api.elementList();
+  const elementIds = api.elementChoices().map((c) => c.id);
   const allSpecs = api.inputSpec({});
   state = sanitizeState(state, presetIds, regionIds, elementIds, allSpecs);
   const warnings = [];

@@ -52,6 +52,12 @@ test("lowering licence approvals lowers Japan's Dy availability", async () => {
   assert.ok(after < before - 0.05, `JP Dy 2030 ${before} -> ${after}`);
   const table = await page.locator("#availability-table").textContent();
   assert.match(table, /JP/);
+  // Groups: NdPr availability is a weighted mean of Nd and Pr.
+  await page.locator("#element").selectOption("NdPr");
+  await page.waitForFunction(() => ree.state.element === "NdPr");
+  assert.match(await page.locator("#availability-summary").textContent(), /Share of NdPr demand met in 2030/);
+  const [g, nd, pr] = await page.evaluate(() => ["NdPr", "Nd", "Pr"].map((e) => ree.run.series("availability", "JP", e)[24]));
+  assert.ok(g >= Math.min(nd, pr) - 1e-12 && g <= Math.max(nd, pr) + 1e-12, `${g} within [${nd}, ${pr}]`);
   await context.close();
 });
 
