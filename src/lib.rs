@@ -20,6 +20,7 @@ pub mod model;
 pub mod output;
 pub mod presets;
 pub mod scenario;
+pub mod sensitivity;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -613,3 +613,35 @@ pub fn apply_inputs(scenario: JsValue, values: JsValue) -> Result<JsValue, JsErr
     sc.validate(Dataset::default_data()).map_err(js_err)?;
     to_js(&sc)
 }
+
+#[derive(Serialize)]
+struct ExplainJs {
+    base: f64,
+    effects: Vec<crate::sensitivity::Effect>,
+}
+
+/// "Why did this change?": for `region`'s availability of `element` (or group) in
+/// `year`, every applicable input nudged down and up by a tenth of its range, largest
+/// swing first: `{base, effects: [{id, label, unit, value, value_low, value_high,
+/// result_low, result_high}]}`.
+#[wasm_bindgen(js_name = explain)]
+pub fn explain(
+    scenario: JsValue,
+    region: &str,
+    element: &str,
+    year: f64,
+) -> Result<JsValue, JsError> {
+    let sc = scenario_from_js(&scenario)?;
+    if !year.is_finite() {
+        return Err(JsError::new("year: must be a finite number"));
+    }
+    let (base, effects) = crate::sensitivity::explain(
+        Dataset::default_data(),
+        &sc,
+        region,
+        &element_set(element)?,
+        year,
+    )
+    .map_err(js_err)?;
+    to_js(&ExplainJs { base, effects })
+}

@@ -287,6 +287,31 @@ function describeSourcing() {
     : `${r} has no ${e} demand.`;
 }
 
+// "Why?": rank the inputs by how much they move the chosen line, only while the panel
+// is open (twelve model runs, a few tens of milliseconds).
+function explainLine() {
+  if (!$("why").open || !currentRun) return;
+  const region = $("why-region").value || state.regions[0];
+  const year = Number($("why-year").value || 2030);
+  $("why-target").textContent = `${region}'s ${state.element} in ${year}`;
+  let result;
+  try {
+    result = api.explain(currentScenario(), region, state.element, year);
+  } catch (e) {
+    $("why-list").textContent = String(e.message || e);
+    return;
+  }
+  const pct = (x) => `${Math.round(x * 100)}%`;
+  $("why-list").innerHTML = "";
+  for (const e of result.effects) {
+    const li = document.createElement("li");
+    const fmt = (v) => `${Number(v).toFixed(e.unit === "×" ? 2 : 0)} ${e.unit}`;
+    li.textContent = `${e.label}: ${fmt(e.value_low)} → ${pct(e.result_low)}, ${fmt(e.value_high)} → ${pct(e.result_high)}`
+      + ` (now ${fmt(e.value)} → ${pct(result.base)}).`;
+    $("why-list").append(li);
+  }
+}
+
 // Hover readout over the availability chart: the values of every line at the pointer's
 // step, scenario and status quo. `hover` is refreshed at each draw.
 let hover = null;
@@ -334,6 +359,7 @@ function draw() {
       })),
     };
     describeAvailability();
+    explainLine();
     const src = $("sourcing-chart");
     api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
       `Where ${state.sourceRegion}'s ${state.element} came from`);
@@ -398,6 +424,12 @@ function buildControls() {
   PRESETS = api.presetList();
   $("preset").innerHTML = PRESETS.map((p) => `<option value="${p.id}">${p.name}</option>`).join("");
   $("element").innerHTML = api.elementChoices().map((c) => `<option value="${c.id}">${c.label}</option>`).join("");
+  $("why-region").innerHTML = api.regionList().map((r) => `<option value="${r.id}">${r.id}</option>`).join("");
+  $("why-region").value = "JP";
+  $("why-year").innerHTML = [2026, 2028, 2030, 2035, 2040, 2045].map((y) => `<option>${y}</option>`).join("");
+  $("why-year").value = "2030";
+  for (const id of ["why-region", "why-year"]) $(id).addEventListener("change", explainLine);
+  $("why").addEventListener("toggle", explainLine);
   $("source-region").innerHTML = api.regionList().map((r) => `<option value="${r.id}">${r.name}</option>`).join("");
   $("source-region").addEventListener("change", (e) => { state.sourceRegion = e.target.value; saveState(); schedule(); });
   $("regions").innerHTML = api.regionList()

@@ -192,3 +192,14 @@ test("hovering the availability chart reads out every line, scenario and status 
   await page.waitForSelector("#availability-readout[hidden]", { state: "attached" });
   await context.close();
 });
+
+test("Why? ranks the inputs that move the chosen line", async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/index.html?v=1&preset=licensing-regime`);
+  await page.locator("#why summary").click();
+  await page.waitForFunction(() => document.querySelectorAll("#why-list li").length > 0);
+  const items = await page.locator("#why-list li").allTextContents();
+  assert.match(await page.locator("#why-target").textContent(), /JP's Dy in 2030/);
+  assert.match(items[0], /^Share of licence requests approved: /, items.join(" | "));
+  assert.ok(items.length >= 4 && items.every((t) => /→ \d+%/.test(t)));
+  await context.close();
+});
