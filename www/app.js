@@ -189,6 +189,7 @@ function buildInputControls() {
       const range = div.querySelector("input");
       range.disabled = !spec.applies;
       div.classList.toggle("inactive", !spec.applies);
+      range.addEventListener("keydown", (ev) => keyStep(ev, spec, range));
       range.addEventListener("input", () => {
         const v = Number(range.value);
         if (Math.abs(v - spec.default) < spec.step / 1000) delete state.inputs[spec.id];
@@ -200,12 +201,33 @@ function buildInputControls() {
   }
 }
 
+// PhET-style keyboard steps: arrows move by a twentieth of the range, Shift+arrows by
+// one step (fine), PageUp/PageDown by a fifth (coarse), Home/End to the ends.
+function keyStep(ev, spec, range) {
+  const span = spec.max - spec.min;
+  const sizes = { ArrowRight: span / 20, ArrowUp: span / 20, ArrowLeft: -span / 20, ArrowDown: -span / 20, PageUp: span / 5, PageDown: -span / 5 };
+  let target;
+  if (ev.key === "Home") target = spec.min;
+  else if (ev.key === "End") target = spec.max;
+  else if (ev.key in sizes) {
+    const d = ev.shiftKey && ev.key.startsWith("Arrow") ? Math.sign(sizes[ev.key]) * spec.step : sizes[ev.key];
+    target = Number(range.value) + d;
+  } else return;
+  ev.preventDefault();
+  const snapped = spec.min + Math.round((target - spec.min) / spec.step) * spec.step;
+  const v = Math.min(spec.max, Math.max(spec.min, Number(snapped.toFixed(6))));
+  if (v === Number(range.value)) return;
+  range.value = v;
+  range.dispatchEvent(new Event("input"));
+}
+
 function syncControls() {
   $("preset").value = state.preset;
   for (const spec of inputSpec) {
     const v = state.inputs[spec.id] ?? spec.default;
     $(`input-${spec.id}`).value = v;
     $(`out-${spec.id}`).textContent = fmtValue(spec, v);
+    $(`input-${spec.id}`).setAttribute("aria-valuetext", fmtValue(spec, v));
     const d = v - spec.default;
     const diff = document.querySelector(`#help-${spec.id} .from-default`);
     diff.textContent = Math.abs(d) < spec.step / 1000 ? `At its default, ${fmtValue(spec, spec.default)}.`

@@ -203,3 +203,19 @@ test("Why? ranks the inputs that move the chosen line", async () => {
   assert.ok(items.length >= 4 && items.every((t) => /→ \d+%/.test(t)));
   await context.close();
 });
+
+test("sliders step PhET-style from the keyboard and announce their unit", async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/index.html?v=1&preset=licensing-regime`);
+  const delay = page.locator("#input-licence_delay");
+  await delay.focus();
+  await page.keyboard.press("ArrowRight"); // a twentieth of 0-365 days, on the 7-day grid
+  await page.waitForFunction(() => ree.state.inputs.licence_delay === 140);
+  await page.keyboard.press("Shift+ArrowRight"); // one step
+  await page.waitForFunction(() => ree.state.inputs.licence_delay === 147);
+  await page.keyboard.press("PageDown"); // a fifth of the range
+  await page.waitForFunction(() => ree.state.inputs.licence_delay === 77);
+  await page.keyboard.press("End");
+  await page.waitForFunction(() => ree.state.inputs.licence_delay === 364);
+  assert.equal(await delay.getAttribute("aria-valuetext"), "364 days");
+  await context.close();
+});
