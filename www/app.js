@@ -73,7 +73,7 @@ function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
 function writeUrl() {
   const p = new URLSearchParams();
   const keep = new URLSearchParams(location.search);
-  for (const k of ["projector"]) if (keep.has(k)) p.set(k, keep.get(k));
+  for (const k of ["projector", "embed"]) if (keep.has(k)) p.set(k, keep.get(k));
   p.set("v", URL_VERSION);
   if (state.preset !== DEFAULT_STATE.preset) p.set("preset", state.preset);
   if (state.element !== DEFAULT_STATE.element) p.set("el", state.element);
@@ -509,6 +509,18 @@ function buildControls() {
 async function main() {
   const params = new URLSearchParams(location.search);
   if (params.get("projector") === "1") document.body.classList.add("projector");
+  if (params.get("embed") === "1") {
+    document.body.classList.add("embed");
+    // Tell the host page our height so its iframe can fit us (no scroll bars).
+    let last = 0;
+    new ResizeObserver(() => {
+      const height = Math.ceil(document.documentElement.scrollHeight);
+      if (height !== last && window.parent !== window) {
+        last = height;
+        window.parent.postMessage({ type: "rare-earths:height", height }, "*");
+      }
+    }).observe(document.body);
+  }
   await init(EMBEDDED_WASM ? { module_or_path: base64ToBytes(EMBEDDED_WASM) } : undefined);
   globalThis.ree = { wasm: api, get run() { return currentRun; }, get state() { return state; } };
   buildControls();

@@ -219,3 +219,19 @@ test("sliders step PhET-style from the keyboard and announce their unit", async 
   assert.equal(await delay.getAttribute("aria-valuetext"), "364 days");
   await context.close();
 });
+
+test("?embed=1 drops the page chrome and tells the host page its height", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.setContent(`<script>window.heights = [];
+    addEventListener("message", (e) => { if (e.data && e.data.type === "rare-earths:height") heights.push(e.data.height); });
+    </script><iframe id="f" src="${server.origin}/index.html?embed=1" width="900" height="300"></iframe>`);
+  await page.waitForFunction(() => window.heights.length > 0, null, { timeout: 20000 });
+  const frame = page.frame({ url: /embed=1/ });
+  await frame.waitForFunction(() => document.body.dataset.ready === "1");
+  assert.equal(await frame.locator("header.top").isHidden(), true);
+  assert.equal(await frame.locator("#files").isHidden(), true);
+  const heights = await page.evaluate(() => window.heights);
+  assert.ok(heights.at(-1) > 300, `reported height ${heights.at(-1)}`);
+  await context.close();
+});
