@@ -645,3 +645,80 @@ pub fn explain(
     .map_err(js_err)?;
     to_js(&ExplainJs { base, effects })
 }
+
+/// Draw the concentration of each stage (top region's share of mining, separation and
+/// magnet making) over time, the baseline dashed.
+#[wasm_bindgen(js_name = drawConcentration)]
+pub fn draw_concentration(
+    canvas: HtmlCanvasElement,
+    run: &Run,
+    baseline: &Run,
+    dpr: f64,
+    projector: bool,
+    title: &str,
+) -> Result<(), JsError> {
+    let mut lines = Vec::new();
+    for (k, stage) in crate::output::STAGES.iter().enumerate() {
+        for (out, dashed) in [(&baseline.out, true), (&run.out, false)] {
+            let points = out
+                .time
+                .iter()
+                .enumerate()
+                .map(|(s, t)| (*t, out.series.concentration.get(s, k, 1)))
+                .collect();
+            lines.push(Line {
+                label: stage.to_string(),
+                points,
+                color: k,
+                dashed,
+            });
+        }
+    }
+    let t0 = run.out.time.first().copied().unwrap_or(2024.0);
+    let t1 = run.out.time.last().copied().unwrap_or(2050.0) + 1.0 / run.out.steps_per_year as f64;
+    let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
+    let style = ChartStyle {
+        scale: dpr.clamp(0.5, 4.0),
+        projector,
+    };
+    charts::line_chart(
+        &area,
+        title,
+        "largest region's share",
+        &lines,
+        Ranges {
+            x: (t0, t1),
+            y: (0.0, 1.05),
+        },
+        true,
+        &style,
+    )
+    .map(|_| ())
+    .map_err(js_err)
+}
+
+/// Concentration series: `stage` is mining, separation or magnets; `measure` is `hhi`
+/// or `top_share`.
+#[wasm_bindgen(js_name = concentrationSeries)]
+pub fn concentration_series(
+    run: &Run,
+    stage: &str,
+    measure: &str,
+) -> Result<js_sys::Float64Array, JsError> {
+    let k = crate::output::STAGES
+        .iter()
+        .position(|s| *s == stage)
+        .ok_or_else(|| JsError::new(&format!("stage: unknown {stage:?}")))?;
+    let m = match measure {
+        "hhi" => 0,
+        "top_share" => 1,
+        _ => {
+            return Err(JsError::new(&format!(
+                "measure: unknown {measure:?} (hhi or top_share)"
+            )))
+        }
+    };
+    Ok(js_sys::Float64Array::from(
+        &run.out.series.concentration.series(k, m)[..],
+    ))
+}

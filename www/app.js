@@ -366,6 +366,19 @@ function showReadout(ev) {
   readout.style.left = `${Math.max(0, left)}px`;
 }
 
+function describeConcentration() {
+  const t = currentRun.time();
+  const years = tableYears(t);
+  const stages = ["mining", "separation", "magnets"];
+  const rows = stages.map((st) => [st, api.concentrationSeries(currentRun, st, "top_share"), api.concentrationSeries(currentRun, st, "hhi")]);
+  $("concentration-table").innerHTML = `<table><thead><tr><th>Stage</th>${years.map((y) => `<th>${y} top share</th><th>${y} HHI</th>`).join("")}</tr></thead><tbody>${
+    rows.map(([st, top, hhi]) => `<tr><td>${st}</td>${years.map((y) => `<td>${fmtPct(top[stepAt(t, y)])}</td><td>${hhi[stepAt(t, y)].toFixed(2)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
+  const k = stepAt(t, 2030);
+  const [mining, separation] = [rows[0][1][k], rows[1][1][k]];
+  $("concentration-summary").textContent = `In 2030 the largest region holds ${rows.map(([st, top]) => `${fmtPct(top[k])} of ${st}`).join(", ")}. ` +
+    (separation > mining ? "Separation is more concentrated than mining, as the article says." : "Here separation is no more concentrated than mining.");
+}
+
 function draw() {
   if (!currentRun) return;
   const projector = document.body.classList.contains("projector");
@@ -382,6 +395,9 @@ function draw() {
     };
     describeAvailability();
     explainLine();
+    const conc = $("concentration-chart");
+    api.drawConcentration(conc, currentRun, baselineRun, fitCanvas(conc), projector, "Concentration: the largest region's share of each stage");
+    describeConcentration();
     const src = $("sourcing-chart");
     api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
       `Where ${state.sourceRegion}'s ${state.element} came from`);
