@@ -206,10 +206,7 @@ pub fn draw_mining_chart(
     let backend = MeasuredCanvas::new(canvas)?;
     let area = backend.into_drawing_area();
     let bars = charts::base_year_mining(Dataset::default_data());
-    let style = ChartStyle {
-        scale: dpr.clamp(0.5, 4.0),
-        projector,
-    };
+    let style = chart_style(dpr, projector);
     charts::bar_chart(
         &area,
         title,
@@ -434,6 +431,42 @@ impl Run {
     }
 }
 
+/// Chart style for a canvas at `dpr` (clamped to a sane range).
+fn chart_style(dpr: f64, projector: bool) -> ChartStyle {
+    ChartStyle {
+        scale: dpr.clamp(0.5, 4.0),
+        projector,
+    }
+}
+
+/// Draw share-of-something lines (0..1) over the run's horizon.
+fn draw_share_lines(
+    canvas: HtmlCanvasElement,
+    run: &Run,
+    lines: &[Line],
+    title: &str,
+    y_desc: &str,
+    dpr: f64,
+    projector: bool,
+) -> Result<charts::PlotBox, JsError> {
+    let t0 = run.out.time.first().copied().unwrap_or(2024.0);
+    let t1 = run.out.time.last().copied().unwrap_or(2050.0) + 1.0 / run.out.steps_per_year as f64;
+    let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
+    charts::line_chart(
+        &area,
+        title,
+        y_desc,
+        lines,
+        Ranges {
+            x: (t0, t1),
+            y: (0.0, 1.05),
+        },
+        true,
+        &chart_style(dpr, projector),
+    )
+    .map_err(js_err)
+}
+
 /// Draw availability over time of one element for chosen regions, with the baseline
 /// run dashed under it. Returns the plotting area and its time range as
 /// `[px0, px1, py0, py1, t0, t1]` (backing-store pixels, years) for hover readouts.
@@ -476,36 +509,23 @@ pub fn draw_availability(
             dashed: false,
         });
     }
-    let t0 = run.out.time.first().copied().unwrap_or(2024.0);
-    let t1 = run.out.time.last().copied().unwrap_or(2050.0) + 1.0 / run.out.steps_per_year as f64;
-    let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
-    let style = ChartStyle {
-        scale: dpr.clamp(0.5, 4.0),
-        projector,
-    };
-    charts::line_chart(
-        &area,
+    let b = draw_share_lines(
+        canvas,
+        run,
+        &lines,
         title,
         "share of demand met",
-        &lines,
-        Ranges {
-            x: (t0, t1),
-            y: (0.0, 1.05),
-        },
-        true,
-        &style,
-    )
-    .map(|b| {
-        vec![
-            b.px.0 as f64,
-            b.px.1 as f64,
-            b.py.0 as f64,
-            b.py.1 as f64,
-            b.ranges.x.0,
-            b.ranges.x.1,
-        ]
-    })
-    .map_err(js_err)
+        dpr,
+        projector,
+    )?;
+    Ok(vec![
+        b.px.0 as f64,
+        b.px.1 as f64,
+        b.py.0 as f64,
+        b.py.1 as f64,
+        b.ranges.x.0,
+        b.ranges.x.1,
+    ])
 }
 
 /// Draw where one region's supply of one element came from (own, allies, others),
@@ -545,10 +565,7 @@ pub fn draw_sourcing(
     ];
     let demand = s.demand.series_sum(r, &e);
     let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
-    let style = ChartStyle {
-        scale: dpr.clamp(0.5, 4.0),
-        projector,
-    };
+    let style = chart_style(dpr, projector);
     charts::stacked_area_chart(
         &area,
         title,
@@ -674,27 +691,16 @@ pub fn draw_concentration(
             });
         }
     }
-    let t0 = run.out.time.first().copied().unwrap_or(2024.0);
-    let t1 = run.out.time.last().copied().unwrap_or(2050.0) + 1.0 / run.out.steps_per_year as f64;
-    let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
-    let style = ChartStyle {
-        scale: dpr.clamp(0.5, 4.0),
-        projector,
-    };
-    charts::line_chart(
-        &area,
+    draw_share_lines(
+        canvas,
+        run,
+        &lines,
         title,
         "largest region's share",
-        &lines,
-        Ranges {
-            x: (t0, t1),
-            y: (0.0, 1.05),
-        },
-        true,
-        &style,
+        dpr,
+        projector,
     )
     .map(|_| ())
-    .map_err(js_err)
 }
 
 /// Concentration series: `stage` is mining, separation or magnets; `measure` is `hhi`
