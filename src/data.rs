@@ -227,16 +227,6 @@ impl Dataset {
                 ));
             }
         }
-        if self.regions.len() > crate::model::allocate::MAX_REGIONS {
-            errs.push(InputError::new(
-                "regions",
-                format!(
-                    "at most {} regions, got {}",
-                    crate::model::allocate::MAX_REGIONS,
-                    self.regions.len()
-                ),
-            ));
-        }
         let mut seen = std::collections::BTreeSet::new();
         for (i, r) in self.regions.iter().enumerate() {
             if !seen.insert(r.id.as_str()) {

@@ -315,12 +315,6 @@ fn element_set(element: &str) -> Result<Vec<usize>, JsError> {
         .ok_or_else(|| JsError::new(&format!("element: unknown element or group {element:?}")))
 }
 
-/// Element symbols in model order.
-#[wasm_bindgen(js_name = elementList)]
-pub fn element_list() -> Result<JsValue, JsError> {
-    to_js(&elements::ELEMENTS)
-}
-
 /// Parse and validate a scenario given as a plain object (or a JSON string). The error
 /// message lists every problem with its field path.
 fn scenario_from_js(value: &JsValue) -> Result<Scenario, JsError> {

@@ -462,15 +462,16 @@ function buildControls() {
   PRESETS = api.presetList();
   $("preset").innerHTML = PRESETS.map((p) => `<option value="${p.id}">${p.name}</option>`).join("");
   $("element").innerHTML = api.elementChoices().map((c) => `<option value="${c.id}">${c.label}</option>`).join("");
-  $("why-region").innerHTML = api.regionList().map((r) => `<option value="${r.id}">${r.id}</option>`).join("");
+  const regions = api.regionList();
+  $("why-region").innerHTML = regions.map((r) => `<option value="${r.id}">${r.id}</option>`).join("");
   $("why-region").value = "JP";
   $("why-year").innerHTML = [2026, 2028, 2030, 2035, 2040, 2045].map((y) => `<option>${y}</option>`).join("");
   $("why-year").value = "2030";
   for (const id of ["why-region", "why-year"]) $(id).addEventListener("change", explainLine);
   $("why").addEventListener("toggle", explainLine);
-  $("source-region").innerHTML = api.regionList().map((r) => `<option value="${r.id}">${r.name}</option>`).join("");
+  $("source-region").innerHTML = regions.map((r) => `<option value="${r.id}">${r.name}</option>`).join("");
   $("source-region").addEventListener("change", (e) => { state.sourceRegion = e.target.value; saveState(); schedule(); });
-  $("regions").innerHTML = api.regionList()
+  $("regions").innerHTML = regions
     .map((r) => `<label title="${r.name}"><input type="checkbox" value="${r.id}">${r.id}</label>`).join("");
 
   $("preset").addEventListener("change", (e) => selectPreset(e.target.value));

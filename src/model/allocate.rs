@@ -53,8 +53,8 @@ impl Lane {
 }
 
 /// The lanes of one allocation problem with, for each buyer and tier, the set of
-/// sellers whose lane is open, as a bit mask (so at most 64 regions; the data check
-/// enforces it). Passes then visit only open routes of sellers with supply.
+/// sellers whose lane is open, as a bit mask (so at most 64 regions, which
+/// `Compiled::new` enforces). Passes then visit only open routes of sellers with supply.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Routes {
     pub n: usize,

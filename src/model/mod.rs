@@ -189,6 +189,17 @@ impl Compiled {
     pub fn new(data: &Dataset, sc: &Scenario) -> Result<Compiled, InputErrors> {
         sc.validate(data)?;
         let n = data.regions.len();
+        if n > allocate::MAX_REGIONS {
+            // Routes keep one bit per seller (see allocate::Routes).
+            return Err(crate::error::InputError::new(
+                "regions",
+                format!(
+                    "the model handles at most {} regions, the data has {n}",
+                    allocate::MAX_REGIONS
+                ),
+            )
+            .into());
+        }
         let ri = |id: &str| data.region_index(id).unwrap_or(0); // ids were validated
                                                                 // Expand a region-or-alliance id to a member mask.
         let group = |id: &str| -> Vec<bool> {
