@@ -19,6 +19,8 @@ let presetScenario = null;
 let inputSpec = [];
 let state = loadState();
 let frame = 0;
+// Promises waiting for the next frame's drawing to finish (tests and embedding hosts use it).
+let settledWaiters = [];
 
 // A panic inside wasm lands here (see src/wasm.rs): show it, offer to recover.
 globalThis.reePanic = (message) => showFatal(message);
@@ -253,7 +255,19 @@ function runModel() {
 
 function schedule() {
   if (frame) return;
-  frame = requestAnimationFrame(() => { frame = 0; draw(); });
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    try { draw(); } finally {
+      const waiting = settledWaiters;
+      settledWaiters = [];
+      for (const resolve of waiting) resolve();
+    }
+  });
+}
+
+// Resolves once every change made so far is drawn: now if no frame is pending.
+function settled() {
+  return frame ? new Promise((resolve) => settledWaiters.push(resolve)) : Promise.resolve();
 }
 
 function fmtPct(x) { return `${Math.round(x * 100)}%`; }
@@ -539,7 +553,7 @@ async function main() {
     }).observe(document.body);
   }
   await init(EMBEDDED_WASM ? { module_or_path: base64ToBytes(EMBEDDED_WASM) } : undefined);
-  globalThis.ree = { wasm: api, get run() { return currentRun; }, get state() { return state; } };
+  globalThis.ree = { wasm: api, settled, get run() { return currentRun; }, get state() { return state; } };
   buildControls();
   const presetIds = PRESETS.map((p) => p.id);
   const regionIds = api.regionList().map((r) => r.id);

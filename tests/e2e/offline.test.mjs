@@ -27,6 +27,7 @@ test("dist/rare-earths.html works from file:// with the network off", async () =
   // Still works offline: change the element and see the chart redrawn.
   await page.locator("#element").selectOption("Tb");
   await page.waitForFunction(() => ree.state.element === "Tb");
+  await page.evaluate(() => ree.settled());
   const foreign = requests.filter((u) => u !== url && !u.startsWith("data:") && !u.startsWith("blob:"));
   assert.deepEqual(foreign, [], "the file requests nothing but itself");
   assert.deepEqual(errors, []);

@@ -52,6 +52,7 @@ test("lowering licence approvals lowers Japan's Dy availability", async () => {
   const before = await jpDy2030();
   await page.locator("#input-licence_approval").fill("10");
   await page.waitForFunction(() => ree.state.inputs.licence_approval === 10);
+  await page.evaluate(() => ree.settled());
   const after = await jpDy2030();
   assert.ok(after < before - 0.05, `JP Dy 2030 ${before} -> ${after}`);
   const table = await page.locator("#availability-table").textContent();
@@ -59,6 +60,7 @@ test("lowering licence approvals lowers Japan's Dy availability", async () => {
   // Groups: NdPr availability is a weighted mean of Nd and Pr.
   await page.locator("#element").selectOption("NdPr");
   await page.waitForFunction(() => ree.state.element === "NdPr");
+  await page.evaluate(() => ree.settled());
   assert.match(await page.locator("#availability-summary").textContent(), /Share of NdPr demand met in 2030/);
   const [g, nd, pr] = await page.evaluate(() => ["NdPr", "Nd", "Pr"].map((e) => ree.run.series("availability", "JP", e)[24]));
   assert.ok(g >= Math.min(nd, pr) - 1e-12 && g <= Math.max(nd, pr) + 1e-12, `${g} within [${nd}, ${pr}]`);
@@ -69,6 +71,7 @@ test("a broken scenario file is refused with the field and reason; the work stay
   const { page, context } = await openPage(browser, `${server.origin}/index.html`);
   await page.locator("#input-licence_approval").fill("40");
   await page.waitForFunction(() => ree.state.inputs.licence_approval === 40);
+  await page.evaluate(() => ree.settled());
   const dir = mkdtempSync(join(tmpdir(), "ree-"));
   const bad = join(dir, "bad.json");
   writeFileSync(bad, JSON.stringify({ alliances: [{ id: "x", name: "X", members: ["US", "ZZ"] }] }));
@@ -147,6 +150,7 @@ test("every change is in the URL, and the URL restores it", async () => {
   await page.locator("#input-demand_growth").fill("1.5");
   await page.locator("#element").selectOption("Tb");
   await page.waitForFunction(() => ree.state.element === "Tb");
+  await page.evaluate(() => ree.settled());
   const url = page.url();
   assert.match(url, /[?&]v=1/);
   assert.match(url, /preset=licensing-regime/);
@@ -214,12 +218,16 @@ test("sliders step PhET-style from the keyboard and announce their unit", async 
   await delay.focus();
   await page.keyboard.press("ArrowRight"); // a twentieth of 0-365 days, on the 7-day grid
   await page.waitForFunction(() => ree.state.inputs.licence_delay === 140);
+  await page.evaluate(() => ree.settled());
   await page.keyboard.press("Shift+ArrowRight"); // one step
   await page.waitForFunction(() => ree.state.inputs.licence_delay === 147);
+  await page.evaluate(() => ree.settled());
   await page.keyboard.press("PageDown"); // a fifth of the range
   await page.waitForFunction(() => ree.state.inputs.licence_delay === 77);
+  await page.evaluate(() => ree.settled());
   await page.keyboard.press("End");
   await page.waitForFunction(() => ree.state.inputs.licence_delay === 364);
+  await page.evaluate(() => ree.settled());
   assert.equal(await delay.getAttribute("aria-valuetext"), "364 days");
   await context.close();
 });
