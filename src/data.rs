@@ -79,6 +79,20 @@ pub struct SeparationPlant {
     pub pipeline: Option<Pipeline>,
 }
 
+/// A plant reducing separated oxides to metal and alloy for magnet makers. Only the
+/// metal that magnets need is modelled: other metal uses (metallurgy, battery alloys)
+/// are end-use sectors consuming oxides.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MetalPlant {
+    pub id: String,
+    pub region: String,
+    /// t REO (oxide equivalent) reduced to metal and alloy per year.
+    pub capacity: Sourced,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<Pipeline>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct MagnetPlant {
@@ -86,7 +100,7 @@ pub struct MagnetPlant {
     pub region: String,
     /// A magnet type id (`NdFeB`, `SmCo`).
     pub product: String,
-    /// t magnets per year (metal and alloy making folded in).
+    /// t magnets per year.
     pub capacity: Sourced,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<Pipeline>,
@@ -169,6 +183,7 @@ pub struct Dataset {
     pub ores: Vec<Ore>,
     pub mines: Vec<Mine>,
     pub separation: Vec<SeparationPlant>,
+    pub metal_plants: Vec<MetalPlant>,
     pub magnet_plants: Vec<MagnetPlant>,
     pub magnet_types: Vec<MagnetType>,
     pub sectors: Vec<Sector>,
@@ -315,11 +330,23 @@ impl Dataset {
             );
             shares(format!("magnet_types[{i}].recipe"), &t.recipe, &mut errs);
         }
-        let product_ok = |path: String, p: &str, errs: &mut Vec<InputError>| {
-            if p != "oxide" && p != "concentrate" && !self.magnet_types.iter().any(|t| t.id == p) {
+        // Sectors consume oxides or magnets; contracts may also carry concentrate and metal.
+        let product_ok = |path: String, p: &str, traded: bool, errs: &mut Vec<InputError>| {
+            let stage = p == "oxide" || (traded && (p == "concentrate" || p == "metal"));
+            if !stage && !self.magnet_types.iter().any(|t| t.id == p) {
                 errs.push(InputError::new(path, format!("unknown product {p:?}")));
             }
         };
+        for (i, p) in self.metal_plants.iter().enumerate() {
+            region_ok(format!("metal_plants[{i}].region"), &p.region, &mut errs);
+            sourced(
+                format!("metal_plants[{i}].capacity"),
+                &p.capacity,
+                0.0,
+                1e7,
+                &mut errs,
+            );
+        }
         for (i, p) in self.magnet_plants.iter().enumerate() {
             region_ok(format!("magnet_plants[{i}].region"), &p.region, &mut errs);
             if !self.magnet_types.iter().any(|t| t.id == p.product) {
@@ -338,7 +365,7 @@ impl Dataset {
         }
         for (i, s) in self.sectors.iter().enumerate() {
             let path = format!("sectors[{i}]");
-            product_ok(format!("{path}.product"), &s.product, &mut errs);
+            product_ok(format!("{path}.product"), &s.product, false, &mut errs);
             sourced(format!("{path}.base"), &s.base, 0.0, 1e7, &mut errs);
             match (&s.mix, s.product == "oxide") {
                 (Some(m), true) => shares(format!("{path}.mix"), m, &mut errs),
@@ -377,7 +404,12 @@ impl Dataset {
         for (i, c) in self.contracts.iter().enumerate() {
             region_ok(format!("contracts[{i}].from"), &c.from, &mut errs);
             region_ok(format!("contracts[{i}].to"), &c.to, &mut errs);
-            product_ok(format!("contracts[{i}].product"), &c.product, &mut errs);
+            product_ok(
+                format!("contracts[{i}].product"),
+                &c.product,
+                true,
+                &mut errs,
+            );
             check_range(
                 &format!("contracts[{i}].share"),
                 c.share,
@@ -494,6 +526,9 @@ mod tests {
             check(&p.light.source);
         }
         for p in &d.magnet_plants {
+            check(&p.capacity.source);
+        }
+        for p in &d.metal_plants {
             check(&p.capacity.source);
         }
     }

@@ -87,6 +87,9 @@ pub struct Series {
     /// Separated oxides shipped to other regions (t REO per year), by exporter and
     /// element: the series customs statistics report.
     pub oxide_exports: Cube,
+    /// t REO per year reduced to metal and alloy for magnets, by region:
+    /// `[step][region][0]`.
+    pub metal_output: Cube,
     /// t magnets per year (all types), by region: `[step][region][0]`.
     pub magnet_output: Cube,
     /// Alliance by element: share of the members' demand met.
@@ -97,7 +100,8 @@ pub struct Series {
     /// World stock of unprocessed concentrate (t REO), `[step][0][element]`.
     pub concentrate_stock: Cube,
     /// Herfindahl–Hirschman index (0..1) and top-region share of each stage:
-    /// `[step][stage][0 = hhi, 1 = top share]`, stages mining, separation, magnets.
+    /// `[step][stage][0 = hhi, 1 = top share]`, stages mining, separation, metal, magnets
+    /// ([`STAGES`]).
     pub concentration: Cube,
     /// Relative mass-balance error per step (max over elements).
     pub mass_balance_error: Vec<f64>,
@@ -121,11 +125,12 @@ impl Series {
             c.reset(steps, n, n_el);
         }
         self.supplied_by.reset(steps, n, n);
+        self.metal_output.reset(steps, n, 1);
         self.magnet_output.reset(steps, n, 1);
         self.alliance_availability.reset(steps, na, n_el);
         self.oxide_stock.reset(steps, 1, n_el);
         self.concentrate_stock.reset(steps, 1, n_el);
-        self.concentration.reset(steps, 3, 2);
+        self.concentration.reset(steps, STAGES.len(), 2);
         self.mass_balance_error.clear();
         self.mass_balance_error.resize(steps, 0.0);
     }
@@ -199,6 +204,7 @@ impl RunOutput {
             &s.separation_output,
             &s.oxide_exports,
             &s.supplied_by,
+            &s.metal_output,
             &s.magnet_output,
             &s.alliance_availability,
             &s.oxide_stock,
@@ -240,6 +246,7 @@ impl RunOutput {
         }
         let ids: Vec<&str> = self.regions.iter().map(String::as_str).collect();
         cube("supplied_by", &s.supplied_by, &self.regions, &ids);
+        cube("metal_output", &s.metal_output, &self.regions, &["metal"]);
         cube(
             "magnet_output",
             &s.magnet_output,
@@ -286,7 +293,7 @@ impl RunOutput {
 }
 
 /// Stage names of the concentration cube.
-pub const STAGES: [&str; 3] = ["mining", "separation", "magnets"];
+pub const STAGES: [&str; 4] = ["mining", "separation", "metal", "magnets"];
 
 /// `{label_a: {label_b: [..steps..]}}`
 struct Nested<'a> {
@@ -387,6 +394,14 @@ impl Serialize for SeriesJson<'_> {
                 cube: &s.supplied_by,
                 labels_a: &r.regions,
                 labels_b: &ids,
+            },
+        )?;
+        m.serialize_entry(
+            "metal_output",
+            &Flat {
+                cube: &s.metal_output,
+                labels_a: &r.regions,
+                b: 0,
             },
         )?;
         m.serialize_entry(
@@ -492,6 +507,7 @@ impl Serialize for Units {
         let mut m = ser.serialize_map(None)?;
         m.serialize_entry("availability", "share of demand met, 0..1")?;
         m.serialize_entry("flows", "t REO per year (magnets by element content)")?;
+        m.serialize_entry("metal_output", "t REO per year reduced to metal and alloy")?;
         m.serialize_entry("magnet_output", "t magnets per year")?;
         m.serialize_entry("stocks", "t REO at the end of the step")?;
         m.serialize_entry("hhi", "Herfindahl-Hirschman index on shares 0..1")?;

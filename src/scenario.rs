@@ -20,8 +20,10 @@ pub const SCENARIO_VERSION: u32 = 1;
 pub enum Product {
     /// Mixed concentrate from mines, fed to separation.
     Concentrate,
-    /// Separated oxides (and metals), fed to magnet making and to other end uses.
+    /// Separated oxides, fed to metal making and to other end uses.
     Oxide,
+    /// Rare earth metal and alloy, fed to magnet making.
+    Metal,
     /// Finished magnets (NdFeB, SmCo).
     Magnet,
 }
@@ -33,6 +35,7 @@ pub enum Product {
 pub enum Stage {
     Mining,
     Separation,
+    Metal,
     Magnets,
 }
 
@@ -54,8 +57,8 @@ pub struct Alliance {
 pub enum Measure {
     /// Nothing ships to non-exempt destinations.
     Ban,
-    /// At most this many tonnes a year (REO for concentrate and oxide, magnets for
-    /// magnets) ship to all non-exempt destinations together.
+    /// At most this many tonnes a year (REO for concentrate, oxide and metal, magnets
+    /// for magnets) ship to all non-exempt destinations together.
     Quota { tonnes_per_year: f64 },
     /// Licences are needed: after the delay, this share of what buyers ask for is
     /// approved; before it, nothing ships.
@@ -72,8 +75,8 @@ pub struct ExportControl {
     /// Region id of the exporter.
     pub exporter: String,
     pub products: Vec<Product>,
-    /// Element symbols covered; empty means all. Concentrate and magnets are covered
-    /// when they contain a listed element.
+    /// Element symbols covered; empty means all. Concentrate, metal (alloy for
+    /// magnets) and magnets are covered when they contain a listed element.
     #[serde(default)]
     pub elements: Vec<String>,
     pub measure: Measure,

@@ -657,8 +657,8 @@ pub fn explain(
     to_js(&ExplainJs { base, effects })
 }
 
-/// Draw the concentration of each stage (top region's share of mining, separation and
-/// magnet making) over time, the baseline dashed.
+/// Draw the concentration of each stage (top region's share of mining, separation, metal
+/// and magnet making) over time, the baseline dashed.
 #[wasm_bindgen(js_name = drawConcentration)]
 pub fn draw_concentration(
     canvas: HtmlCanvasElement,
@@ -697,7 +697,7 @@ pub fn draw_concentration(
     .map(|_| ())
 }
 
-/// Concentration series: `stage` is mining, separation or magnets; `measure` is `hhi`
+/// Concentration series: `stage` is mining, separation, metal or magnets; `measure` is `hhi`
 /// or `top_share`.
 #[wasm_bindgen(js_name = concentrationSeries)]
 pub fn concentration_series(

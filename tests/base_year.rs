@@ -73,6 +73,19 @@ fn china_share_of_separation_and_magnets_within_2_points_of_iea() {
     );
     // The top-share series says the same.
     assert!((out.series.concentration.get(0, 1, 1) - sep_share).abs() < 0.01);
+    // Metal: IDTechEx (2025, [S]) says China refines 90% of rare earth metals, all uses
+    // together. The model's metal stage serves only magnet makers, and those outside
+    // China (EU, Korea, the US, part of Japan) buy Chinese metal and alloy, so the
+    // model's share runs above the magnet share; with the non-China metal capacities
+    // unsourced assumptions, the check allows 6 points rather than 2.
+    let metal: Vec<f64> = (0..n)
+        .map(|r| year_mean_idx(&out, &out.series.metal_output, r, 0, 2024.0))
+        .collect();
+    let metal_share = metal[cn] / metal.iter().sum::<f64>();
+    assert!(
+        (metal_share - 0.90).abs() <= 0.06 && metal_share >= mag_share,
+        "China metal share {metal_share:.3} vs IDTechEx 0.90 and magnets {mag_share:.3}"
+    );
 }
 
 #[test]

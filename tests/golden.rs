@@ -29,21 +29,24 @@ fn summary(id: &str) -> Value {
         }
         avail.insert(r.into(), Value::Object(per));
     }
-    let magnets: Vec<f64> = YEARS
-        .iter()
-        .map(|y| {
-            (0..out.regions.len())
-                .map(|r| year_mean_idx(&out, &out.series.magnet_output, r, 0, *y))
-                .sum()
-        })
-        .collect();
+    let world = |c: &rare_earth_alliances::output::Cube| -> Vec<f64> {
+        YEARS
+            .iter()
+            .map(|y| {
+                (0..out.regions.len())
+                    .map(|r| year_mean_idx(&out, c, r, 0, *y))
+                    .sum()
+            })
+            .collect()
+    };
     json!({
         "preset": id,
         "fingerprint": format!("{:016x}", out.fingerprint()),
         "max_mass_balance_error_below_1e-9": out.max_mass_balance_error() < 1e-9,
         "years": YEARS,
         "availability_year_mean": avail,
-        "world_magnet_output": magnets,
+        "world_metal_output": world(&out.series.metal_output),
+        "world_magnet_output": world(&out.series.magnet_output),
         "hhi_separation": YEARS.iter().map(|y| year_mean_idx(&out, &out.series.concentration, 1, 0, *y)).collect::<Vec<_>>(),
     })
 }

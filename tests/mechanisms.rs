@@ -11,7 +11,7 @@ const PARTNERS: &str =
 fn licensing_dy_tb_against_non_partners_hurts_them_and_spares_partners() {
     let base = run_json(&format!("{{{PARTNERS}}}"));
     let lic = run_json(&format!(
-        r#"{{{PARTNERS}, "export_controls": [{{"exporter": "CN", "products": ["oxide", "magnet"], "elements": ["Dy", "Tb"],
+        r#"{{{PARTNERS}, "export_controls": [{{"exporter": "CN", "products": ["oxide", "metal", "magnet"], "elements": ["Dy", "Tb"],
             "measure": {{"type": "licensing", "approval_share": 0.2, "delay_days": 60}}, "exempt_allies": true, "start": 2026.0}}]}}"#
     ));
     let av = |o: &rare_earth_alliances::RunOutput, r: &str| {
@@ -43,7 +43,7 @@ fn licensing_dy_tb_against_non_partners_hurts_them_and_spares_partners() {
 #[test]
 fn a_licensing_wait_bites_then_approvals_resume() {
     let out = run_json(
-        r#"{"export_controls": [{"exporter": "CN", "products": ["oxide", "magnet"], "elements": ["Dy"],
+        r#"{"export_controls": [{"exporter": "CN", "products": ["oxide", "metal", "magnet"], "elements": ["Dy"],
             "measure": {"type": "licensing", "approval_share": 0.9, "delay_days": 180}, "start": 2026.0}]}"#,
     );
     let jp = out.region_index("JP").unwrap();
@@ -61,7 +61,7 @@ fn a_licensing_wait_bites_then_approvals_resume() {
 fn a_tariff_shifts_sourcing_away_from_the_taxed_supplier() {
     let base = run_json("{}");
     let taxed = run_json(
-        r#"{"tariffs": [{"importer": "EU", "exporter": "CN", "products": ["oxide", "magnet"], "rate": 0.5, "start": 2024.0}]}"#,
+        r#"{"tariffs": [{"importer": "EU", "exporter": "CN", "products": ["oxide", "metal", "magnet"], "rate": 0.5, "start": 2024.0}]}"#,
     );
     let eu = base.region_index("EU").unwrap();
     let cn = base.region_index("CN").unwrap();
@@ -158,7 +158,7 @@ fn mining_more_bastnaesite_for_ndpr_leaves_cerium_in_surplus() {
 #[test]
 fn a_ban_closes_the_lane_except_to_trusted_partners() {
     let ban = run_json(
-        r#"{"export_controls": [{"exporter": "CN", "products": ["oxide", "magnet"], "measure": {"type": "ban"},
+        r#"{"export_controls": [{"exporter": "CN", "products": ["oxide", "metal", "magnet"], "measure": {"type": "ban"},
             "trusted_partners": ["RU"], "start": 2025.0}]}"#,
     );
     let cn = ban.region_index("CN").unwrap();
@@ -215,7 +215,7 @@ fn an_export_quota_caps_oxide_exports() {
 #[test]
 fn group_availability_is_the_demand_weighted_mean_of_its_members() {
     let out = run_json(
-        r#"{"export_controls": [{"exporter": "CN", "products": ["oxide", "magnet"], "elements": ["Dy"],
+        r#"{"export_controls": [{"exporter": "CN", "products": ["oxide", "metal", "magnet"], "elements": ["Dy"],
         "measure": {"type": "licensing", "approval_share": 0.3, "delay_days": 60}, "start": 2026.0}]}"#,
     );
     let jp = out.region_index("JP").unwrap();
@@ -239,4 +239,68 @@ fn group_availability_is_the_demand_weighted_mean_of_its_members() {
         + out.series.supplied.get(s, jp, idx("Tb")))
         / (out.series.demand.get(s, jp, idx("Dy")) + out.series.demand.get(s, jp, idx("Tb")));
     assert!((group[s] - want).abs() < 1e-12);
+}
+
+#[test]
+fn a_control_that_leaves_metal_out_is_bypassed_through_metal() {
+    // Dy licensing on oxides and magnets only: Japan's magnet makers still buy Chinese
+    // metal and alloy, which carries the Dy. Covering metal (as China's April 2025 list
+    // does) closes the gap.
+    let control = |products: &str| {
+        run_json(&format!(
+            r#"{{"export_controls": [{{"exporter": "CN", "products": [{products}], "elements": ["Dy"],
+                "measure": {{"type": "licensing", "approval_share": 0.2, "delay_days": 0}}, "start": 2026.0}}]}}"#
+        ))
+    };
+    let leaky = control(r#""oxide", "magnet""#);
+    let tight = control(r#""oxide", "metal", "magnet""#);
+    let jp = leaky.region_index("JP").unwrap();
+    let cn = leaky.region_index("CN").unwrap();
+    let dy = |o: &rare_earth_alliances::RunOutput| {
+        year_mean(o, &o.series.availability, "JP", "Dy", 2027.0)
+    };
+    assert!(
+        dy(&leaky) > dy(&tight) + 0.05,
+        "JP Dy with metal uncontrolled {:.3}, controlled {:.3}",
+        dy(&leaky),
+        dy(&tight)
+    );
+    // The leak runs through China's metal makers, whose output is higher.
+    let cn_metal = |o: &rare_earth_alliances::RunOutput| {
+        year_mean_idx(o, &o.series.metal_output, cn, 0, 2027.0)
+    };
+    assert!(cn_metal(&leaky) > cn_metal(&tight));
+    let jp_magnets = |o: &rare_earth_alliances::RunOutput| {
+        year_mean_idx(o, &o.series.magnet_output, jp, 0, 2027.0)
+    };
+    assert!(jp_magnets(&leaky) > jp_magnets(&tight));
+}
+
+#[test]
+fn a_shock_to_metal_making_stops_magnets_downstream_not_oxides() {
+    let base = run_json("{}");
+    let shock = run_json(
+        r#"{"shocks": [{"region": "CN", "stage": "metal", "share": 0.5, "start": 2026.0, "end": 2027.0, "label": "metal plants halted"}]}"#,
+    );
+    let world = |o: &rare_earth_alliances::RunOutput, c: &rare_earth_alliances::output::Cube| {
+        (0..o.regions.len())
+            .map(|r| year_mean_idx(o, c, r, 0, 2026.0))
+            .sum::<f64>()
+    };
+    let magnets_base = world(&base, &base.series.magnet_output);
+    let magnets_shock = world(&shock, &shock.series.magnet_output);
+    assert!(
+        magnets_shock < 0.9 * magnets_base,
+        "magnets {magnets_shock:.0} vs {magnets_base:.0}"
+    );
+    // Separation upstream does not see the shock in its own year.
+    assert_eq!(
+        region_total(&shock, &shock.series.separation_output, "CN", 2026.0),
+        region_total(&base, &base.series.separation_output, "CN", 2026.0)
+    );
+    // Oxide users of an element no magnet contains (La: catalysts, glass) do not notice.
+    let la = |o: &rare_earth_alliances::RunOutput| {
+        year_mean(o, &o.series.availability, "US", "La", 2026.0)
+    };
+    assert!(la(&shock) >= la(&base) - 1e-9);
 }

@@ -34,7 +34,7 @@ impl Rng {
     }
 }
 
-const PRODUCTS: [&str; 3] = ["concentrate", "oxide", "magnet"];
+const PRODUCTS: [&str; 4] = ["concentrate", "oxide", "metal", "magnet"];
 
 fn random_scenario(seed: u64) -> Value {
     let mut r = Rng(seed);
@@ -84,7 +84,7 @@ fn random_scenario(seed: u64) -> Value {
     for _ in 0..r.below(4) {
         let start = year(&mut r);
         shocks.push(json!({
-            "region": r.pick(&["CN", "MM", "MY", "US", "AU", "JP", "EU"]), "stage": r.pick(&["mining", "separation", "magnets"]),
+            "region": r.pick(&["CN", "MM", "MY", "US", "AU", "JP", "EU"]), "stage": r.pick(&["mining", "separation", "metal", "magnets"]),
             "share": r.unit(), "start": start, "end": start + 0.05 + r.unit() * 3.0,
         }));
     }

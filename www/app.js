@@ -383,7 +383,7 @@ function showReadout(ev) {
 function describeConcentration() {
   const t = currentRun.time();
   const years = tableYears(t);
-  const stages = ["mining", "separation", "magnets"];
+  const stages = ["mining", "separation", "metal", "magnets"];
   const rows = stages.map((st) => [st, api.concentrationSeries(currentRun, st, "top_share"), api.concentrationSeries(currentRun, st, "hhi")]);
   $("concentration-table").innerHTML = `<table><thead><tr><th>Stage</th>${years.map((y) => `<th>${y} top share</th><th>${y} HHI</th>`).join("")}</tr></thead><tbody>${
     rows.map(([st, top, hhi]) => `<tr><td>${st}</td>${years.map((y) => `<td>${fmtPct(top[stepAt(t, y)])}</td><td>${hhi[stepAt(t, y)].toFixed(2)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;

@@ -1,5 +1,5 @@
-//! The simulation: mines → concentrate trade → separation → oxide trade → magnet
-//! making → end use, every step, every region, every element.
+//! The simulation: mines → concentrate trade → separation → oxide trade → metal
+//! making → magnet making → end use, every step, every region, every element.
 //!
 //! # The rules of one step (length `dt`, a quarter by default)
 //!
@@ -19,16 +19,23 @@
 //!    mix; magnet sectors need magnets.
 //! 5. **Magnet orders.** Each region's magnet demand orders magnets from magnet makers
 //!    ([`allocate`] again, on `magnet` lanes).
-//! 6. **Oxide trade.** For each element, oxide stocks are allocated to the regions'
-//!    needs: the oxides their end users want plus what their magnet makers need for the
-//!    orders they took. A region splits what it receives between its makers and its
-//!    end users in proportion to their needs.
-//! 7. **Magnet making.** A maker produces as many magnets as its orders and its
-//!    scarcest recipe element allow (a Leontief recipe), ships them to the buyers in
-//!    proportion to their orders, and keeps unused oxides in its region's stock.
-//! 8. **Metrics.** Availability is supplied / demanded per region and element, with
-//!    magnets counted by their element content; supply is classed by the region it
-//!    last came from (own, ally, other); concentration of each stage; mass balance.
+//! 6. **Metal orders.** Each magnet maker orders the rare earth content of the magnet
+//!    orders it took (t REO, one good: the alloy) from metal makers ([`allocate`], on
+//!    `metal` lanes); a metal maker then needs, as oxide, the elements of the orders it
+//!    accepted.
+//! 7. **Oxide trade.** For each element, oxide stocks are allocated to the regions'
+//!    needs: the oxides their end users want plus what their metal makers need. A
+//!    region splits what it receives between its metal makers and its end users in
+//!    proportion to their needs.
+//! 8. **Metal making.** A metal maker reduces all the oxide it received for metal and
+//!    shares each element among its customers in proportion to their orders.
+//! 9. **Magnet making.** A maker produces as many magnets as its orders and its
+//!    scarcest recipe element (as metal) allow (a Leontief recipe), ships them to the
+//!    buyers in proportion to their orders, and returns unused metal to its region's
+//!    stock of separated product.
+//! 10. **Metrics.** Availability is supplied / demanded per region and element, with
+//!     magnets counted by their element content; supply is classed by the region it
+//!     last came from (own, ally, other); concentration of each stage; mass balance.
 //!
 //! Mass balance, per element, holds exactly up to rounding:
 //! `mined = concentrate stock + oxide stock + losses + delivered to end use + delivered
@@ -80,7 +87,7 @@ struct SectorC {
 
 struct ControlC {
     exporter: usize,
-    products: [bool; 3],
+    products: [bool; N_PRODUCTS],
     elements: Mask,
     measure: Measure,
     exempt: Vec<bool>,
@@ -93,7 +100,7 @@ struct TariffC {
     weight: f64,
     importer: Vec<bool>,
     exporter: Vec<bool>,
-    products: [bool; 3],
+    products: [bool; N_PRODUCTS],
     start: f64,
     end: f64,
 }
@@ -111,8 +118,12 @@ fn product_index(p: Product) -> usize {
         Product::Concentrate => 0,
         Product::Oxide => 1,
         Product::Magnet => 2,
+        Product::Metal => 3,
     }
 }
+
+/// Traded products: concentrate, oxide, magnet, metal (the [`product_index`] order).
+const N_PRODUCTS: usize = 4;
 
 /// Length of the overlap of `[a0, a1)` and `[b0, b1)`.
 fn overlap(a0: f64, a1: f64, b0: f64, b1: f64) -> f64 {
@@ -167,11 +178,12 @@ pub struct Compiled {
     light: EVec, // 1 for light elements, 0 otherwise
     mines: Vec<MineC>,
     separation: Vec<PlantC>,
+    metal_plants: Vec<PlantC>,
     magnet_plants: Vec<PlantC>,
     /// Element content of one tonne of each magnet type (t REO per element).
     magnet_content: Vec<EVec>,
     sectors: Vec<SectorC>,
-    contracts: [Vec<ContractLane>; 3],
+    contracts: [Vec<ContractLane>; N_PRODUCTS],
     controls: Vec<ControlC>,
     tariffs: Vec<TariffC>,
     shocks: Vec<ShockC>,
@@ -263,6 +275,16 @@ impl Compiled {
                 pipeline: p.pipeline,
             })
             .collect();
+        let metal_plants = data
+            .metal_plants
+            .iter()
+            .map(|p| PlantC {
+                region: ri(&p.region),
+                cap: [p.capacity.value, 0.0],
+                kind: 0,
+                pipeline: p.pipeline,
+            })
+            .collect();
         let type_index = |id: &str| data.magnet_types.iter().position(|t| t.id == id);
         let magnet_plants = data
             .magnet_plants
@@ -297,11 +319,12 @@ impl Compiled {
                 }
             })
             .collect();
-        let mut contracts: [Vec<ContractLane>; 3] = Default::default();
+        let mut contracts: [Vec<ContractLane>; N_PRODUCTS] = Default::default();
         for c in &data.contracts {
             let k = match c.product.as_str() {
                 "concentrate" => 0,
                 "oxide" => 1,
+                "metal" => 3,
                 _ => 2,
             };
             contracts[k].push(ContractLane {
@@ -311,7 +334,7 @@ impl Compiled {
             });
         }
         let products = |ps: &[Product]| {
-            let mut f = [false; 3];
+            let mut f = [false; N_PRODUCTS];
             for p in ps {
                 f[product_index(*p)] = true;
             }
@@ -397,6 +420,7 @@ impl Compiled {
             light,
             mines,
             separation,
+            metal_plants,
             magnet_plants,
             magnet_content,
             sectors,
@@ -603,7 +627,20 @@ impl Compiled {
         let mut maker_need = vec![ZERO; n];
         let mut maker_need_by_type = vec![vec![ZERO; n]; n_types];
         let mut direct_recv = vec![ZERO; n];
+        // Metal received by magnet makers; oxide received by metal makers for metal.
         let mut maker_recv = vec![ZERO; n];
+        let mut metal_recv = vec![ZERO; n];
+        let mut metal_cap = vec![0.0; n];
+        let mut metal_need = vec![0.0; n];
+        let mut metal_orders = vec![0.0; n * n];
+        let mut metal_pairs: Vec<(usize, usize)> = Vec::new();
+        let mut metal_maker_need = vec![ZERO; n];
+        let mut metal_region = vec![0.0; n];
+        // Elements any magnet contains: the good of the metal trade.
+        let metal_mask = self
+            .magnet_content
+            .iter()
+            .fold(0, |m, content| m | mask_of(content));
         let mut sep_cap = vec![[0.0; 2]; n];
         let mut mag_cap = vec![vec![0.0; n]; n_types];
         let mut mined_region = vec![0.0; n];
@@ -820,15 +857,65 @@ impl Compiled {
                 }
             }
 
-            // 6. Oxide trade, per element.
+            // 6. Metal orders. Each magnet maker asks metal makers for the rare earth
+            // content of its magnet orders (t REO, one good: the alloy); a metal maker
+            // then needs, as oxide, the elements of the orders it accepted.
+            metal_cap.iter_mut().for_each(|x| *x = 0.0);
+            for p in &self.metal_plants {
+                metal_cap[p.region] += p.cap[0]
+                    * pipeline_factor(&p.pipeline, mid)
+                    * self.shock_factor(p.region, Stage::Metal, t, dt)
+                    * dt;
+            }
+            for j in 0..n {
+                supply[j] = metal_cap[j];
+                need[j] = elements::sum(&maker_need[j]);
+            }
+            metal_need.copy_from_slice(&need);
+            self.lane_key(3, |_| metal_mask, t, dt, &mut key);
+            let li = lane_cache.get(n, &key, |l| self.lanes(3, |_| metal_mask, t, dt, l));
+            let lanes = &lane_cache.entries[li].1;
+            self.quota_budgets(
+                3,
+                t,
+                dt,
+                |e, mask| {
+                    let c = if mask & metal_mask != 0 {
+                        metal_cap[e]
+                    } else {
+                        0.0
+                    };
+                    (c, c)
+                },
+                &mut quota,
+            );
+            metal_orders.iter_mut().for_each(|x| *x = 0.0);
+            allocate(
+                &mut supply,
+                &mut need,
+                lanes,
+                &self.contracts[3],
+                &mut quota,
+                &mut metal_orders,
+                &mut scratch,
+            );
+            metal_pairs.clear();
+            metal_pairs.extend_from_slice(&scratch.touched);
+            metal_maker_need.iter_mut().for_each(|v| *v = ZERO);
+            for &(m, j) in &metal_pairs {
+                let share = metal_orders[m * n + j] / metal_need[j];
+                elements::add_scaled(&mut metal_maker_need[m], &maker_need[j], share);
+            }
+
+            // 7. Oxide trade, per element, to end users and metal makers.
             direct_recv.iter_mut().for_each(|v| *v = ZERO);
-            maker_recv.iter_mut().for_each(|v| *v = ZERO);
+            metal_recv.iter_mut().for_each(|v| *v = ZERO);
             oxide_start.copy_from_slice(&oxide);
             for el in 0..N_EL {
                 let mut wanted = false;
                 for r in 0..n {
                     supply[r] = oxide[r][el];
-                    need[r] = direct_need[r][el] + maker_need[r][el];
+                    need[r] = direct_need[r][el] + metal_maker_need[r][el];
                     wanted |= need[r] > 0.0;
                 }
                 if !wanted {
@@ -884,7 +971,7 @@ impl Compiled {
                     }
                     let d = x * direct_share;
                     direct_recv[i][el] += d;
-                    maker_recv[i][el] += x - d;
+                    metal_recv[i][el] += x - d;
                     let src = match classify(e, i) {
                         0 => &mut s.source_own,
                         1 => &mut s.source_allies,
@@ -895,7 +982,29 @@ impl Compiled {
                 }
             }
 
-            // 7. Magnet making and delivery.
+            // 8. Metal making. A metal maker reduces all the oxide it received for metal
+            // (its accepted orders capped what it asked for) and shares each element
+            // among its customers in proportion to what they ordered of it.
+            maker_recv.iter_mut().for_each(|v| *v = ZERO);
+            metal_region.iter_mut().for_each(|x| *x = 0.0);
+            for &(m, j) in &metal_pairs {
+                let share = metal_orders[m * n + j] / metal_need[j];
+                for el in 0..N_EL {
+                    let asked = metal_maker_need[m][el];
+                    if asked > 0.0 && metal_recv[m][el] > 0.0 {
+                        let x = metal_recv[m][el] * (maker_need[j][el] * share / asked);
+                        maker_recv[j][el] += x;
+                        metal_region[m] += x;
+                    }
+                }
+            }
+            for (m, x) in metal_region.iter().enumerate() {
+                s.metal_output.set(step, m, 0, x * spy);
+            }
+
+            // 9. Magnet making and delivery. Metal a maker cannot use (the recipe's
+            // other elements ran short) returns to the region's stock of separated
+            // product.
             mag_region.iter_mut().for_each(|x| *x = 0.0);
             for j in 0..n {
                 if elements::sum(&maker_need[j]) <= 0.0 {
@@ -951,7 +1060,7 @@ impl Compiled {
                 }
             }
 
-            // 8. Metrics.
+            // 10. Metrics.
             for i in 0..n {
                 for el in 0..N_EL {
                     cum_direct[el] += direct_recv[i][el];
@@ -995,7 +1104,7 @@ impl Compiled {
                     );
                 }
             }
-            for (k, v) in [&mined_region, &sep_region, &mag_region]
+            for (k, v) in [&mined_region, &sep_region, &metal_region, &mag_region]
                 .into_iter()
                 .enumerate()
             {

@@ -23,7 +23,7 @@ test("the served page paints both charts and stays on its own origin", async () 
   // Concentration lines: mining, separation, magnets in the first three series colours.
   const conc = await colourCounts(page, "concentration-chart");
   conc.counts.slice(0, 3).forEach((n, k) => assert.ok(n > 50, `concentration line ${k} painted (${n} px)`));
-  assert.match(await page.locator("#concentration-summary").textContent(), /In 2030 the largest region holds \d+% of mining, \d+% of separation, \d+% of magnets/);
+  assert.match(await page.locator("#concentration-summary").textContent(), /In 2030 the largest region holds \d+% of mining, \d+% of separation, \d+% of metal, \d+% of magnets/);
   // Sourcing areas: own (blue) and others (vermillion, mixed at 85% on white).
   const sourcing = await colourCounts(page, "sourcing-chart", [[0, 114, 178], [219, 118, 38]]);
   sourcing.counts.forEach((n, k) => assert.ok(n > 500, `sourcing layer ${k} painted (${n} px)`));
