@@ -55,6 +55,18 @@ impl Cube {
         let k = self.idx(s, a, b);
         self.data[k] += v;
     }
+    /// Every value of one step, `[a][b]` row-major: the hot loops of a step work on
+    /// this slice instead of indexing the whole cube.
+    #[inline]
+    pub fn step(&self, s: usize) -> &[f64] {
+        let len = self.a * self.b;
+        &self.data[s * len..(s + 1) * len]
+    }
+    #[inline]
+    pub fn step_mut(&mut self, s: usize) -> &mut [f64] {
+        let len = self.a * self.b;
+        &mut self.data[s * len..(s + 1) * len]
+    }
     /// The time series of the sum over several `b` at `a`.
     pub fn series_sum(&self, a: usize, bs: &[usize]) -> Vec<f64> {
         (0..self.steps)

@@ -1061,47 +1061,41 @@ impl Compiled {
             }
 
             // 10. Metrics.
+            let supplied = s.supplied.step_mut(step);
+            let demand = s.demand.step_mut(step);
+            let availability = s.availability.step_mut(step);
             for i in 0..n {
                 for el in 0..N_EL {
+                    let k = i * N_EL + el;
                     cum_direct[el] += direct_recv[i][el];
-                    s.supplied.add(step, i, el, direct_recv[i][el] * spy);
+                    supplied[k] += direct_recv[i][el] * spy;
                     let mut d = direct_need[i][el];
                     for (m, content) in self.magnet_content.iter().enumerate() {
                         d += magnet_need[m][i] * content[el];
                     }
-                    s.demand.set(step, i, el, d * spy);
-                    let sup = s.supplied.get(step, i, el);
-                    s.availability.set(
-                        step,
-                        i,
-                        el,
-                        if d > 0.0 {
-                            (sup / (d * spy)).clamp(0.0, 1.0)
-                        } else {
-                            1.0
-                        },
-                    );
+                    demand[k] = d * spy;
+                    availability[k] = if d > 0.0 {
+                        (supplied[k] / (d * spy)).clamp(0.0, 1.0)
+                    } else {
+                        1.0
+                    };
                 }
             }
+            let alliance_availability = s.alliance_availability.step_mut(step);
             for (a, (_, members)) in self.alliances.iter().enumerate() {
-                for el in 0..N_EL {
-                    let (mut d, mut x) = (0.0, 0.0);
-                    for i in 0..n {
-                        if members[i] {
-                            d += s.demand.get(step, i, el);
-                            x += s.supplied.get(step, i, el);
-                        }
+                let (mut d, mut x) = ([0.0; N_EL], [0.0; N_EL]);
+                for i in (0..n).filter(|i| members[*i]) {
+                    for el in 0..N_EL {
+                        d[el] += demand[i * N_EL + el];
+                        x[el] += supplied[i * N_EL + el];
                     }
-                    s.alliance_availability.set(
-                        step,
-                        a,
-                        el,
-                        if d > 0.0 {
-                            (x / d).clamp(0.0, 1.0)
-                        } else {
-                            1.0
-                        },
-                    );
+                }
+                for el in 0..N_EL {
+                    alliance_availability[a * N_EL + el] = if d[el] > 0.0 {
+                        (x[el] / d[el]).clamp(0.0, 1.0)
+                    } else {
+                        1.0
+                    };
                 }
             }
             for (k, v) in [&mined_region, &sep_region, &metal_region, &mag_region]
