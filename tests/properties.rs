@@ -120,6 +120,7 @@ fn invariants_hold_over_random_scenarios() {
             ("supplied", &s.supplied),
             ("mine_output", &s.mine_output),
             ("separation_output", &s.separation_output),
+            ("metal_output", &s.metal_output),
             ("magnet_output", &s.magnet_output),
             ("supplied_by", &s.supplied_by),
             ("oxide_exports", &s.oxide_exports),
@@ -159,6 +160,15 @@ fn invariants_hold_over_random_scenarios() {
             out.to_json(),
             again.to_json(),
             "seed {seed}: same scenario, same bytes"
+        );
+        // Output memory reused from another scenario (what sliders and the "Why?"
+        // panel do) holds nothing of the earlier run.
+        let mut reused = run(data(), &scenario(&random_scenario(seed + 1000).to_string())).unwrap();
+        rare_earth_alliances::model::run_into(data(), &sc, &mut reused).unwrap();
+        assert_eq!(
+            out.to_json(),
+            reused.to_json(),
+            "seed {seed}: reused output memory, same bytes"
         );
     }
 }
