@@ -63,6 +63,9 @@ pub struct Routes {
     /// `tier_sellers[tier * n + buyer]`, bit `seller` set when the lane is open and
     /// allied (tier 0) or not allied (tier 1).
     pub tier_sellers: Vec<u64>,
+    /// Some lane draws on a quota pool (most problems have none: the quota
+    /// bookkeeping is then skipped).
+    pub has_quota: bool,
 }
 
 /// Most regions an allocation problem can have (one bit per seller).
@@ -74,6 +77,7 @@ impl Routes {
             n,
             lanes,
             tier_sellers: Vec::new(),
+            has_quota: false,
         };
         r.index();
         r
@@ -85,6 +89,7 @@ impl Routes {
         assert!(n <= MAX_REGIONS, "at most {MAX_REGIONS} regions");
         self.tier_sellers.clear();
         self.tier_sellers.resize(2 * n, 0);
+        self.has_quota = self.lanes.iter().any(|l| l.quota.is_some());
         for e in 0..n {
             for i in 0..n {
                 let l = &self.lanes[e * n + i];
@@ -139,6 +144,7 @@ pub fn allocate(
 ) {
     let n = supply.len();
     let lanes = &routes.lanes[..];
+    let has_quota = routes.has_quota;
     debug_assert_eq!(need.len(), n);
     debug_assert_eq!(lanes.len(), n * n);
     debug_assert_eq!(flows.len(), n * n);
@@ -158,8 +164,10 @@ pub fn allocate(
             flows[e * n + i] += x;
             supply[e] -= x;
             need[i] -= x;
-            if let Some(q) = lanes[e * n + i].quota {
-                quota_left[q] -= x;
+            if has_quota {
+                if let Some(q) = lanes[e * n + i].quota {
+                    quota_left[q] -= x;
+                }
             }
         }
     };
@@ -267,7 +275,7 @@ pub fn allocate(
                 break;
             }
             // Quotas: scale the requests on each pool down to what is left of it.
-            if !quota_left.is_empty() {
+            if has_quota {
                 let qr = &mut scratch.quota_request;
                 qr.iter_mut().for_each(|x| *x = 0.0);
                 for &(_, _, k) in &scratch.requested {

@@ -136,6 +136,8 @@ fn overlap(a0: f64, a1: f64, b0: f64, b1: f64) -> f64 {
 struct LaneCache {
     entries: Vec<(Vec<u64>, Routes)>,
     next: usize,
+    /// Entries built so far: an index remembered before a build may have been evicted.
+    builds: u64,
 }
 
 impl LaneCache {
@@ -160,6 +162,7 @@ impl LaneCache {
             self.next = (i + 1) % Self::SIZE;
             i
         };
+        self.builds += 1;
         self.entries[i].0.clear();
         self.entries[i].0.extend_from_slice(key);
         let routes = &mut self.entries[i].1;
@@ -614,6 +617,9 @@ impl Compiled {
         let mut cum_magnets = ZERO;
         // Buffers reused every step.
         let mut lane_cache = LaneCache::default();
+        // This step's oxide lanes by the set of controls covering an element:
+        // `(controls mask, cache index, cache builds when found)`.
+        let mut oxide_lanes: Vec<(u64, usize, u64)> = Vec::new();
         let mut key = Vec::new();
         let mut scratch = Scratch::default();
         let mut flows = vec![0.0; n * n];
@@ -911,6 +917,7 @@ impl Compiled {
             direct_recv.iter_mut().for_each(|v| *v = ZERO);
             metal_recv.iter_mut().for_each(|v| *v = ZERO);
             oxide_start.copy_from_slice(&oxide);
+            oxide_lanes.clear();
             for el in 0..N_EL {
                 let mut wanted = false;
                 for r in 0..n {
@@ -924,8 +931,31 @@ impl Compiled {
                 }
                 need0.copy_from_slice(&need);
                 let bit = 1 << el;
-                self.lane_key(1, |_| bit, t, dt, &mut key);
-                let li = lane_cache.get(n, &key, |l| self.lanes(1, |_| bit, t, dt, l));
+                // Elements covered by the same controls share their lanes this step.
+                let class = (self.controls.len() <= 64).then(|| {
+                    self.controls
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.products[1] && c.elements & bit != 0)
+                        .fold(0u64, |m, (ci, _)| m | 1 << ci)
+                });
+                let known = class.and_then(|c| {
+                    oxide_lanes
+                        .iter()
+                        .find(|(k, _, b)| *k == c && *b == lane_cache.builds)
+                        .map(|(_, li, _)| *li)
+                });
+                let li = match known {
+                    Some(li) => li,
+                    None => {
+                        self.lane_key(1, |_| bit, t, dt, &mut key);
+                        let li = lane_cache.get(n, &key, |l| self.lanes(1, |_| bit, t, dt, l));
+                        if let Some(c) = class {
+                            oxide_lanes.push((c, li, lane_cache.builds));
+                        }
+                        li
+                    }
+                };
                 let lanes = &lane_cache.entries[li].1;
                 self.quota_budgets(
                     1,
@@ -1070,8 +1100,8 @@ impl Compiled {
                     cum_direct[el] += direct_recv[i][el];
                     supplied[k] += direct_recv[i][el] * spy;
                     let mut d = direct_need[i][el];
-                    for (m, content) in self.magnet_content.iter().enumerate() {
-                        d += magnet_need[m][i] * content[el];
+                    for (need_m, content) in magnet_need.iter().zip(&self.magnet_content) {
+                        d += need_m[i] * content[el];
                     }
                     demand[k] = d * spy;
                     availability[k] = if d > 0.0 {
