@@ -88,6 +88,7 @@ test("a broken scenario file is refused with the field and reason; the work stay
     export_controls: [{ exporter: "CN", products: ["oxide"], elements: ["Dy"], measure: { type: "ban" }, start: 2026 }] }));
   await page.locator("#import-json").setInputFiles(good);
   await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Loaded"));
+  await page.evaluate(() => ree.settled());
   assert.equal(await page.evaluate(() => ree.run.time().length), 132);
   assert.match(await page.locator("#availability-summary").textContent(), /Share of Dy demand met in 2030: CN \d+%/);
   // The imported scenario survives a reload, and can be left and chosen again.
