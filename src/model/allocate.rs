@@ -117,8 +117,6 @@ pub struct Scratch {
     /// first added; callers walk these instead of all n² pairs.
     pub touched: Vec<(usize, usize)>,
     capped: Vec<usize>,
-    sellers: Vec<usize>,
-    buyers: Vec<usize>,
     candidates: Vec<(usize, usize)>,
     /// `(seller, buyer, seller * n + buyer)` of this pass's requests.
     requested: Vec<(usize, usize, usize)>,
@@ -216,19 +214,13 @@ pub fn allocate(
             scratch.cap[k] = f64::INFINITY;
         }
         for pass in 0..MAX_PASSES {
-            scratch.sellers.clear();
-            scratch.buyers.clear();
-            let mut with_supply = 0u64;
+            // Sellers with supply and buyers with need, as bit masks (ascending order).
+            let (mut with_supply, mut with_need) = (0u64, 0u64);
             for r in 0..n {
-                if supply[r] > EPS {
-                    scratch.sellers.push(r);
-                    with_supply |= 1 << r;
-                }
-                if need[r] > EPS {
-                    scratch.buyers.push(r);
-                }
+                with_supply |= ((supply[r] > EPS) as u64) << r;
+                with_need |= ((need[r] > EPS) as u64) << r;
             }
-            if scratch.sellers.is_empty() || scratch.buyers.is_empty() {
+            if with_supply == 0 || with_need == 0 {
                 break;
             }
             // Requests, buyer by buyer; `requested` lists them in (buyer, seller) order.
@@ -238,7 +230,10 @@ pub fn allocate(
             let req = &mut scratch.request;
             let mut limited = false;
             scratch.requested.clear();
-            for &i in &scratch.buyers {
+            let mut buyers = with_need;
+            while buyers != 0 {
+                let i = buyers.trailing_zeros() as usize;
+                buyers &= buyers - 1;
                 scratch.candidates.clear();
                 let mut denom = 0.0;
                 // Open routes in this tier from sellers with supply, in ascending order.
@@ -293,13 +288,19 @@ pub fn allocate(
                 }
             }
             // Sellers grant pro rata: the same share of every request they received.
-            for &e in &scratch.sellers {
+            let mut sellers = with_supply;
+            while sellers != 0 {
+                let e = sellers.trailing_zeros() as usize;
+                sellers &= sellers - 1;
                 scratch.grant[e] = 0.0;
             }
             for &(e, _, k) in &scratch.requested {
                 scratch.grant[e] += req[k];
             }
-            for &e in &scratch.sellers {
+            let mut sellers = with_supply;
+            while sellers != 0 {
+                let e = sellers.trailing_zeros() as usize;
+                sellers &= sellers - 1;
                 let asked = scratch.grant[e];
                 scratch.grant[e] = if asked > supply[e] {
                     limited = true;
