@@ -484,6 +484,56 @@ pub fn growth_factor(phases: &[GrowthPhase], base_year: f64, t: f64) -> f64 {
     f
 }
 
+/// A growth path ready to evaluate at many times: the factor of each whole phase is
+/// computed once (the same `pow` [`growth_factor`] computes, so the results are equal
+/// bit for bit), leaving one `pow` per call for the phase under way.
+#[derive(Debug, Clone)]
+pub struct GrowthPath {
+    base_year: f64,
+    /// `(phase, factor over the whole phase)`.
+    phases: Vec<(GrowthPhase, f64)>,
+}
+
+impl GrowthPath {
+    pub fn new(phases: &[GrowthPhase], base_year: f64) -> GrowthPath {
+        let mut from = base_year;
+        let phases = phases
+            .iter()
+            .map(|g| {
+                let whole = if g.until > from {
+                    libm::pow(1.0 + g.rate, g.until - from)
+                } else {
+                    1.0
+                };
+                from = from.max(g.until);
+                (*g, whole)
+            })
+            .collect();
+        GrowthPath { base_year, phases }
+    }
+
+    /// [`growth_factor`] at `t`.
+    pub fn factor(&self, t: f64) -> f64 {
+        let mut f = 1.0;
+        let mut from = self.base_year;
+        for (g, whole) in &self.phases {
+            if t <= from {
+                break;
+            }
+            let to = t.min(g.until);
+            if to > from {
+                f *= if to == g.until {
+                    *whole
+                } else {
+                    libm::pow(1.0 + g.rate, to - from)
+                };
+                from = to;
+            }
+        }
+        f
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,6 +611,16 @@ mod tests {
         assert!((growth_factor(&g, 2024.0, 2026.0) - 1.21).abs() < 1e-12);
         let at2030 = libm::pow(1.1, 6.0);
         assert!((growth_factor(&g, 2024.0, 2040.0) - at2030).abs() < 1e-12);
+        // The precomputed path gives the same bits at every quarter.
+        let path = GrowthPath::new(&g, 2024.0);
+        for k in 0..120 {
+            let t = 2023.0 + k as f64 * 0.25 + 0.125;
+            assert_eq!(
+                path.factor(t).to_bits(),
+                growth_factor(&g, 2024.0, t).to_bits(),
+                "{t}"
+            );
+        }
     }
 
     #[test]

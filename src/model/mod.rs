@@ -43,7 +43,7 @@
 
 pub mod allocate;
 
-use crate::data::{growth_factor, normalised, pipeline_factor, Dataset};
+use crate::data::{normalised, pipeline_factor, Dataset, GrowthPath};
 use crate::elements::{self, EVec, N_EL, ZERO};
 use crate::error::InputErrors;
 use crate::output::RunOutput;
@@ -658,17 +658,19 @@ impl Compiled {
         let mut conc_start = vec![[ZERO; 2]; n];
         let mut total_cap = vec![0.0; n];
         // Demand growth paths with the assumption's scale applied, once.
-        let growth: Vec<Vec<crate::data::GrowthPhase>> = self
+        let growth: Vec<GrowthPath> = self
             .sectors
             .iter()
             .map(|sec| {
-                sec.growth
+                let scaled: Vec<crate::data::GrowthPhase> = sec
+                    .growth
                     .iter()
                     .map(|g| crate::data::GrowthPhase {
                         until: g.until,
                         rate: g.rate * self.growth_scale,
                     })
-                    .collect()
+                    .collect();
+                GrowthPath::new(&scaled, self.base_year)
             })
             .collect();
 
@@ -787,7 +789,7 @@ impl Compiled {
                 .iter_mut()
                 .for_each(|v| v.iter_mut().for_each(|x| *x = 0.0));
             for (sec, scaled) in self.sectors.iter().zip(&growth) {
-                let world = sec.base * growth_factor(scaled, self.base_year, mid) * dt;
+                let world = sec.base * scaled.factor(mid) * dt;
                 for r in 0..n {
                     let q = world * sec.regions[r];
                     if q <= 0.0 {
