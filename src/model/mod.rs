@@ -690,6 +690,7 @@ impl Compiled {
 
             // 1. Mining.
             mined_region.iter_mut().for_each(|x| *x = 0.0);
+            let mine_output = s.mine_output.step_mut(step);
             for m in &self.mines {
                 let q = m.capacity
                     * pipeline_factor(&m.pipeline, mid)
@@ -703,7 +704,7 @@ impl Compiled {
                     let f = if self.light[el] > 0.0 { 0 } else { 1 };
                     conc[m.region][f][el] += x;
                     cum_mined[el] += x;
-                    s.mine_output.add(step, m.region, el, x * spy);
+                    mine_output[m.region * N_EL + el] += x * spy;
                 }
                 mined_region[m.region] += q;
             }
@@ -770,6 +771,7 @@ impl Compiled {
 
             // 3. Separation.
             sep_region.iter_mut().for_each(|x| *x = 0.0);
+            let separation_output = s.separation_output.step_mut(step);
             for i in 0..n {
                 for el in 0..N_EL {
                     let x = feed[i][el];
@@ -777,7 +779,7 @@ impl Compiled {
                         let out = x * self.recovery;
                         oxide[i][el] += out;
                         cum_losses[el] += x - out;
-                        s.separation_output.add(step, i, el, out * spy);
+                        separation_output[i * N_EL + el] += out * spy;
                         sep_region[i] += out;
                     }
                 }
@@ -988,6 +990,11 @@ impl Compiled {
                     &mut flows,
                     &mut scratch,
                 );
+                let oxide_exports = s.oxide_exports.step_mut(step);
+                let supplied_by = s.supplied_by.step_mut(step);
+                let own = s.source_own.step_mut(step);
+                let allies = s.source_allies.step_mut(step);
+                let others = s.source_others.step_mut(step);
                 for &(e, i) in &scratch.touched {
                     let k = e * n + i;
                     let x = flows[k];
@@ -999,18 +1006,18 @@ impl Compiled {
                     };
                     oxide[e][el] -= x;
                     if e != i {
-                        s.oxide_exports.add(step, e, el, x * spy);
+                        oxide_exports[e * N_EL + el] += x * spy;
                     }
                     let d = x * direct_share;
                     direct_recv[i][el] += d;
                     metal_recv[i][el] += x - d;
                     let src = match classify(e, i) {
-                        0 => &mut s.source_own,
-                        1 => &mut s.source_allies,
-                        _ => &mut s.source_others,
+                        0 => &mut *own,
+                        1 => &mut *allies,
+                        _ => &mut *others,
                     };
-                    src.add(step, i, el, d * spy);
-                    s.supplied_by.add(step, i, e, d * spy);
+                    src[i * N_EL + el] += d * spy;
+                    supplied_by[i * n + e] += d * spy;
                 }
             }
 
@@ -1038,6 +1045,13 @@ impl Compiled {
             // other elements ran short) returns to the region's stock of separated
             // product.
             mag_region.iter_mut().for_each(|x| *x = 0.0);
+            // This step's rows of the series written below.
+            let magnet_output = s.magnet_output.step_mut(step);
+            let supplied = s.supplied.step_mut(step);
+            let supplied_by = s.supplied_by.step_mut(step);
+            let own = s.source_own.step_mut(step);
+            let allies = s.source_allies.step_mut(step);
+            let others = s.source_others.step_mut(step);
             for j in 0..n {
                 if elements::sum(&maker_need[j]) <= 0.0 {
                     continue;
@@ -1060,28 +1074,26 @@ impl Compiled {
                     let made = made.max(0.0);
                     elements::add_scaled(&mut used, content, made);
                     mag_region[j] += made;
-                    s.magnet_output.add(step, j, 0, made * spy);
+                    magnet_output[j] += made * spy;
                     for i in 0..n {
                         let x = o[j * n + i];
                         if x <= 0.0 {
                             continue;
                         }
                         let delivered = made * x / ordered;
-                        let class = classify(j, i);
-                        s.supplied_by
-                            .add(step, i, j, delivered * elements::sum(content) * spy);
+                        supplied_by[i * n + j] += delivered * elements::sum(content) * spy;
+                        let src = match classify(j, i) {
+                            0 => &mut *own,
+                            1 => &mut *allies,
+                            _ => &mut *others,
+                        };
                         for el in 0..N_EL {
                             let c = delivered * content[el];
                             if c <= 0.0 {
                                 continue;
                             }
-                            s.supplied.add(step, i, el, c * spy);
-                            let src = match class {
-                                0 => &mut s.source_own,
-                                1 => &mut s.source_allies,
-                                _ => &mut s.source_others,
-                            };
-                            src.add(step, i, el, c * spy);
+                            supplied[i * N_EL + el] += c * spy;
+                            src[i * N_EL + el] += c * spy;
                         }
                     }
                 }
