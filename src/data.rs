@@ -265,6 +265,12 @@ impl Dataset {
                 ));
             }
         };
+        let pipeline = |path: String, p: &Option<Pipeline>, errs: &mut Vec<InputError>| {
+            if let Some(p) = p {
+                check_range(&format!("{path}.online"), p.online, 1900.0, 2200.0, errs);
+                check_range(&format!("{path}.ramp_years"), p.ramp_years, 0.0, 50.0, errs);
+            }
+        };
         let shares = |path: String, m: &BTreeMap<String, f64>, errs: &mut Vec<InputError>| {
             let mut total = 0.0;
             for (k, v) in m {
@@ -289,6 +295,7 @@ impl Dataset {
         }
         for (i, m) in self.mines.iter().enumerate() {
             region_ok(format!("mines[{i}].region"), &m.region, &mut errs);
+            pipeline(format!("mines[{i}].pipeline"), &m.pipeline, &mut errs);
             if !self.ores.iter().any(|o| o.id == m.ore) {
                 errs.push(InputError::new(
                     format!("mines[{i}].ore"),
@@ -305,6 +312,7 @@ impl Dataset {
         }
         for (i, p) in self.separation.iter().enumerate() {
             region_ok(format!("separation[{i}].region"), &p.region, &mut errs);
+            pipeline(format!("separation[{i}].pipeline"), &p.pipeline, &mut errs);
             sourced(
                 format!("separation[{i}].light"),
                 &p.light,
@@ -339,6 +347,11 @@ impl Dataset {
         };
         for (i, p) in self.metal_plants.iter().enumerate() {
             region_ok(format!("metal_plants[{i}].region"), &p.region, &mut errs);
+            pipeline(
+                format!("metal_plants[{i}].pipeline"),
+                &p.pipeline,
+                &mut errs,
+            );
             sourced(
                 format!("metal_plants[{i}].capacity"),
                 &p.capacity,
@@ -349,6 +362,11 @@ impl Dataset {
         }
         for (i, p) in self.magnet_plants.iter().enumerate() {
             region_ok(format!("magnet_plants[{i}].region"), &p.region, &mut errs);
+            pipeline(
+                format!("magnet_plants[{i}].pipeline"),
+                &p.pipeline,
+                &mut errs,
+            );
             if !self.magnet_types.iter().any(|t| t.id == p.product) {
                 errs.push(InputError::new(
                     format!("magnet_plants[{i}].product"),
@@ -581,6 +599,25 @@ mod tests {
         for p in &d.metal_plants {
             check(&p.capacity.source);
         }
+    }
+
+    #[test]
+    fn a_broken_pipeline_is_named() {
+        let mut d = Dataset::default_data().clone();
+        let i = d
+            .metal_plants
+            .iter()
+            .position(|p| p.pipeline.is_some())
+            .unwrap();
+        d.metal_plants[i].pipeline = Some(Pipeline {
+            online: 2028.0,
+            ramp_years: -1.0,
+        });
+        let e = d.check().unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("metal_plants[{i}].pipeline.ramp_years")),
+            "{e}"
+        );
     }
 
     #[test]
