@@ -58,11 +58,6 @@ impl Cube {
     /// Every value of one step, `[a][b]` row-major: the hot loops of a step work on
     /// this slice instead of indexing the whole cube.
     #[inline]
-    pub fn step(&self, s: usize) -> &[f64] {
-        let len = self.a * self.b;
-        &self.data[s * len..(s + 1) * len]
-    }
-    #[inline]
     pub fn step_mut(&mut self, s: usize) -> &mut [f64] {
         let len = self.a * self.b;
         &mut self.data[s * len..(s + 1) * len]
