@@ -50,11 +50,6 @@ impl Cube {
         let k = self.idx(s, a, b);
         self.data[k] = v;
     }
-    #[inline]
-    pub fn add(&mut self, s: usize, a: usize, b: usize, v: f64) {
-        let k = self.idx(s, a, b);
-        self.data[k] += v;
-    }
     /// Every value of one step, `[a][b]` row-major: the hot loops of a step work on
     /// this slice instead of indexing the whole cube.
     #[inline]
