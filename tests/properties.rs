@@ -1,5 +1,5 @@
 //! Property tests over random valid scenarios: mass balance, bounds, no negative flow,
-//! determinism. Scenarios come from a small seeded generator (SplitMix64), so every
+//! no stage above capacity, determinism. Scenarios come from a small seeded generator (SplitMix64), so every
 //! failure is reproducible from its seed.
 mod common;
 use common::*;
@@ -145,6 +145,34 @@ fn invariants_hold_over_random_scenarios() {
                 *x <= d * (1.0 + 1e-9) + 1e-9,
                 "seed {seed}: supplied {x} above demand {d} at {k}"
             );
+        }
+        // No stage makes more than its plants' nameplate capacity (t per year).
+        let d = data();
+        for (r, id) in out.regions.iter().enumerate() {
+            let metal_cap: f64 = d
+                .metal_plants
+                .iter()
+                .filter(|p| &p.region == id)
+                .map(|p| p.capacity.value)
+                .sum();
+            let magnet_cap: f64 = d
+                .magnet_plants
+                .iter()
+                .filter(|p| &p.region == id)
+                .map(|p| p.capacity.value)
+                .sum();
+            for step in 0..out.n_steps() {
+                let metal = s.metal_output.get(step, r, 0);
+                let magnets = s.magnet_output.get(step, r, 0);
+                assert!(
+                    metal <= metal_cap * (1.0 + 1e-9),
+                    "seed {seed}: {id} metal {metal} above {metal_cap}"
+                );
+                assert!(
+                    magnets <= magnet_cap * (1.0 + 1e-9),
+                    "seed {seed}: {id} magnets {magnets} above {magnet_cap}"
+                );
+            }
         }
         // Sources add up to what was supplied.
         for k in 0..s.supplied.data.len() {

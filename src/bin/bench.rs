@@ -1,4 +1,4 @@
-//! Benchmark of a full default run: `cargo run --release --bin bench [RUNS]`.
+//! Benchmark of a full default run: `cargo run --profile fast --bin bench [RUNS]`.
 //!
 //! Times `model::run` on the status-quo preset (validation, compilation and the whole
 //! 2024-2050 quarterly simulation) after warm-up runs, and prints the median and the
