@@ -319,7 +319,8 @@ function describeSourcing() {
   const got = own + allies + others;
   const pct = (x) => (got > 0 ? Math.round((x / got) * 100) : 0);
   $("sourcing-summary").textContent = demand > 0
-    ? `In 2030 ${r} gets ${t0(got)} t of its ${t0(demand)} t ${e} demand: ${pct(own)}% from itself, ${pct(allies)}% from allies, ${pct(others)}% from others.`
+    ? `In 2030 ${r} gets ${t0(got)} t of its ${t0(demand)} t ${e} demand: ${pct(own)}% from itself, ${pct(allies)}% from allies, ${pct(others)}% from others ` +
+      "(oxides count as coming from the region that shipped them, magnets from the region that made them)."
     : `${r} has no ${e} demand.`;
 }
 
