@@ -16,30 +16,14 @@ fn close(actual: f64, expected: f64, rel: f64, what: &str) {
 fn mine_production_matches_usgs_2024_within_2_percent() {
     let out = run_json("{}");
     let m = &out.series.mine_output;
-    close(
-        region_total(&out, m, "CN", 2024.0),
-        270_000.0,
-        0.02,
-        "China",
-    );
-    close(
-        region_total(&out, m, "US", 2024.0),
-        45_000.0,
-        0.02,
-        "United States",
-    );
-    close(
-        region_total(&out, m, "MM", 2024.0),
-        31_000.0,
-        0.02,
-        "Myanmar",
-    );
-    close(
-        region_total(&out, m, "AU", 2024.0),
-        13_000.0,
-        0.02,
-        "Australia",
-    );
+    for (id, tonnes, name) in [
+        ("CN", 270_000.0, "China"),
+        ("US", 45_000.0, "United States"),
+        ("MM", 31_000.0, "Myanmar"),
+        ("AU", 13_000.0, "Australia"),
+    ] {
+        close(region_total(&out, m, id, 2024.0), tonnes, 0.02, name);
+    }
     let world: f64 = out
         .regions
         .iter()

@@ -148,30 +148,33 @@ fn invariants_hold_over_random_scenarios() {
         }
         // No stage makes more than its plants' nameplate capacity (t per year).
         let d = data();
-        for (r, id) in out.regions.iter().enumerate() {
-            let metal_cap: f64 = d
-                .metal_plants
-                .iter()
-                .filter(|p| &p.region == id)
-                .map(|p| p.capacity.value)
-                .sum();
-            let magnet_cap: f64 = d
-                .magnet_plants
-                .iter()
-                .filter(|p| &p.region == id)
-                .map(|p| p.capacity.value)
-                .sum();
-            for step in 0..out.n_steps() {
-                let metal = s.metal_output.get(step, r, 0);
-                let magnets = s.magnet_output.get(step, r, 0);
-                assert!(
-                    metal <= metal_cap * (1.0 + 1e-9),
-                    "seed {seed}: {id} metal {metal} above {metal_cap}"
-                );
-                assert!(
-                    magnets <= magnet_cap * (1.0 + 1e-9),
-                    "seed {seed}: {id} magnets {magnets} above {magnet_cap}"
-                );
+        let metal_caps: Vec<(&str, f64)> = d
+            .metal_plants
+            .iter()
+            .map(|p| (p.region.as_str(), p.capacity.value))
+            .collect();
+        let magnet_caps: Vec<(&str, f64)> = d
+            .magnet_plants
+            .iter()
+            .map(|p| (p.region.as_str(), p.capacity.value))
+            .collect();
+        for (stage, caps, c) in [
+            ("metal", &metal_caps, &s.metal_output),
+            ("magnets", &magnet_caps, &s.magnet_output),
+        ] {
+            for (r, id) in out.regions.iter().enumerate() {
+                let cap: f64 = caps
+                    .iter()
+                    .filter(|(region, _)| region == id)
+                    .map(|(_, x)| x)
+                    .sum();
+                for step in 0..out.n_steps() {
+                    let x = c.get(step, r, 0);
+                    assert!(
+                        x <= cap * (1.0 + 1e-9),
+                        "seed {seed}: {id} {stage} {x} above {cap}"
+                    );
+                }
             }
         }
         // Sources add up to what was supplied.
