@@ -1,0 +1,201 @@
+//! The routes of every allocation problem: export controls, tariffs and quotas turned
+//! into lanes, cached while they do not change, and the shocks on capacity.
+
+use super::allocate::{Lane, Routes};
+use super::compile::{overlap, Compiled, Mask};
+use crate::scenario::{Measure, Stage};
+
+/// Lanes built for recent keys ([`Compiled::lane_key`]): most steps reuse the lanes
+/// of the step before, since controls and tariffs change only at their dates.
+#[derive(Default)]
+pub(crate) struct LaneCache {
+    pub(crate) entries: Vec<(Vec<u64>, Routes)>,
+    pub(crate) next: usize,
+    /// Entries built so far: an index remembered before a build may have been evicted.
+    pub(crate) builds: u64,
+}
+
+impl LaneCache {
+    const SIZE: usize = 16;
+
+    /// Index of the entry for `key`, built with `build` when missing.
+    pub(crate) fn get(
+        &mut self,
+        n: usize,
+        key: &[u64],
+        build: impl FnOnce(&mut Vec<Lane>),
+    ) -> usize {
+        if let Some(i) = self.entries.iter().position(|(k, _)| k == key) {
+            return i;
+        }
+        let i = if self.entries.len() < Self::SIZE {
+            self.entries.push((
+                Vec::new(),
+                Routes {
+                    n,
+                    ..Routes::default()
+                },
+            ));
+            self.entries.len() - 1
+        } else {
+            let i = self.next;
+            self.next = (i + 1) % Self::SIZE;
+            i
+        };
+        self.builds += 1;
+        self.entries[i].0.clear();
+        self.entries[i].0.extend_from_slice(key);
+        let routes = &mut self.entries[i].1;
+        build(&mut routes.lanes);
+        routes.index();
+        i
+    }
+}
+
+impl Compiled {
+    /// Capacity factor left by shocks on `region` at `stage` over `[t, t+dt)`.
+    pub(crate) fn shock_factor(&self, region: usize, stage: Stage, t: f64, dt: f64) -> f64 {
+        let mut f = 1.0;
+        for s in &self.shocks {
+            if s.region == region && s.stage == stage {
+                f *= 1.0 - s.share * overlap(t, t + dt, s.start, s.end) / dt;
+            }
+        }
+        f
+    }
+
+    /// Fill `lanes` for one product and good. `good(e)` is the element mask of what
+    /// exporter `e` offers in this allocation problem.
+    pub(crate) fn lanes(
+        &self,
+        product: usize,
+        good: impl Fn(usize) -> Mask,
+        t: f64,
+        dt: f64,
+        lanes: &mut Vec<Lane>,
+    ) {
+        let n = self.n;
+        lanes.clear();
+        lanes.resize(n * n, Lane::OPEN);
+        let mid = t + 0.5 * dt;
+        for e in 0..n {
+            let g = good(e);
+            for i in 0..n {
+                let k = e * n + i;
+                lanes[k].ally = self.ally[k];
+            }
+            for (ci, c) in self.controls.iter().enumerate() {
+                if c.exporter != e || !c.products[product] || c.elements & g == 0 {
+                    continue;
+                }
+                let active = overlap(t, t + dt, c.start, c.end) / dt;
+                if active <= 0.0 {
+                    continue;
+                }
+                for i in 0..n {
+                    if c.exempt[i] {
+                        continue;
+                    }
+                    let lane = &mut lanes[e * n + i];
+                    match c.measure {
+                        Measure::Ban => lane.open *= 1.0 - active,
+                        Measure::Licensing {
+                            approval_share,
+                            delay_days,
+                        } => {
+                            let granted_from = (c.start + delay_days / 365.25).min(c.end);
+                            let waiting = overlap(t, t + dt, c.start, granted_from) / dt;
+                            let licensed = overlap(t, t + dt, granted_from, c.end) / dt;
+                            lane.open *=
+                                (1.0 - waiting - licensed * (1.0 - approval_share)).max(0.0);
+                        }
+                        Measure::Quota { .. } => {
+                            if lane.quota.is_none() {
+                                lane.quota = Some(ci);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for tr in &self.tariffs {
+            if !tr.products[product] || mid < tr.start || mid >= tr.end {
+                continue;
+            }
+            let w = tr.weight;
+            for e in 0..n {
+                if !tr.exporter[e] {
+                    continue;
+                }
+                for i in 0..n {
+                    if i != e && tr.importer[i] {
+                        lanes[e * n + i].weight *= w;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Everything the lanes of one allocation problem depend on during a step: the
+    /// product, each control's effect this step and whether it covers the exporter's
+    /// good, and which tariffs are in force. Equal keys give equal lanes.
+    pub(crate) fn lane_key(
+        &self,
+        product: usize,
+        good: impl Fn(usize) -> Mask,
+        t: f64,
+        dt: f64,
+        key: &mut Vec<u64>,
+    ) {
+        key.clear();
+        key.push(product as u64);
+        for c in &self.controls {
+            if !c.products[product] {
+                continue;
+            }
+            let active = overlap(t, t + dt, c.start, c.end) / dt;
+            key.push(active.to_bits());
+            if active > 0.0 {
+                key.push((c.elements & good(c.exporter) != 0) as u64);
+                if let Measure::Licensing { delay_days, .. } = c.measure {
+                    // The waiting share changes from step to step around the start.
+                    let granted_from = (c.start + delay_days / 365.25).min(c.end);
+                    key.push(overlap(t, t + dt, c.start, granted_from).to_bits());
+                }
+            }
+        }
+        let mid = t + 0.5 * dt;
+        for tr in &self.tariffs {
+            if tr.products[product] {
+                key.push((mid >= tr.start && mid < tr.end) as u64);
+            }
+        }
+    }
+
+    /// Quota budget of every control for one allocation problem: the step's quota,
+    /// shared among the problems it covers in proportion to the exporter's supply in
+    /// each (`problem_supply` / `covered_supply`).
+    pub(crate) fn quota_budgets(
+        &self,
+        product: usize,
+        t: f64,
+        dt: f64,
+        problem: impl Fn(usize, Mask) -> (f64, f64),
+        out: &mut Vec<f64>,
+    ) {
+        out.clear();
+        for c in &self.controls {
+            let mut b = 0.0;
+            if let Measure::Quota { tonnes_per_year } = c.measure {
+                if c.products[product] {
+                    let active = overlap(t, t + dt, c.start, c.end);
+                    let (here, covered) = problem(c.exporter, c.elements);
+                    if covered > 0.0 {
+                        b = tonnes_per_year * active * here / covered;
+                    }
+                }
+            }
+            out.push(b);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Metrics: availability is supplied / demanded per region and element, with magnets
+//! counted by their element content; alliances' availability; concentration of each
+//! stage (HHI and the largest region's share); world stocks; the mass balance.
+
+use super::compile::Compiled;
+use super::state::{Clock, State};
+use crate::elements::N_EL;
+use crate::output::Series;
+
+pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
+    let n = m.n;
+    let (spy, step) = (c.spy, c.step);
+    let supplied = s.supplied.step_mut(step);
+    let demand = s.demand.step_mut(step);
+    let availability = s.availability.step_mut(step);
+    for i in 0..n {
+        for el in 0..N_EL {
+            let k = i * N_EL + el;
+            st.totals.direct[el] += st.direct_recv[i][el];
+            supplied[k] += st.direct_recv[i][el] * spy;
+            let mut d = st.direct_need[i][el];
+            for (need_m, content) in st.magnet_need.iter().zip(&m.magnet_content) {
+                d += need_m[i] * content[el];
+            }
+            demand[k] = d * spy;
+            availability[k] = if d > 0.0 {
+                (supplied[k] / (d * spy)).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+        }
+    }
+    let alliance_availability = s.alliance_availability.step_mut(step);
+    for (a, (_, members)) in m.alliances.iter().enumerate() {
+        let (mut d, mut x) = ([0.0; N_EL], [0.0; N_EL]);
+        for i in (0..n).filter(|i| members[*i]) {
+            for el in 0..N_EL {
+                d[el] += demand[i * N_EL + el];
+                x[el] += supplied[i * N_EL + el];
+            }
+        }
+        for el in 0..N_EL {
+            alliance_availability[a * N_EL + el] = if d[el] > 0.0 {
+                (x[el] / d[el]).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+        }
+    }
+    for (k, v) in st.stage_output.iter().enumerate() {
+        let total: f64 = v.iter().sum();
+        let (mut hhi, mut top) = (0.0, 0.0);
+        if total > 0.0 {
+            for x in v.iter() {
+                let sh = x / total;
+                hhi += sh * sh;
+                top = f64::max(top, sh);
+            }
+        }
+        s.concentration.set(step, k, 0, hhi);
+        s.concentration.set(step, k, 1, top);
+    }
+    let mut worst: f64 = 0.0;
+    let tot = &st.totals;
+    for el in 0..N_EL {
+        let mut stock_c = 0.0;
+        let mut stock_o = 0.0;
+        for r in 0..n {
+            stock_c += st.conc[r][0][el] + st.conc[r][1][el];
+            stock_o += st.oxide[r][el];
+        }
+        s.oxide_stock.set(step, 0, el, stock_o);
+        s.concentrate_stock.set(step, 0, el, stock_c);
+        let rhs = stock_c + stock_o + tot.losses[el] + tot.direct[el] + tot.magnets[el];
+        let err = (tot.mined[el] - rhs).abs() / tot.mined[el].max(1.0);
+        worst = worst.max(err);
+    }
+    s.mass_balance_error[step] = worst;
+}

@@ -1,0 +1,133 @@
+//! Oxide trade: for each element, oxide stocks are allocated ([`allocate`] on `oxide`
+//! lanes) to the regions' needs: the oxides their end users want plus what their metal
+//! makers need. A region splits what it receives between its metal makers and its end
+//! users in proportion to their needs.
+
+use super::allocate::allocate;
+use super::compile::Compiled;
+use super::state::{Clock, State};
+use crate::elements::{N_EL, ZERO};
+use crate::output::Series;
+
+/// Product index of oxide in lanes and contracts.
+const OXIDE: usize = 1;
+
+pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
+    let n = m.n;
+    let (t, dt, spy, step) = (c.t, c.dt, c.spy, c.step);
+    let State {
+        oxide,
+        oxide_start,
+        direct_need,
+        metal_maker_need,
+        direct_recv,
+        metal_recv,
+        trade,
+        ..
+    } = st;
+    direct_recv.iter_mut().for_each(|v| *v = ZERO);
+    metal_recv.iter_mut().for_each(|v| *v = ZERO);
+    oxide_start.copy_from_slice(oxide);
+    trade.oxide_lanes.clear();
+    for el in 0..N_EL {
+        let mut wanted = false;
+        for r in 0..n {
+            trade.supply[r] = oxide[r][el];
+            trade.need[r] = direct_need[r][el] + metal_maker_need[r][el];
+            wanted |= trade.need[r] > 0.0;
+        }
+        if !wanted {
+            // Nobody uses this element (Pm, Sc, Tm by default): nothing moves.
+            continue;
+        }
+        trade.need0.copy_from_slice(&trade.need);
+        let bit = 1 << el;
+        // Elements covered by the same controls share their lanes this step.
+        let class = (m.controls.len() <= 64).then(|| {
+            m.controls
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.products[OXIDE] && c.elements & bit != 0)
+                .fold(0u64, |mk, (ci, _)| mk | 1 << ci)
+        });
+        let known = class.and_then(|cl| {
+            trade
+                .oxide_lanes
+                .iter()
+                .find(|(k, _, b)| *k == cl && *b == trade.lane_cache.builds)
+                .map(|(_, li, _)| *li)
+        });
+        let li = match known {
+            Some(li) => li,
+            None => {
+                m.lane_key(OXIDE, |_| bit, t, dt, &mut trade.key);
+                let li = trade
+                    .lane_cache
+                    .get(n, &trade.key, |l| m.lanes(OXIDE, |_| bit, t, dt, l));
+                if let Some(cl) = class {
+                    trade.oxide_lanes.push((cl, li, trade.lane_cache.builds));
+                }
+                li
+            }
+        };
+        let lanes = &trade.lane_cache.entries[li].1;
+        m.quota_budgets(
+            OXIDE,
+            t,
+            dt,
+            |e, mask| {
+                let covered: f64 = (0..N_EL)
+                    .filter(|k| mask & (1 << k) != 0)
+                    .map(|k| oxide_start[e][k])
+                    .sum();
+                (
+                    if mask & bit != 0 {
+                        oxide_start[e][el]
+                    } else {
+                        0.0
+                    },
+                    covered,
+                )
+            },
+            &mut trade.quota,
+        );
+        allocate(
+            &mut trade.supply,
+            &mut trade.need,
+            lanes,
+            &m.contracts[OXIDE],
+            &mut trade.quota,
+            &mut trade.flows,
+            &mut trade.scratch,
+        );
+        let oxide_exports = s.oxide_exports.step_mut(step);
+        let supplied_by = s.supplied_by.step_mut(step);
+        let own = s.source_own.step_mut(step);
+        let allies = s.source_allies.step_mut(step);
+        let others = s.source_others.step_mut(step);
+        for &(e, i) in &trade.scratch.touched {
+            let k = e * n + i;
+            let x = trade.flows[k];
+            trade.flows[k] = 0.0;
+            let direct_share = if trade.need0[i] > 0.0 {
+                direct_need[i][el] / trade.need0[i]
+            } else {
+                0.0
+            };
+            oxide[e][el] -= x;
+            if e != i {
+                oxide_exports[e * N_EL + el] += x * spy;
+            }
+            let d = x * direct_share;
+            direct_recv[i][el] += d;
+            metal_recv[i][el] += x - d;
+            let src = match m.source_tier(e, i) {
+                0 => &mut *own,
+                1 => &mut *allies,
+                _ => &mut *others,
+            };
+            src[i * N_EL + el] += d * spy;
+            supplied_by[i * n + e] += d * spy;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Concentrate trade and separation.
+//!
+//! **Concentrate trade.** For each fraction (light, heavy), every region's concentrate
+//! stock is offered to the separation capacity of every region ([`allocate`]:
+//! contracts, allies, others, under export controls and tariffs). A flow carries the
+//! exporter's stock composition at the start of the trade. Unsold concentrate stays in
+//! stock.
+//!
+//! **Separation.** Feed becomes oxides at the recovery rate; the rest is a tracked loss.
+//! Oxides join the separating region's stock.
+
+use super::allocate::allocate;
+use super::compile::{mask_of, Compiled};
+use super::state::{Clock, State};
+use crate::data::pipeline_factor;
+use crate::elements::{self, N_EL, ZERO};
+use crate::output::Series;
+use crate::scenario::Stage;
+
+/// Product index of concentrate in lanes and contracts.
+const CONCENTRATE: usize = 0;
+
+pub fn trade_concentrate(m: &Compiled, st: &mut State, c: &Clock) {
+    let n = m.n;
+    let (t, dt) = (c.t, c.dt);
+    let State {
+        conc,
+        conc_start,
+        sep_cap,
+        feed,
+        trade,
+        ..
+    } = st;
+    sep_cap.iter_mut().for_each(|c| *c = [0.0; 2]);
+    for p in &m.separation {
+        let f = pipeline_factor(&p.pipeline, c.mid)
+            * m.shock_factor(p.region, Stage::Separation, t, dt)
+            * dt;
+        sep_cap[p.region][0] += p.cap[0] * f;
+        sep_cap[p.region][1] += p.cap[1] * f;
+    }
+    feed.iter_mut().for_each(|v| *v = ZERO);
+    // Quotas are shared among problems by the stocks at the start of the stage.
+    conc_start.copy_from_slice(conc);
+    for frac in 0..2 {
+        for r in 0..n {
+            trade.supply[r] = elements::sum(&conc[r][frac]);
+            trade.need[r] = sep_cap[r][frac];
+        }
+        trade.before.copy_from_slice(&trade.supply);
+        let good = |e: usize| mask_of(&conc[e][frac]);
+        m.lane_key(CONCENTRATE, good, t, dt, &mut trade.key);
+        let li = trade
+            .lane_cache
+            .get(n, &trade.key, |l| m.lanes(CONCENTRATE, good, t, dt, l));
+        let lanes = &trade.lane_cache.entries[li].1;
+        m.quota_budgets(
+            CONCENTRATE,
+            t,
+            dt,
+            |e, mk| {
+                let covered = |f: usize| {
+                    if mask_of(&conc_start[e][f]) & mk != 0 {
+                        elements::sum(&conc_start[e][f])
+                    } else {
+                        0.0
+                    }
+                };
+                (covered(frac), covered(0) + covered(1))
+            },
+            &mut trade.quota,
+        );
+        allocate(
+            &mut trade.supply,
+            &mut trade.need,
+            lanes,
+            &m.contracts[CONCENTRATE],
+            &mut trade.quota,
+            &mut trade.flows,
+            &mut trade.scratch,
+        );
+        // A flow carries the exporter's stock composition at the stage start.
+        for &(e, i) in &trade.scratch.touched {
+            let k = e * n + i;
+            let share = trade.flows[k] / trade.before[e];
+            trade.flows[k] = 0.0;
+            for el in 0..N_EL {
+                let moved = conc_start[e][frac][el] * share;
+                feed[i][el] += moved;
+                conc[e][frac][el] -= moved;
+            }
+        }
+    }
+}
+
+pub fn separate(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
+    let n = m.n;
+    let sep_region = &mut st.stage_output[1];
+    sep_region.iter_mut().for_each(|x| *x = 0.0);
+    let separation_output = s.separation_output.step_mut(c.step);
+    for i in 0..n {
+        for el in 0..N_EL {
+            let x = st.feed[i][el];
+            if x > 0.0 {
+                let out = x * m.recovery;
+                st.oxide[i][el] += out;
+                st.totals.losses[el] += x - out;
+                separation_output[i * N_EL + el] += out * c.spy;
+                sep_region[i] += out;
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The one `State` a step reads and writes: stocks that persist from step to step, the
+//! flows handed from one stage to the next within a step, and the buffers the
+//! allocation problems reuse. Created once per run; nothing in the step loop allocates.
+
+use super::allocate::Scratch;
+use super::compile::Compiled;
+use super::lanes::LaneCache;
+use crate::data::{GrowthPath, GrowthPhase};
+use crate::elements::{EVec, ZERO};
+
+/// The clock of one step.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub step: usize,
+    /// Decimal year at the start of the step.
+    pub t: f64,
+    /// Step length in years.
+    pub dt: f64,
+    /// Middle of the step (pipelines and growth paths are read here).
+    pub mid: f64,
+    /// Steps per year: flows per step times `spy` are flows per year.
+    pub spy: f64,
+}
+
+/// Cumulative tonnes per element since the start of the run, for the mass balance.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Totals {
+    pub mined: EVec,
+    pub losses: EVec,
+    /// Delivered as oxide to end users.
+    pub direct: EVec,
+    /// Delivered in magnets.
+    pub magnets: EVec,
+}
+
+/// Buffers of the allocation problems, reused every step.
+#[derive(Default)]
+pub struct Trade {
+    pub lane_cache: LaneCache,
+    /// This step's oxide lanes by the set of controls covering an element:
+    /// `(controls mask, cache index, cache builds when found)`.
+    pub oxide_lanes: Vec<(u64, usize, u64)>,
+    pub key: Vec<u64>,
+    pub scratch: Scratch,
+    pub flows: Vec<f64>,
+    pub supply: Vec<f64>,
+    pub need: Vec<f64>,
+    pub quota: Vec<f64>,
+    pub before: Vec<f64>,
+    pub need0: Vec<f64>,
+}
+
+pub struct State {
+    // Stocks, carried from step to step.
+    /// Unprocessed concentrate by region, `[light, heavy]` fraction, element (t REO).
+    pub conc: Vec<[EVec; 2]>,
+    /// Separated product (oxide, and metal returned unused) by region (t REO).
+    pub oxide: Vec<EVec>,
+    pub totals: Totals,
+
+    // Capacities this step (t per step, after pipelines and shocks).
+    /// Separation capacity by region, `[light, heavy]`.
+    pub sep_cap: Vec<[f64; 2]>,
+    pub metal_cap: Vec<f64>,
+    /// Magnet capacity by type and region.
+    pub mag_cap: Vec<Vec<f64>>,
+    /// Magnet capacity of every type, by region.
+    pub total_cap: Vec<f64>,
+
+    // Flows within a step, from one stage to the next.
+    /// Concentrate fed to each region's separators.
+    pub feed: Vec<EVec>,
+    /// Oxide wanted by each region's end users.
+    pub direct_need: Vec<EVec>,
+    /// Magnets wanted by each region, by type.
+    pub magnet_need: Vec<Vec<f64>>,
+    /// Magnet orders by type, `[maker * n + buyer]`.
+    pub orders: Vec<Vec<f64>>,
+    /// Element content of the orders each magnet maker took (all types, by type).
+    pub maker_need: Vec<EVec>,
+    pub maker_need_by_type: Vec<Vec<EVec>>,
+    /// Metal a magnet maker asked of each metal maker (t REO), `[metal maker * n + magnet maker]`.
+    pub metal_orders: Vec<f64>,
+    /// `(metal maker, magnet maker)` pairs with an order.
+    pub metal_pairs: Vec<(usize, usize)>,
+    /// Metal each magnet maker asked for (t REO).
+    pub metal_need: Vec<f64>,
+    /// Oxide each metal maker needs for the orders it accepted.
+    pub metal_maker_need: Vec<EVec>,
+    /// Oxide received by end users; oxide received by metal makers; metal received by
+    /// magnet makers.
+    pub direct_recv: Vec<EVec>,
+    pub metal_recv: Vec<EVec>,
+    pub maker_recv: Vec<EVec>,
+    /// Output of each stage by region this step (t REO, or t magnets):
+    /// mining, separation, metal, magnets.
+    pub stage_output: [Vec<f64>; 4],
+    /// Oxide and concentrate stocks at the start of the trade that uses them (quotas
+    /// are shared by these).
+    pub oxide_start: Vec<EVec>,
+    pub conc_start: Vec<[EVec; 2]>,
+
+    pub trade: Trade,
+    /// Demand growth paths of the sectors with the assumption's scale applied.
+    pub growth: Vec<GrowthPath>,
+}
+
+impl State {
+    pub fn new(m: &Compiled) -> State {
+        let n = m.n;
+        let n_types = m.magnet_content.len();
+        let growth = m
+            .sectors
+            .iter()
+            .map(|sec| {
+                let scaled: Vec<GrowthPhase> = sec
+                    .growth
+                    .iter()
+                    .map(|g| GrowthPhase {
+                        until: g.until,
+                        rate: g.rate * m.growth_scale,
+                    })
+                    .collect();
+                GrowthPath::new(&scaled, m.base_year)
+            })
+            .collect();
+        State {
+            conc: vec![[ZERO; 2]; n],
+            oxide: vec![ZERO; n],
+            totals: Totals::default(),
+            sep_cap: vec![[0.0; 2]; n],
+            metal_cap: vec![0.0; n],
+            mag_cap: vec![vec![0.0; n]; n_types],
+            total_cap: vec![0.0; n],
+            feed: vec![ZERO; n],
+            direct_need: vec![ZERO; n],
+            magnet_need: vec![vec![0.0; n]; n_types],
+            orders: vec![vec![0.0; n * n]; n_types],
+            maker_need: vec![ZERO; n],
+            maker_need_by_type: vec![vec![ZERO; n]; n_types],
+            metal_orders: vec![0.0; n * n],
+            metal_pairs: Vec::new(),
+            metal_need: vec![0.0; n],
+            metal_maker_need: vec![ZERO; n],
+            direct_recv: vec![ZERO; n],
+            metal_recv: vec![ZERO; n],
+            maker_recv: vec![ZERO; n],
+            stage_output: [vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]],
+            oxide_start: vec![ZERO; n],
+            conc_start: vec![[ZERO; 2]; n],
+            trade: Trade {
+                flows: vec![0.0; n * n],
+                supply: vec![0.0; n],
+                need: vec![0.0; n],
+                before: vec![0.0; n],
+                need0: vec![0.0; n],
+                ..Trade::default()
+            },
+            growth,
+        }
+    }
+}
