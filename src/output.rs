@@ -69,72 +69,129 @@ impl Cube {
     }
 }
 
-/// Region-by-element series for every step.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Series {
+/// What the rows or the columns of a series are: the labels its JSON keys and CSV
+/// columns carry, and its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    Regions,
+    Alliances,
+    Elements,
+    /// The four stages of [`STAGES`].
+    Stages,
+    /// The traded products of [`PRODUCTS`].
+    Products,
+    /// One row: the world (JSON `{column: [..]}`).
+    World,
+    /// One column (JSON `{row: [..]}`).
+    One,
+    /// HHI and top share: each column becomes its own top-level JSON key.
+    HhiTop,
+}
+
+/// One entry of the table of series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesDef {
+    /// The key in `series` of the JSON, the first CSV column, the wasm accessor's name.
+    pub name: &'static str,
+    pub rows: Axis,
+    pub cols: Axis,
+    pub unit: &'static str,
+}
+
+/// The table of series: one line declares a series' field, shape and unit, and the
+/// storage, reset, JSON, CSV, fingerprint and the wasm accessor all walk [`SERIES`], so
+/// a new series cannot be left out of any of them. The order is the JSON order and the
+/// fingerprint's.
+macro_rules! series_table {
+    ($( $(#[doc = $doc:literal])* $field:ident: $rows:ident x $cols:ident, $unit:literal; )*) => {
+        /// Every series of a run, stored flat per step (see [`SERIES`]).
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct Series {
+            $( $(#[doc = $doc])* pub $field: Cube, )*
+            /// Relative mass-balance error per step (max over elements).
+            pub mass_balance_error: Vec<f64>,
+        }
+
+        /// The table of series, in storage, JSON and fingerprint order.
+        pub const SERIES: &[SeriesDef] = &[
+            $( SeriesDef { name: stringify!($field), rows: Axis::$rows, cols: Axis::$cols, unit: $unit }, )*
+        ];
+
+        impl Series {
+            /// Every series with its definition, in table order.
+            pub fn cubes(&self) -> Vec<(&'static SeriesDef, &Cube)> {
+                let mut v = Vec::with_capacity(SERIES.len());
+                $( v.push((&SERIES[v.len()], &self.$field)); )*
+                v
+            }
+            fn cubes_mut(&mut self) -> Vec<(&'static SeriesDef, &mut Cube)> {
+                let mut v: Vec<(&'static SeriesDef, &mut Cube)> = Vec::with_capacity(SERIES.len());
+                $( v.push((&SERIES[v.len()], &mut self.$field)); )*
+                v
+            }
+        }
+    };
+}
+
+series_table! {
     /// Share of demand met, 0..1 (1 where there is no demand).
-    pub availability: Cube,
+    availability: Regions x Elements, "share of demand met, 0..1";
     /// t REO per year (magnets counted by their element content).
-    pub demand: Cube,
-    pub supplied: Cube,
+    demand: Regions x Elements, "t REO per year";
+    supplied: Regions x Elements, "t REO per year";
     /// Where the supplied tonnes came from: the region itself, its allies, others.
-    pub source_own: Cube,
-    pub source_allies: Cube,
-    pub source_others: Cube,
-    pub mine_output: Cube,
-    pub separation_output: Cube,
-    /// t REO per year that reached a region's end users from each supplier region
-    /// (the separator for oxides, the magnet maker for magnets): `[step][region][supplier]`.
-    pub supplied_by: Cube,
+    source_own: Regions x Elements, "t REO per year";
+    source_allies: Regions x Elements, "t REO per year";
+    source_others: Regions x Elements, "t REO per year";
+    mine_output: Regions x Elements, "t REO per year";
+    separation_output: Regions x Elements, "t REO per year";
     /// Separated oxides shipped to other regions (t REO per year), by exporter and
     /// element: the series customs statistics report.
-    pub oxide_exports: Cube,
-    /// t REO per year reduced to metal and alloy for magnets, by region:
-    /// `[step][region][0]`.
-    pub metal_output: Cube,
-    /// t magnets per year (all types), by region: `[step][region][0]`.
-    pub magnet_output: Cube,
+    oxide_exports: Regions x Elements, "t REO per year";
+    /// Demand not met: demand - supplied, never negative.
+    shortfall: Regions x Elements, "t REO per year";
+    /// t REO per year that reached a region's end users from each supplier region
+    /// (the separator for oxides, the magnet maker for magnets): `[step][region][supplier]`.
+    supplied_by: Regions x Regions, "t REO per year";
+    /// t REO per year reduced to metal and alloy for magnets, by region.
+    metal_output: Regions x One, "t REO per year";
+    /// t magnets per year (all types), by region.
+    magnet_output: Regions x One, "t magnets per year";
     /// Alliance by element: share of the members' demand met.
-    pub alliance_availability: Cube,
-    /// World stocks at the end of each step (t REO): unsold separated oxides by element
-    /// (`[step][0][element]`), the balance problem's surplus.
-    pub oxide_stock: Cube,
-    /// World stock of unprocessed concentrate (t REO), `[step][0][element]`.
-    pub concentrate_stock: Cube,
-    /// Herfindahl–Hirschman index (0..1) and top-region share of each stage:
-    /// `[step][stage][0 = hhi, 1 = top share]`, stages mining, separation, metal, magnets
-    /// ([`STAGES`]).
-    pub concentration: Cube,
-    /// Relative mass-balance error per step (max over elements).
-    pub mass_balance_error: Vec<f64>,
+    alliance_availability: Alliances x Elements, "share of demand met, 0..1";
+    /// World stock of unsold separated oxides at the end of each step (t REO): the
+    /// balance problem's surplus.
+    oxide_stock: World x Elements, "t REO";
+    /// World stock of unprocessed concentrate at the end of each step (t REO).
+    concentrate_stock: World x Elements, "t REO";
+    /// Herfindahl-Hirschman index (0..1) and top-region share of each stage: JSON
+    /// `hhi.{stage}` and `top_share.{stage}`.
+    concentration: Stages x HhiTop, "HHI on shares 0..1; largest region's share";
 }
 
 impl Series {
     /// Zero every series for a run of `steps` steps, `n` regions and `na` alliances,
     /// reusing memory where the shapes match (so repeated runs do not allocate).
     pub fn reset(&mut self, steps: usize, n: usize, na: usize, n_el: usize) {
-        for c in [
-            &mut self.availability,
-            &mut self.demand,
-            &mut self.supplied,
-            &mut self.source_own,
-            &mut self.source_allies,
-            &mut self.source_others,
-            &mut self.mine_output,
-            &mut self.separation_output,
-            &mut self.oxide_exports,
-        ] {
-            c.reset(steps, n, n_el);
+        let size = |a: Axis| match a {
+            Axis::Regions => n,
+            Axis::Alliances => na,
+            Axis::Elements => n_el,
+            Axis::Stages => STAGES.len(),
+            Axis::Products => PRODUCTS.len(),
+            Axis::World | Axis::One => 1,
+            Axis::HhiTop => 2,
+        };
+        for (def, c) in self.cubes_mut() {
+            c.reset(steps, size(def.rows), size(def.cols));
         }
-        self.supplied_by.reset(steps, n, n);
-        self.metal_output.reset(steps, n, 1);
-        self.magnet_output.reset(steps, n, 1);
-        self.alliance_availability.reset(steps, na, n_el);
-        self.oxide_stock.reset(steps, 1, n_el);
-        self.concentrate_stock.reset(steps, 1, n_el);
-        self.concentration.reset(steps, STAGES.len(), 2);
         self.mass_balance_error.clear();
         self.mass_balance_error.resize(steps, 0.0);
+    }
+
+    /// A series by its name in the table.
+    pub fn get(&self, name: &str) -> Option<(&'static SeriesDef, &Cube)> {
+        self.cubes().into_iter().find(|(d, _)| d.name == name)
     }
 }
 
@@ -184,8 +241,9 @@ impl RunOutput {
             .fold(0.0, |a, b| a.max(*b))
     }
 
-    /// FNV-1a 64 over the bits of every number of every series, in a fixed order: a
-    /// cheap check that two runs (native and wasm, say) gave identical numbers.
+    /// FNV-1a 64 over the bits of every number of every series, in table order, and
+    /// the time axis: a cheap check that two runs (native and wasm, say) gave identical
+    /// numbers.
     pub fn fingerprint(&self) -> u64 {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         let mut eat = |x: f64| {
@@ -194,25 +252,7 @@ impl RunOutput {
                 h = h.wrapping_mul(0x0000_0100_0000_01b3);
             }
         };
-        let s = &self.series;
-        for c in [
-            &s.availability,
-            &s.demand,
-            &s.supplied,
-            &s.source_own,
-            &s.source_allies,
-            &s.source_others,
-            &s.mine_output,
-            &s.separation_output,
-            &s.oxide_exports,
-            &s.supplied_by,
-            &s.metal_output,
-            &s.magnet_output,
-            &s.alliance_availability,
-            &s.oxide_stock,
-            &s.concentrate_stock,
-            &s.concentration,
-        ] {
+        for (_, c) in self.series.cubes() {
             c.data.iter().for_each(|x| eat(*x));
         }
         self.time.iter().for_each(|x| eat(*x));
@@ -223,85 +263,62 @@ impl RunOutput {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Long-format CSV: `series,region,element,time,value`, one row per number.
+    /// The labels of an axis in this run.
+    pub fn labels(&self, axis: Axis) -> Vec<String> {
+        let own = |v: &[&str]| v.iter().map(|x| x.to_string()).collect();
+        match axis {
+            Axis::Regions => self.regions.clone(),
+            Axis::Alliances => self.alliances.clone(),
+            Axis::Elements => own(&ELEMENTS),
+            Axis::Stages => own(&STAGES),
+            Axis::Products => own(&PRODUCTS),
+            Axis::World => vec!["world".into()],
+            Axis::One => vec!["all".into()],
+            Axis::HhiTop => own(&["hhi", "top_share"]),
+        }
+    }
+
+    /// Long-format CSV: `series,region,element,time,value`, one row per number (the
+    /// `region` and `element` columns carry the series' row and column labels).
     pub fn to_csv(&self) -> String {
         let mut out = String::from("series,region,element,time,value\n");
-        let mut cube = |name: &str, c: &Cube, labels_a: &[String], labels_b: &[&str]| {
+        for (def, c) in self.series.cubes() {
+            let (rows, cols) = (self.labels(def.rows), self.labels(def.cols));
             for a in 0..c.a {
                 for b in 0..c.b {
                     for (s, t) in self.time.iter().enumerate() {
                         out.push_str(&format!(
-                            "{name},{},{},{t},{}\n",
-                            labels_a[a],
-                            labels_b[b],
+                            "{},{},{},{t},{}\n",
+                            def.name,
+                            rows[a],
+                            cols[b],
                             c.get(s, a, b)
                         ));
                     }
                 }
             }
-        };
-        let s = &self.series;
-        let world = vec!["world".to_string()];
-        let stages: Vec<String> = STAGES.iter().map(|x| x.to_string()).collect();
-        for (name, c) in self.region_element_cubes() {
-            cube(name, c, &self.regions, &ELEMENTS);
         }
-        let ids: Vec<&str> = self.regions.iter().map(String::as_str).collect();
-        cube("supplied_by", &s.supplied_by, &self.regions, &ids);
-        cube("metal_output", &s.metal_output, &self.regions, &["metal"]);
-        cube(
-            "magnet_output",
-            &s.magnet_output,
-            &self.regions,
-            &["magnets"],
-        );
-        cube(
-            "alliance_availability",
-            &s.alliance_availability,
-            &self.alliances,
-            &ELEMENTS,
-        );
-        cube("oxide_stock", &s.oxide_stock, &world, &ELEMENTS);
-        cube("concentrate_stock", &s.concentrate_stock, &world, &ELEMENTS);
-        cube(
-            "concentration",
-            &s.concentration,
-            &stages,
-            &["hhi", "top_share"],
-        );
         for (k, t) in self.time.iter().enumerate() {
             out.push_str(&format!(
                 "mass_balance_error,world,all,{t},{}\n",
-                s.mass_balance_error[k]
+                self.series.mass_balance_error[k]
             ));
         }
         out
-    }
-
-    fn region_element_cubes(&self) -> [(&'static str, &Cube); 9] {
-        let s = &self.series;
-        [
-            ("availability", &s.availability),
-            ("demand", &s.demand),
-            ("supplied", &s.supplied),
-            ("source_own", &s.source_own),
-            ("source_allies", &s.source_allies),
-            ("source_others", &s.source_others),
-            ("mine_output", &s.mine_output),
-            ("separation_output", &s.separation_output),
-            ("oxide_exports", &s.oxide_exports),
-        ]
     }
 }
 
 /// Stage names of the concentration cube.
 pub const STAGES: [&str; 4] = ["mining", "separation", "metal", "magnets"];
 
+/// Traded products, in the model's product index order.
+pub const PRODUCTS: [&str; 4] = ["concentrate", "oxide", "magnet", "metal"];
+
 /// `{label_a: {label_b: [..steps..]}}`
 struct Nested<'a> {
     cube: &'a Cube,
     labels_a: &'a [String],
-    labels_b: &'a [&'a str],
+    labels_b: &'a [String],
 }
 
 impl Serialize for Nested<'_> {
@@ -312,8 +329,9 @@ impl Serialize for Nested<'_> {
                 &self.labels_a[a],
                 &Inner {
                     cube: self.cube,
-                    a,
-                    labels_b: self.labels_b,
+                    a: Some(a),
+                    b: None,
+                    labels: self.labels_b,
                 },
             )?;
         }
@@ -321,154 +339,87 @@ impl Serialize for Nested<'_> {
     }
 }
 
+/// `{label: [..steps..]}` over the columns of row `a`, or over the rows of column `b`.
 struct Inner<'a> {
     cube: &'a Cube,
-    a: usize,
-    labels_b: &'a [&'a str],
+    a: Option<usize>,
+    b: Option<usize>,
+    labels: &'a [String],
 }
 
 impl Serialize for Inner<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let mut m = ser.serialize_map(Some(self.cube.b))?;
-        for b in 0..self.cube.b {
-            m.serialize_entry(self.labels_b[b], &self.cube.series(self.a, b))?;
+        let c = self.cube;
+        match (self.a, self.b) {
+            (Some(a), _) => {
+                let mut m = ser.serialize_map(Some(c.b))?;
+                for b in 0..c.b {
+                    m.serialize_entry(&self.labels[b], &c.series(a, b))?;
+                }
+                m.end()
+            }
+            (None, b) => {
+                let b = b.unwrap_or(0);
+                let mut m = ser.serialize_map(Some(c.a))?;
+                for a in 0..c.a {
+                    m.serialize_entry(&self.labels[a], &c.series(a, b))?;
+                }
+                m.end()
+            }
         }
-        m.end()
     }
 }
 
-/// `{label_a: [..steps..]}` for cubes with one column.
-struct Flat<'a> {
-    cube: &'a Cube,
-    labels_a: &'a [String],
-    b: usize,
-}
-
-impl Serialize for Flat<'_> {
-    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let mut m = ser.serialize_map(Some(self.cube.a))?;
-        for a in 0..self.cube.a {
-            m.serialize_entry(&self.labels_a[a], &self.cube.series(a, self.b))?;
-        }
-        m.end()
-    }
-}
-
+/// `series`: every entry of the table, shaped by its axes.
 struct SeriesJson<'a>(&'a RunOutput);
 
 impl Serialize for SeriesJson<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
-        let s = &r.series;
         let mut m = ser.serialize_map(None)?;
-        for (name, c) in r.region_element_cubes() {
-            m.serialize_entry(
-                name,
-                &Nested {
-                    cube: c,
-                    labels_a: &r.regions,
-                    labels_b: &ELEMENTS,
-                },
-            )?;
-        }
-        let shortfall = Cube {
-            data: s
-                .demand
-                .data
-                .iter()
-                .zip(&s.supplied.data)
-                .map(|(d, x)| (d - x).max(0.0))
-                .collect(),
-            ..s.demand.clone()
-        };
-        m.serialize_entry(
-            "shortfall",
-            &Nested {
-                cube: &shortfall,
-                labels_a: &r.regions,
-                labels_b: &ELEMENTS,
-            },
-        )?;
-        let ids: Vec<&str> = r.regions.iter().map(String::as_str).collect();
-        m.serialize_entry(
-            "supplied_by",
-            &Nested {
-                cube: &s.supplied_by,
-                labels_a: &r.regions,
-                labels_b: &ids,
-            },
-        )?;
-        m.serialize_entry(
-            "metal_output",
-            &Flat {
-                cube: &s.metal_output,
-                labels_a: &r.regions,
-                b: 0,
-            },
-        )?;
-        m.serialize_entry(
-            "magnet_output",
-            &Flat {
-                cube: &s.magnet_output,
-                labels_a: &r.regions,
-                b: 0,
-            },
-        )?;
-        m.serialize_entry(
-            "alliance_availability",
-            &Nested {
-                cube: &s.alliance_availability,
-                labels_a: &r.alliances,
-                labels_b: &ELEMENTS,
-            },
-        )?;
-        let el: Vec<String> = ELEMENTS.iter().map(|e| e.to_string()).collect();
-        m.serialize_entry(
-            "oxide_stock",
-            &Flat2 {
-                cube: &s.oxide_stock,
-                labels_b: &el,
-            },
-        )?;
-        m.serialize_entry(
-            "concentrate_stock",
-            &Flat2 {
-                cube: &s.concentrate_stock,
-                labels_b: &el,
-            },
-        )?;
-        let stages: Vec<String> = STAGES.iter().map(|x| x.to_string()).collect();
-        m.serialize_entry(
-            "hhi",
-            &Flat {
-                cube: &s.concentration,
-                labels_a: &stages,
-                b: 0,
-            },
-        )?;
-        m.serialize_entry(
-            "top_share",
-            &Flat {
-                cube: &s.concentration,
-                labels_a: &stages,
-                b: 1,
-            },
-        )?;
-        m.end()
-    }
-}
-
-/// `{label_b: [..steps..]}` for cubes with one row.
-struct Flat2<'a> {
-    cube: &'a Cube,
-    labels_b: &'a [String],
-}
-
-impl Serialize for Flat2<'_> {
-    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let mut m = ser.serialize_map(Some(self.cube.b))?;
-        for b in 0..self.cube.b {
-            m.serialize_entry(&self.labels_b[b], &self.cube.series(0, b))?;
+        for (def, c) in r.series.cubes() {
+            let (rows, cols) = (r.labels(def.rows), r.labels(def.cols));
+            match (def.rows, def.cols) {
+                (Axis::World, _) => m.serialize_entry(
+                    def.name,
+                    &Inner {
+                        cube: c,
+                        a: Some(0),
+                        b: None,
+                        labels: &cols,
+                    },
+                )?,
+                (_, Axis::One) => m.serialize_entry(
+                    def.name,
+                    &Inner {
+                        cube: c,
+                        a: None,
+                        b: Some(0),
+                        labels: &rows,
+                    },
+                )?,
+                (_, Axis::HhiTop) => {
+                    for (b, key) in cols.iter().enumerate() {
+                        m.serialize_entry(
+                            key,
+                            &Inner {
+                                cube: c,
+                                a: None,
+                                b: Some(b),
+                                labels: &rows,
+                            },
+                        )?;
+                    }
+                }
+                _ => m.serialize_entry(
+                    def.name,
+                    &Nested {
+                        cube: c,
+                        labels_a: &rows,
+                        labels_b: &cols,
+                    },
+                )?,
+            }
         }
         m.end()
     }
@@ -502,17 +453,65 @@ impl Serialize for RunOutput {
     }
 }
 
+/// `units`: each series' unit, from the table.
 struct Units;
 
 impl Serialize for Units {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let mut m = ser.serialize_map(None)?;
-        m.serialize_entry("availability", "share of demand met, 0..1")?;
-        m.serialize_entry("flows", "t REO per year (magnets by element content)")?;
-        m.serialize_entry("metal_output", "t REO per year reduced to metal and alloy")?;
-        m.serialize_entry("magnet_output", "t magnets per year")?;
-        m.serialize_entry("stocks", "t REO at the end of the step")?;
-        m.serialize_entry("hhi", "Herfindahl-Hirschman index on shares 0..1")?;
+        let mut m = ser.serialize_map(Some(SERIES.len()))?;
+        for def in SERIES {
+            m.serialize_entry(def.name, def.unit)?;
+        }
         m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::elements::N_EL;
+
+    #[test]
+    fn every_series_of_the_table_reaches_json_csv_and_the_fingerprint() {
+        let mut out = RunOutput {
+            regions: vec!["A".into(), "B".into()],
+            alliances: vec!["x".into()],
+            time: vec![2024.0, 2024.25],
+            steps_per_year: 4,
+            ..RunOutput::default()
+        };
+        out.series.reset(2, 2, 1, N_EL);
+        for (k, def) in SERIES.iter().enumerate() {
+            let before = out.fingerprint();
+            let (_, c) = &mut out.series.cubes_mut()[k];
+            let last = c.data.len() - 1;
+            c.data[last] = 0.5 + k as f64;
+            assert_ne!(
+                before,
+                out.fingerprint(),
+                "{} not in the fingerprint",
+                def.name
+            );
+            let json: serde_json::Value = serde_json::from_str(&out.to_json()).unwrap();
+            let key = if def.cols == Axis::HhiTop {
+                "top_share"
+            } else {
+                def.name
+            };
+            let text = json["series"][key].to_string();
+            assert!(
+                text.contains(&format!("{}", 0.5 + k as f64)),
+                "{} not in the JSON: {text}",
+                def.name
+            );
+            assert_eq!(json["units"][def.name], def.unit);
+            let csv = out.to_csv();
+            assert!(
+                csv.lines().any(|l| l.starts_with(&format!("{},", def.name))
+                    && l.ends_with(&format!(",{}", 0.5 + k as f64))),
+                "{} not in the CSV",
+                def.name
+            );
+        }
     }
 }

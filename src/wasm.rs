@@ -10,7 +10,7 @@
 use crate::charts::{self, ChartStyle, Layer, Line, Ranges};
 use crate::data::Dataset;
 use crate::elements;
-use crate::output::{Cube, RunOutput};
+use crate::output::{Axis, RunOutput};
 use crate::presets;
 use crate::scenario::Scenario;
 use plotters::prelude::*;
@@ -348,25 +348,6 @@ pub fn run_scenario(value: JsValue) -> Result<Run, JsError> {
     Ok(Run { out })
 }
 
-impl Run {
-    fn cube(&self, name: &str) -> Result<&Cube, JsError> {
-        let s = &self.out.series;
-        Ok(match name {
-            "availability" => &s.availability,
-            "demand" => &s.demand,
-            "supplied" => &s.supplied,
-            "source_own" => &s.source_own,
-            "source_allies" => &s.source_allies,
-            "source_others" => &s.source_others,
-            "mine_output" => &s.mine_output,
-            "separation_output" => &s.separation_output,
-            "supplied_by" => &s.supplied_by,
-            "oxide_exports" => &s.oxide_exports,
-            _ => return Err(JsError::new(&format!("series: unknown name {name:?}"))),
-        })
-    }
-}
-
 #[wasm_bindgen]
 impl Run {
     /// Decimal year at the start of each step.
@@ -374,30 +355,38 @@ impl Run {
         js_sys::Float64Array::from(&self.out.time[..])
     }
 
-    /// A region-by-element series over time; `element` may be a group (`NdPr`, `DyTb`,
-    /// `LREE`, `HREE`: tonnes summed, availability as summed supply over summed demand).
-    /// For `supplied_by`, `element` is the supplier region id.
+    /// A series over time by its name in the output's table of series (`SERIES`):
+    /// `row` is a region, alliance or stage id as the series' rows are (`world` for
+    /// world series); `column` an element or element group (`NdPr`, `DyTb`, `LREE`,
+    /// `HREE`: tonnes summed, availability as summed supply over summed demand), a
+    /// supplier region, a product, or `hhi`/`top_share`, as its columns are (ignored
+    /// for one-column series).
     pub fn series(
         &self,
         name: &str,
-        region: &str,
-        element: &str,
+        row: &str,
+        column: &str,
     ) -> Result<js_sys::Float64Array, JsError> {
-        let c = self.cube(name)?;
-        let r = self
+        let (def, c) = self
             .out
-            .region_index(region)
-            .ok_or_else(|| JsError::new(&format!("region: unknown {region:?}")))?;
-        let values = if name == "supplied_by" {
-            let e = self
-                .out
-                .region_index(element)
-                .ok_or_else(|| JsError::new(&format!("supplier: unknown region {element:?}")))?;
-            c.series(r, e)
-        } else if name == "availability" {
-            self.out.availability_of(r, &element_set(element)?)
-        } else {
-            c.series_sum(r, &element_set(element)?)
+            .series
+            .get(name)
+            .ok_or_else(|| JsError::new(&format!("series: unknown name {name:?}")))?;
+        let find = |axis: Axis, id: &str, what: &str| -> Result<usize, JsError> {
+            self.out
+                .labels(axis)
+                .iter()
+                .position(|l| l == id)
+                .ok_or_else(|| JsError::new(&format!("{what}: unknown {id:?} for series {name}")))
+        };
+        let r = find(def.rows, row, "row")?;
+        let values = match def.cols {
+            Axis::Elements if name == "availability" && def.rows == Axis::Regions => {
+                self.out.availability_of(r, &element_set(column)?)
+            }
+            Axis::Elements => c.series_sum(r, &element_set(column)?),
+            Axis::One => c.series(r, 0),
+            axis => c.series(r, find(axis, column, "column")?),
         };
         Ok(js_sys::Float64Array::from(&values[..]))
     }

@@ -13,6 +13,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let supplied = s.supplied.step_mut(step);
     let demand = s.demand.step_mut(step);
     let availability = s.availability.step_mut(step);
+    let shortfall = s.shortfall.step_mut(step);
     for i in 0..n {
         for el in 0..N_EL {
             let k = i * N_EL + el;
@@ -23,6 +24,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 d += need_m[i] * content[el];
             }
             demand[k] = d * spy;
+            shortfall[k] = (demand[k] - supplied[k]).max(0.0);
             availability[k] = if d > 0.0 {
                 (supplied[k] / (d * spy)).clamp(0.0, 1.0)
             } else {
