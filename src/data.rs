@@ -54,6 +54,107 @@ pub struct Pipeline {
     pub ramp_years: f64,
 }
 
+/// Capacity by year for a unit (same unit as its capacity): linear between points,
+/// flat after the last point (see [`path_value`]). For China's quota-governed mines and
+/// separation, and sourced ramp schedules. For separation plants the points are the
+/// light+heavy total and scale both alike.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityPath {
+    /// `[year, capacity]` pairs, years strictly increasing.
+    pub points: Vec<[f64; 2]>,
+    pub source: String,
+}
+
+/// Brownfield growth of an existing unit while its price basis stays above the
+/// incentive price.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Expansion {
+    /// Largest capacity growth per year (share of current capacity).
+    pub max_rate: Sourced,
+    /// USD/kg on `basis`.
+    pub incentive_price: Sourced,
+    /// `basket` (mines only), `NdPr`, or an element symbol.
+    pub basis: String,
+    /// Years from decision to capacity.
+    pub lead_years: Sourced,
+}
+
+/// A project outside today's producers, committed when its price basis (averaged over
+/// a year) exceeds the incentive price; output starts `lead_years` later (not before
+/// `earliest`) and ramps over `ramp_years`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Candidate {
+    /// USD/kg on `basis`.
+    pub incentive_price: Sourced,
+    /// `basket` (mines only), `NdPr`, or an element symbol.
+    pub basis: String,
+    pub lead_years: Sourced,
+    pub ramp_years: Sourced,
+    /// First year output is possible.
+    pub earliest: Sourced,
+}
+
+/// Base-year oxide prices (USD/kg), every element.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Prices {
+    pub year: i32,
+    pub source: String,
+    /// USD/kg oxide by element symbol; all 17 elements.
+    pub oxide: BTreeMap<String, f64>,
+    /// Element -> why its price is what it is, for elements without a quoted price.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notes: BTreeMap<String, String>,
+}
+
+/// Parameters of the market: demand elasticities, price adjustment and backlogs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Market {
+    /// Short-run (< 1 yr) price elasticity of demand (negative).
+    pub elasticity_short: Sourced,
+    /// Long-run (5+ yr) price elasticity of demand (negative).
+    pub elasticity_long: Sourced,
+    /// Time constant of the long-run response (years).
+    pub long_run_years: Sourced,
+    /// Time constant with which the price moves to its clearing level (years).
+    pub price_adjust_years: Sourced,
+    /// Stock cover (stocks / annual demand) at which the price is neutral (years).
+    pub normal_cover_years: Sourced,
+    /// Lowest price as a multiple of the base price.
+    pub price_floor_multiple: Sourced,
+    /// Highest price as a multiple of the base price.
+    pub price_cap_multiple: Sourced,
+    /// Share of a step's unmet demand carried into the next step as backlog.
+    pub backlog_carry: Sourced,
+    /// Time over which a backlog is restocked (years).
+    pub backlog_years: Sourced,
+}
+
+/// Range of Pr's share of a magnet's Nd+Pr (Nd and Pr used together as didymium).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Didymium {
+    pub pr_share_min: Sourced,
+    pub pr_share_max: Sourced,
+}
+
+/// A year after the base year with recorded figures, used by tests.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CheckYear {
+    pub year: i32,
+    pub source: String,
+    /// t REO by region id.
+    pub mine_output: BTreeMap<String, f64>,
+    /// USD/kg oxide by element symbol.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prices: BTreeMap<String, f64>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Mine {
@@ -64,6 +165,12 @@ pub struct Mine {
     pub capacity: Sourced,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<Pipeline>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<CapacityPath>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expansion: Option<Expansion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<Candidate>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -77,6 +184,12 @@ pub struct SeparationPlant {
     pub heavy: Sourced,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<Pipeline>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<CapacityPath>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expansion: Option<Expansion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<Candidate>,
 }
 
 /// A plant reducing separated oxides to metal and alloy for magnet makers. Only the
@@ -91,6 +204,12 @@ pub struct MetalPlant {
     pub capacity: Sourced,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<Pipeline>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<CapacityPath>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expansion: Option<Expansion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<Candidate>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -104,6 +223,12 @@ pub struct MagnetPlant {
     pub capacity: Sourced,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<Pipeline>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<CapacityPath>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expansion: Option<Expansion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<Candidate>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -116,6 +241,19 @@ pub struct MagnetType {
     /// Share of the magnet's REO by element (normalised to 1 on load).
     pub recipe: BTreeMap<String, f64>,
     pub recipe_source: String,
+    /// Plants whose `product` is the family make every type of it, sharing capacity
+    /// (default: the type's own id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub didymium: Option<Didymium>,
+}
+
+impl MagnetType {
+    /// The family this type belongs to (its own id when none is given).
+    pub fn family_id(&self) -> &str {
+        self.family.as_deref().unwrap_or(&self.id)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
@@ -148,6 +286,10 @@ pub struct Sector {
     pub growth_source: String,
     /// Mean product lifetime in years (used by recycling in a later model stage).
     pub lifetime_years: f64,
+    /// Shares of the sector's magnet demand by magnet type (of the family named by
+    /// `product`); replaces `product` for splitting when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_mix: Option<BTreeMap<String, Sourced>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -189,6 +331,15 @@ pub struct Dataset {
     pub sectors: Vec<Sector>,
     pub contracts: Vec<Contract>,
     pub parameters: Parameters,
+    /// Base-year oxide prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prices: Option<Prices>,
+    /// Market parameters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<Market>,
+    /// A later year with recorded figures, for tests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_year: Option<CheckYear>,
 }
 
 static DEFAULT: OnceLock<Dataset> = OnceLock::new();
@@ -341,7 +492,7 @@ impl Dataset {
         // Sectors consume oxides or magnets; contracts may also carry concentrate and metal.
         let product_ok = |path: String, p: &str, traded: bool, errs: &mut Vec<InputError>| {
             let stage = p == "oxide" || (traded && (p == "concentrate" || p == "metal"));
-            if !stage && !self.magnet_types.iter().any(|t| t.id == p) {
+            if !stage && !self.is_magnet_product(p) {
                 errs.push(InputError::new(path, format!("unknown product {p:?}")));
             }
         };
@@ -367,10 +518,10 @@ impl Dataset {
                 &p.pipeline,
                 &mut errs,
             );
-            if !self.magnet_types.iter().any(|t| t.id == p.product) {
+            if !self.is_magnet_product(&p.product) {
                 errs.push(InputError::new(
                     format!("magnet_plants[{i}].product"),
-                    format!("unknown magnet type {:?}", p.product),
+                    format!("unknown magnet type or family {:?}", p.product),
                 ));
             }
             sourced(
@@ -450,12 +601,429 @@ impl Dataset {
             50.0,
             &mut errs,
         );
+        self.check_market(&mut errs);
         if errs.is_empty() {
             Ok(())
         } else {
             Err(InputErrors(errs))
         }
     }
+
+    /// A magnet type id or a family named by a magnet type.
+    pub fn is_magnet_product(&self, p: &str) -> bool {
+        self.magnet_types
+            .iter()
+            .any(|t| t.id == p || t.family_id() == p)
+    }
+
+    /// The rules of the market fields (issue 6 schema): prices, market parameters,
+    /// capacity paths, expansion, candidates, magnet grades and the check year.
+    fn check_market(&self, errs: &mut Vec<InputError>) {
+        let year_lo = 1900.0;
+        let year_hi = 2200.0;
+        if let Some(p) = &self.prices {
+            check_range("prices.year", p.year as f64, year_lo, year_hi, errs);
+            need_source("prices.source", &p.source, errs);
+            for e in elements::ELEMENTS {
+                match p.oxide.get(e) {
+                    None => errs.push(InputError::new(
+                        format!("prices.oxide.{e}"),
+                        "every element needs a price (document unquoted ones in prices.notes)",
+                    )),
+                    Some(v) => positive(&format!("prices.oxide.{e}"), *v, errs),
+                }
+            }
+            for k in p.oxide.keys().chain(p.notes.keys()) {
+                if elements::index_of(k).is_none() {
+                    errs.push(InputError::new(
+                        format!("prices.{k}"),
+                        format!("unknown element {k:?}"),
+                    ));
+                }
+            }
+            for (k, v) in &p.notes {
+                need_source(&format!("prices.notes.{k}"), v, errs);
+            }
+        }
+        if let Some(m) = &self.market {
+            let below_zero = |path: &str, s: &Sourced, errs: &mut Vec<InputError>| {
+                sourced_in(path, s, -10.0, 0.0, errs);
+                if s.value >= 0.0 {
+                    errs.push(InputError::new(
+                        format!("{path}.value"),
+                        "an elasticity of demand must be negative",
+                    ));
+                }
+            };
+            below_zero("market.elasticity_short", &m.elasticity_short, errs);
+            below_zero("market.elasticity_long", &m.elasticity_long, errs);
+            for (path, s) in [
+                ("market.long_run_years", &m.long_run_years),
+                ("market.price_adjust_years", &m.price_adjust_years),
+                ("market.normal_cover_years", &m.normal_cover_years),
+                ("market.backlog_years", &m.backlog_years),
+            ] {
+                sourced_in(path, s, 0.0, 50.0, errs);
+                positive(&format!("{path}.value"), s.value, errs);
+            }
+            sourced_in(
+                "market.price_floor_multiple",
+                &m.price_floor_multiple,
+                0.0,
+                1.0,
+                errs,
+            );
+            positive(
+                "market.price_floor_multiple.value",
+                m.price_floor_multiple.value,
+                errs,
+            );
+            sourced_in(
+                "market.price_cap_multiple",
+                &m.price_cap_multiple,
+                1.0,
+                1000.0,
+                errs,
+            );
+            sourced_in("market.backlog_carry", &m.backlog_carry, 0.0, 1.0, errs);
+        }
+        // Mines, plants: path, expansion, candidate.
+        let mut units: Vec<(String, bool, UnitExtras)> = Vec::new();
+        for (i, m) in self.mines.iter().enumerate() {
+            units.push((format!("mines[{i}]"), true, UnitExtras::of_mine(m)));
+        }
+        for (i, p) in self.separation.iter().enumerate() {
+            units.push((
+                format!("separation[{i}]"),
+                false,
+                UnitExtras {
+                    pipeline: p.pipeline.is_some(),
+                    path: p.path.as_ref(),
+                    expansion: p.expansion.as_ref(),
+                    candidate: p.candidate.as_ref(),
+                },
+            ));
+        }
+        for (i, p) in self.metal_plants.iter().enumerate() {
+            units.push((
+                format!("metal_plants[{i}]"),
+                false,
+                UnitExtras {
+                    pipeline: p.pipeline.is_some(),
+                    path: p.path.as_ref(),
+                    expansion: p.expansion.as_ref(),
+                    candidate: p.candidate.as_ref(),
+                },
+            ));
+        }
+        for (i, p) in self.magnet_plants.iter().enumerate() {
+            units.push((
+                format!("magnet_plants[{i}]"),
+                false,
+                UnitExtras {
+                    pipeline: p.pipeline.is_some(),
+                    path: p.path.as_ref(),
+                    expansion: p.expansion.as_ref(),
+                    candidate: p.candidate.as_ref(),
+                },
+            ));
+        }
+        for (path, is_mine, u) in &units {
+            if u.pipeline && u.candidate.is_some() {
+                errs.push(InputError::new(
+                    format!("{path}.candidate"),
+                    "a unit has at most one of pipeline (committed, dated) and candidate (price-driven)",
+                ));
+            }
+            if let Some(cp) = u.path {
+                check_path(&format!("{path}.path"), cp, errs);
+            }
+            if let Some(x) = u.expansion {
+                let p = format!("{path}.expansion");
+                sourced_in(&format!("{p}.max_rate"), &x.max_rate, 0.0, 1.0, errs);
+                sourced_in(
+                    &format!("{p}.incentive_price"),
+                    &x.incentive_price,
+                    0.0,
+                    1e5,
+                    errs,
+                );
+                positive(
+                    &format!("{p}.incentive_price.value"),
+                    x.incentive_price.value,
+                    errs,
+                );
+                check_basis(&format!("{p}.basis"), &x.basis, *is_mine, errs);
+                sourced_in(&format!("{p}.lead_years"), &x.lead_years, 0.0, 50.0, errs);
+            }
+            if let Some(c) = u.candidate {
+                let p = format!("{path}.candidate");
+                sourced_in(
+                    &format!("{p}.incentive_price"),
+                    &c.incentive_price,
+                    0.0,
+                    1e5,
+                    errs,
+                );
+                positive(
+                    &format!("{p}.incentive_price.value"),
+                    c.incentive_price.value,
+                    errs,
+                );
+                check_basis(&format!("{p}.basis"), &c.basis, *is_mine, errs);
+                sourced_in(&format!("{p}.lead_years"), &c.lead_years, 0.0, 50.0, errs);
+                sourced_in(&format!("{p}.ramp_years"), &c.ramp_years, 0.0, 50.0, errs);
+                sourced_in(
+                    &format!("{p}.earliest"),
+                    &c.earliest,
+                    year_lo,
+                    year_hi,
+                    errs,
+                );
+            }
+        }
+        for (i, m) in self.mines.iter().enumerate() {
+            if m.candidate.is_some() && !self.ores.iter().any(|o| o.id == m.ore) {
+                errs.push(InputError::new(
+                    format!("mines[{i}].candidate"),
+                    format!("a candidate mine needs an existing ore, not {:?}", m.ore),
+                ));
+            }
+        }
+        // Magnet families and didymium.
+        for (i, t) in self.magnet_types.iter().enumerate() {
+            let path = format!("magnet_types[{i}]");
+            if let Some(f) = &t.family {
+                if f.trim().is_empty() {
+                    errs.push(InputError::new(
+                        format!("{path}.family"),
+                        "a family id must not be empty",
+                    ));
+                }
+                // A type named like a family belongs to that family.
+                if let Some(o) = self.magnet_types.iter().find(|o| &o.id == f) {
+                    if o.family_id() != f {
+                        errs.push(InputError::new(
+                            format!("{path}.family"),
+                            format!(
+                                "family {f:?} is also the id of a type in family {:?}",
+                                o.family_id()
+                            ),
+                        ));
+                    }
+                }
+            }
+            if self.magnet_types[..i].iter().any(|o| o.id == t.id) {
+                errs.push(InputError::new(
+                    format!("{path}.id"),
+                    format!("duplicate magnet type {:?}", t.id),
+                ));
+            }
+            if let Some(d) = &t.didymium {
+                let p = format!("{path}.didymium");
+                sourced_in(
+                    &format!("{p}.pr_share_min"),
+                    &d.pr_share_min,
+                    0.0,
+                    1.0,
+                    errs,
+                );
+                sourced_in(
+                    &format!("{p}.pr_share_max"),
+                    &d.pr_share_max,
+                    0.0,
+                    1.0,
+                    errs,
+                );
+                if d.pr_share_min.value > d.pr_share_max.value {
+                    errs.push(InputError::new(
+                        p.clone(),
+                        "pr_share_min must not exceed pr_share_max",
+                    ));
+                }
+                let nd = t.recipe.get("Nd").copied().unwrap_or(0.0);
+                let pr = t.recipe.get("Pr").copied().unwrap_or(0.0);
+                if nd + pr <= 0.0 {
+                    errs.push(InputError::new(
+                        p,
+                        "a didymium range needs Nd or Pr in the recipe",
+                    ));
+                } else {
+                    let share = pr / (nd + pr);
+                    if share < d.pr_share_min.value - 1e-9 || share > d.pr_share_max.value + 1e-9 {
+                        errs.push(InputError::new(
+                            format!("{path}.recipe.Pr"),
+                            format!(
+                                "the recipe's Pr share of Nd+Pr {share:.3} lies outside the didymium range"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for (i, s) in self.sectors.iter().enumerate() {
+            let Some(mix) = &s.product_mix else { continue };
+            let path = format!("sectors[{i}].product_mix");
+            if s.product == "oxide" {
+                errs.push(InputError::new(
+                    path.clone(),
+                    "only a magnet sector has a product mix",
+                ));
+            }
+            let mut total = 0.0;
+            for (k, v) in mix {
+                let kp = format!("{path}.{k}");
+                match self.magnet_types.iter().find(|t| &t.id == k) {
+                    None => errs.push(InputError::new(
+                        kp.clone(),
+                        format!("unknown magnet type {k:?}"),
+                    )),
+                    Some(t) if t.family_id() != s.product => errs.push(InputError::new(
+                        kp.clone(),
+                        format!(
+                            "magnet type {k:?} is of family {:?}, not the sector's product {:?}",
+                            t.family_id(),
+                            s.product
+                        ),
+                    )),
+                    Some(_) => {}
+                }
+                sourced_in(&kp, v, 0.0, 1.0, errs);
+                total += v.value;
+            }
+            if (total - 1.0).abs() > 0.02 {
+                errs.push(InputError::new(
+                    path,
+                    format!("shares must add up to 1, got {total}"),
+                ));
+            }
+        }
+        if let Some(c) = &self.check_year {
+            if c.year <= self.base_year {
+                errs.push(InputError::new(
+                    "check_year.year",
+                    format!("must be after the base year {}", self.base_year),
+                ));
+            }
+            need_source("check_year.source", &c.source, errs);
+            for (r, v) in &c.mine_output {
+                let p = format!("check_year.mine_output.{r}");
+                if self.region_index(r).is_none() {
+                    errs.push(InputError::new(p.clone(), format!("unknown region {r:?}")));
+                }
+                check_range(&p, *v, 0.0, 1e7, errs);
+            }
+            for (e, v) in &c.prices {
+                let p = format!("check_year.prices.{e}");
+                if elements::index_of(e).is_none() {
+                    errs.push(InputError::new(p.clone(), format!("unknown element {e:?}")));
+                }
+                positive(&p, *v, errs);
+            }
+        }
+    }
+}
+
+/// The optional market fields shared by mines and plants.
+struct UnitExtras<'a> {
+    pipeline: bool,
+    path: Option<&'a CapacityPath>,
+    expansion: Option<&'a Expansion>,
+    candidate: Option<&'a Candidate>,
+}
+
+impl<'a> UnitExtras<'a> {
+    fn of_mine(m: &'a Mine) -> Self {
+        UnitExtras {
+            pipeline: m.pipeline.is_some(),
+            path: m.path.as_ref(),
+            expansion: m.expansion.as_ref(),
+            candidate: m.candidate.as_ref(),
+        }
+    }
+}
+
+fn need_source(path: &str, source: &str, errs: &mut Vec<InputError>) {
+    if source.trim().is_empty() {
+        errs.push(InputError::new(path, "every number needs a source"));
+    }
+}
+
+fn sourced_in(path: &str, s: &Sourced, lo: f64, hi: f64, errs: &mut Vec<InputError>) {
+    check_range(&format!("{path}.value"), s.value, lo, hi, errs);
+    need_source(&format!("{path}.source"), &s.source, errs);
+}
+
+fn positive(path: &str, v: f64, errs: &mut Vec<InputError>) {
+    if !(v.is_finite() && v > 0.0) {
+        errs.push(InputError::new(
+            path,
+            format!("must be a finite number above 0, got {v}"),
+        ));
+    }
+}
+
+/// `basket` (mines only), `NdPr`, or an element symbol.
+fn check_basis(path: &str, basis: &str, is_mine: bool, errs: &mut Vec<InputError>) {
+    match basis {
+        "basket" if !is_mine => errs.push(InputError::new(
+            path,
+            "\"basket\" (the value of the unit's ore) applies to mines only",
+        )),
+        "basket" | "NdPr" => {}
+        e if elements::index_of(e).is_some() => {}
+        other => errs.push(InputError::new(
+            path,
+            format!("must be \"basket\", \"NdPr\" or an element symbol, got {other:?}"),
+        )),
+    }
+}
+
+fn check_path(path: &str, cp: &CapacityPath, errs: &mut Vec<InputError>) {
+    need_source(&format!("{path}.source"), &cp.source, errs);
+    if cp.points.is_empty() {
+        errs.push(InputError::new(
+            format!("{path}.points"),
+            "a path needs at least one point",
+        ));
+    }
+    for (k, [year, cap]) in cp.points.iter().enumerate() {
+        check_range(
+            &format!("{path}.points[{k}][0]"),
+            *year,
+            1900.0,
+            2200.0,
+            errs,
+        );
+        check_range(&format!("{path}.points[{k}][1]"), *cap, 0.0, 1e7, errs);
+        if k > 0 && *year <= cp.points[k - 1][0] {
+            errs.push(InputError::new(
+                format!("{path}.points[{k}][0]"),
+                "path years must be strictly increasing",
+            ));
+        }
+    }
+}
+
+/// Capacity on a path at time `t`: linear between points, flat after the last point,
+/// `None` before the first (the unit's own capacity applies there).
+pub fn path_value(points: &[[f64; 2]], t: f64) -> Option<f64> {
+    let first = points.first()?;
+    if t < first[0] {
+        return None;
+    }
+    for w in points.windows(2) {
+        let ([t0, v0], [t1, v1]) = (w[0], w[1]);
+        if t < t1 {
+            let span = t1 - t0;
+            return Some(if span > 0.0 {
+                v0 + (v1 - v0) * (t - t0) / span
+            } else {
+                v1
+            });
+        }
+    }
+    points.last().map(|p| p[1])
 }
 
 /// Element vector from a map of symbol → share, normalised to sum to `total`.
@@ -583,6 +1151,423 @@ mod tests {
         for p in &d.metal_plants {
             check(&p.capacity.source);
         }
+        for s in &d.sectors {
+            for v in s.product_mix.iter().flat_map(|m| m.values()) {
+                check(&v.source);
+            }
+        }
+        for t in &d.magnet_types {
+            check(&t.reo_per_tonne.source);
+            check(&t.recipe_source);
+            if let Some(dm) = &t.didymium {
+                check(&dm.pr_share_min.source);
+                check(&dm.pr_share_max.source);
+            }
+        }
+        let extras = d
+            .mines
+            .iter()
+            .map(|m| (&m.path, &m.expansion, &m.candidate))
+            .chain(
+                d.separation
+                    .iter()
+                    .map(|p| (&p.path, &p.expansion, &p.candidate)),
+            )
+            .chain(
+                d.metal_plants
+                    .iter()
+                    .map(|p| (&p.path, &p.expansion, &p.candidate)),
+            )
+            .chain(
+                d.magnet_plants
+                    .iter()
+                    .map(|p| (&p.path, &p.expansion, &p.candidate)),
+            );
+        for (path, x, c) in extras {
+            if let Some(p) = path {
+                check(&p.source);
+            }
+            if let Some(x) = x {
+                for s in [&x.max_rate, &x.incentive_price, &x.lead_years] {
+                    check(&s.source);
+                }
+            }
+            if let Some(c) = c {
+                for s in [
+                    &c.incentive_price,
+                    &c.lead_years,
+                    &c.ramp_years,
+                    &c.earliest,
+                ] {
+                    check(&s.source);
+                }
+            }
+        }
+        if let Some(p) = &d.prices {
+            check(&p.source);
+        }
+        if let Some(m) = &d.market {
+            for s in [
+                &m.elasticity_short,
+                &m.elasticity_long,
+                &m.long_run_years,
+                &m.price_adjust_years,
+                &m.normal_cover_years,
+                &m.price_floor_multiple,
+                &m.price_cap_multiple,
+                &m.backlog_carry,
+                &m.backlog_years,
+            ] {
+                check(&s.source);
+            }
+        }
+        if let Some(c) = &d.check_year {
+            check(&c.source);
+        }
+    }
+
+    /// A small data set with every market field, built from the default data, so the
+    /// tests below break one field each.
+    fn with_market() -> Dataset {
+        let mut d = Dataset::default_data().clone();
+        let src = |v: f64| Sourced {
+            value: v,
+            source: "ASSUMPTION: test".into(),
+        };
+        d.prices = Some(Prices {
+            year: 2024,
+            source: "ASSUMPTION: test".into(),
+            oxide: elements::ELEMENTS
+                .iter()
+                .map(|e| (e.to_string(), 10.0))
+                .collect(),
+            notes: BTreeMap::new(),
+        });
+        d.market = Some(Market {
+            elasticity_short: src(-0.15),
+            elasticity_long: src(-0.6),
+            long_run_years: src(4.0),
+            price_adjust_years: src(0.25),
+            normal_cover_years: src(0.25),
+            price_floor_multiple: src(0.5),
+            price_cap_multiple: src(40.0),
+            backlog_carry: src(0.5),
+            backlog_years: src(0.5),
+        });
+        d.mines[0].path = Some(CapacityPath {
+            points: vec![[2024.0, 100.0], [2025.0, 110.0]],
+            source: "ASSUMPTION: test".into(),
+        });
+        d.mines[0].expansion = Some(Expansion {
+            max_rate: src(0.1),
+            incentive_price: src(10.0),
+            basis: "basket".into(),
+            lead_years: src(1.0),
+        });
+        d.separation[0].candidate = None;
+        d.magnet_plants[0].expansion = Some(Expansion {
+            max_rate: src(0.1),
+            incentive_price: src(60.0),
+            basis: "NdPr".into(),
+            lead_years: src(1.0),
+        });
+        d.metal_plants[0].candidate = None;
+        d.check_year = Some(CheckYear {
+            year: 2025,
+            source: "ASSUMPTION: test".into(),
+            mine_output: [("CN".to_string(), 270000.0)].into_iter().collect(),
+            prices: [("Nd".to_string(), 73.0)].into_iter().collect(),
+        });
+        d.check().expect("the test data set is valid");
+        d
+    }
+
+    fn err_of(d: &Dataset) -> String {
+        d.check().unwrap_err().to_string()
+    }
+
+    fn mine_candidate() -> Candidate {
+        let src = |v: f64| Sourced {
+            value: v,
+            source: "ASSUMPTION: test".into(),
+        };
+        Candidate {
+            incentive_price: src(20.0),
+            basis: "basket".into(),
+            lead_years: src(7.0),
+            ramp_years: src(2.0),
+            earliest: src(2030.0),
+        }
+    }
+
+    #[test]
+    fn prices_must_cover_every_element_and_be_positive() {
+        let mut d = with_market();
+        d.prices.as_mut().unwrap().oxide.remove("Tm");
+        assert!(err_of(&d).contains("prices.oxide.Tm"), "{}", err_of(&d));
+        let mut d = with_market();
+        d.prices.as_mut().unwrap().oxide.insert("Nd".into(), 0.0);
+        assert!(err_of(&d).contains("prices.oxide.Nd: must be a finite number above 0"));
+        let mut d = with_market();
+        d.prices
+            .as_mut()
+            .unwrap()
+            .notes
+            .insert("Xx".into(), "why".into());
+        assert!(err_of(&d).contains("prices.Xx: unknown element"));
+    }
+
+    #[test]
+    fn market_parameters_are_checked() {
+        let mut d = with_market();
+        d.market.as_mut().unwrap().elasticity_short.value = 0.2;
+        let e = err_of(&d);
+        assert!(e.contains("market.elasticity_short.value"), "{e}");
+        let mut d = with_market();
+        d.market.as_mut().unwrap().elasticity_long.value = 0.0;
+        assert!(err_of(&d).contains("market.elasticity_long.value: an elasticity"));
+        let mut d = with_market();
+        d.market.as_mut().unwrap().backlog_carry.value = 1.5;
+        assert!(err_of(&d).contains("market.backlog_carry.value"));
+        let mut d = with_market();
+        d.market.as_mut().unwrap().price_adjust_years.value = 0.0;
+        assert!(err_of(&d).contains("market.price_adjust_years.value"));
+        let mut d = with_market();
+        d.market.as_mut().unwrap().price_floor_multiple.source = " ".into();
+        assert!(err_of(&d).contains("market.price_floor_multiple.source"));
+    }
+
+    #[test]
+    fn path_years_must_increase() {
+        let mut d = with_market();
+        d.mines[0].path.as_mut().unwrap().points = vec![[2025.0, 1.0], [2024.0, 2.0]];
+        assert!(err_of(&d)
+            .contains("mines[0].path.points[1][0]: path years must be strictly increasing"));
+        let mut d = with_market();
+        d.mines[0].path.as_mut().unwrap().points.clear();
+        assert!(err_of(&d).contains("mines[0].path.points"));
+        let mut d = with_market();
+        d.mines[0].path.as_mut().unwrap().points[1][1] = -5.0;
+        assert!(err_of(&d).contains("mines[0].path.points[1][1]"));
+    }
+
+    #[test]
+    fn expansion_and_candidate_fields_are_checked() {
+        let mut d = with_market();
+        d.mines[0].expansion.as_mut().unwrap().max_rate.value = 2.0;
+        assert!(err_of(&d).contains("mines[0].expansion.max_rate.value"));
+        let mut d = with_market();
+        d.magnet_plants[0].expansion.as_mut().unwrap().basis = "basket".into();
+        assert!(err_of(&d).contains("magnet_plants[0].expansion.basis: \"basket\""));
+        let mut d = with_market();
+        d.magnet_plants[0].expansion.as_mut().unwrap().basis = "NdFe".into();
+        assert!(err_of(&d).contains("magnet_plants[0].expansion.basis: must be"));
+        let mut d = with_market();
+        d.magnet_plants[0].expansion.as_mut().unwrap().basis = "Dy".into();
+        d.check().unwrap();
+        let mut d = with_market();
+        d.mines[1].candidate = Some(mine_candidate());
+        d.check().unwrap();
+        d.mines[1].candidate.as_mut().unwrap().incentive_price.value = 0.0;
+        assert!(err_of(&d).contains("mines[1].candidate.incentive_price.value"));
+        let mut d = with_market();
+        let mut c = mine_candidate();
+        c.ramp_years.value = -1.0;
+        d.mines[1].candidate = Some(c);
+        assert!(err_of(&d).contains("mines[1].candidate.ramp_years.value"));
+    }
+
+    #[test]
+    fn a_unit_has_at_most_one_of_pipeline_and_candidate() {
+        let mut d = with_market();
+        let i = d.mines.iter().position(|m| m.pipeline.is_some()).unwrap();
+        d.mines[i].candidate = Some(mine_candidate());
+        assert!(
+            err_of(&d).contains(&format!("mines[{i}].candidate: a unit has at most one")),
+            "{}",
+            err_of(&d)
+        );
+    }
+
+    #[test]
+    fn a_candidate_mine_names_an_existing_ore() {
+        let mut d = with_market();
+        d.mines[1].candidate = Some(mine_candidate());
+        d.mines[1].ore = "unobtainium".into();
+        let e = err_of(&d);
+        assert!(
+            e.contains("mines[1].candidate: a candidate mine needs an existing ore"),
+            "{e}"
+        );
+        assert!(e.contains("mines[1].ore: unknown ore"), "{e}");
+    }
+
+    #[test]
+    fn magnet_families_and_product_mix_are_checked() {
+        let mut d = with_market();
+        // Split NdFeB into two grades of one family, if the data has not done so.
+        if !d.magnet_types.iter().any(|t| t.id == "NdFeB-DyTb") {
+            let mut g = d.magnet_types[0].clone();
+            g.id = "NdFeB-DyTb".into();
+            g.family = Some("NdFeB".into());
+            d.magnet_types.push(g);
+        }
+        let k = d.sectors.iter().position(|s| s.product == "NdFeB").unwrap();
+        let src = |v: f64| Sourced {
+            value: v,
+            source: "ASSUMPTION: test".into(),
+        };
+        let mix: BTreeMap<String, Sourced> = [
+            ("NdFeB-DyTb".to_string(), src(0.7)),
+            ("NdFeB".to_string(), src(0.3)),
+        ]
+        .into_iter()
+        .collect();
+        d.sectors[k].product_mix = Some(mix.clone());
+        d.check().unwrap();
+        d.sectors[k]
+            .product_mix
+            .as_mut()
+            .unwrap()
+            .insert("NdFeB".into(), src(0.5));
+        assert!(err_of(&d).contains(&format!(
+            "sectors[{k}].product_mix: shares must add up to 1"
+        )));
+        d.sectors[k].product_mix = Some(mix.clone());
+        d.sectors[k]
+            .product_mix
+            .as_mut()
+            .unwrap()
+            .insert("SmCo".into(), src(0.0));
+        assert!(err_of(&d).contains(&format!(
+            "sectors[{k}].product_mix.SmCo: magnet type \"SmCo\" is of family"
+        )));
+        d.sectors[k].product_mix = Some(mix);
+        d.sectors[k]
+            .product_mix
+            .as_mut()
+            .unwrap()
+            .insert("AlNiCo".into(), src(0.0));
+        assert!(err_of(&d).contains(&format!(
+            "sectors[{k}].product_mix.AlNiCo: unknown magnet type"
+        )));
+        // A family that is also the id of a type of another family.
+        let mut d2 = d.clone();
+        d2.sectors[k].product_mix = None;
+        let t = d2
+            .magnet_types
+            .iter()
+            .position(|t| t.id == "NdFeB-DyTb")
+            .unwrap();
+        d2.magnet_types[t].family = Some("SmCo".into());
+        let s = d2.magnet_types.iter().position(|t| t.id == "SmCo").unwrap();
+        d2.magnet_types[s].family = Some("Other".into());
+        assert!(err_of(&d2).contains(&format!(
+            "magnet_types[{t}].family: family \"SmCo\" is also the id"
+        )));
+        // An oxide sector has no product mix.
+        let mut d3 = with_market();
+        let o = d3
+            .sectors
+            .iter()
+            .position(|s| s.product == "oxide")
+            .unwrap();
+        d3.sectors[o].product_mix = Some(BTreeMap::new());
+        assert!(err_of(&d3).contains(&format!("sectors[{o}].product_mix: only a magnet sector")));
+    }
+
+    #[test]
+    fn didymium_range_is_checked_against_the_recipe() {
+        let mut d = with_market();
+        let i = d
+            .magnet_types
+            .iter()
+            .position(|t| t.recipe.contains_key("Pr"))
+            .unwrap();
+        let src = |v: f64| Sourced {
+            value: v,
+            source: "ASSUMPTION: test".into(),
+        };
+        d.magnet_types[i].didymium = Some(Didymium {
+            pr_share_min: src(0.0),
+            pr_share_max: src(0.5),
+        });
+        d.check().unwrap();
+        d.magnet_types[i]
+            .didymium
+            .as_mut()
+            .unwrap()
+            .pr_share_min
+            .value = 0.6;
+        let e = err_of(&d);
+        assert!(
+            e.contains(&format!(
+                "magnet_types[{i}].didymium: pr_share_min must not exceed"
+            )),
+            "{e}"
+        );
+        assert!(e.contains(&format!("magnet_types[{i}].recipe.Pr")), "{e}");
+    }
+
+    #[test]
+    fn check_year_is_checked() {
+        let mut d = with_market();
+        d.check_year.as_mut().unwrap().year = 2024;
+        assert!(err_of(&d).contains("check_year.year: must be after the base year"));
+        let mut d = with_market();
+        d.check_year
+            .as_mut()
+            .unwrap()
+            .mine_output
+            .insert("XX".into(), 1.0);
+        assert!(err_of(&d).contains("check_year.mine_output.XX: unknown region"));
+        let mut d = with_market();
+        d.check_year
+            .as_mut()
+            .unwrap()
+            .prices
+            .insert("Dy".into(), -1.0);
+        assert!(err_of(&d).contains("check_year.prices.Dy"));
+    }
+
+    #[test]
+    fn an_old_file_without_market_fields_still_parses() {
+        let mut v: serde_json::Value = serde_json::from_str(DEFAULT_DATA_JSON).unwrap();
+        let o = v.as_object_mut().unwrap();
+        for k in ["prices", "market", "check_year"] {
+            o.remove(k);
+        }
+        for list in ["mines", "separation", "metal_plants", "magnet_plants"] {
+            for u in o[list].as_array_mut().unwrap() {
+                let u = u.as_object_mut().unwrap();
+                for k in ["path", "expansion", "candidate"] {
+                    u.remove(k);
+                }
+            }
+        }
+        let d: Dataset = serde_json::from_value(v).unwrap();
+        assert!(d.prices.is_none() && d.market.is_none());
+    }
+
+    #[test]
+    fn path_value_is_linear_between_points_and_flat_after() {
+        let p = [
+            [2024.0, 100.0],
+            [2026.0, 140.0],
+            [2030.0, 140.0],
+            [2031.0, 200.0],
+        ];
+        assert_eq!(path_value(&p, 2023.9), None);
+        assert_eq!(path_value(&p, 2024.0), Some(100.0));
+        assert_eq!(path_value(&p, 2025.0), Some(120.0));
+        assert_eq!(path_value(&p, 2026.0), Some(140.0));
+        assert_eq!(path_value(&p, 2028.0), Some(140.0));
+        assert_eq!(path_value(&p, 2030.5), Some(170.0));
+        assert_eq!(path_value(&p, 2031.0), Some(200.0));
+        assert_eq!(path_value(&p, 2100.0), Some(200.0));
+        assert_eq!(path_value(&[], 2024.0), None);
+        assert_eq!(path_value(&[[2024.0, 5.0]], 2050.0), Some(5.0));
+        assert_eq!(path_value(&[[2024.0, 5.0]], 2020.0), None);
     }
 
     #[test]
