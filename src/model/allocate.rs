@@ -1,19 +1,27 @@
 //! Allocation of scarce supply: who gets what when there is not enough.
 //!
 //! One rule serves every traded stage (concentrate to separators, magnet orders to
-//! magnet makers, oxides to magnet makers and end users). Given what each region can
-//! offer (`supply`), what each region wants (`need`) and the terms of every route
-//! (`Lane`), buyers are served in tiers:
+//! magnet makers, metal to magnet makers, oxides to metal makers and end users). Given
+//! what each region can offer (`supply`), what each region wants (`need`) and the
+//! terms of every route (`Lane`), buyers are served in tiers:
 //!
-//! 1. **Domestic first.** A region's own supply serves its own need.
+//! 1. **Domestic first, only where a policy makes it.** A seller whose exports are
+//!    under an export control in this problem (a ban, licensing or a quota, recorded in
+//!    [`Routes::home_first`]) serves its own region's need first: that is what export
+//!    licensing and quotas do, in 2010 and in 2025. Without such a measure a region's
+//!    own buyers have no priority over foreign ones (step 3).
 //! 2. **Contracts.** Offtake contracts of the data set (Mount Weld → Lynas Malaysia,
-//!    Myanmar clays → China, …) take their share of the seller's remaining supply,
-//!    in the order they are listed.
-//! 3. **Allies**, then 4. **others**: within a tier, each buyer splits its remaining
-//!    need across sellers in proportion to `supply × weight` (the weight is lowered by
-//!    tariffs); each seller that is asked for more than it has grants the same share of
-//!    every request (pro rata). Up to [`MAX_PASSES`] passes let buyers turn to sellers
-//!    with supply left.
+//!    Myanmar clays → China, …) take their share of the seller's remaining supply, in
+//!    the order they are listed; they keep their priority in every case.
+//! 3. **Allies of a seller under a policy**, then 4. **everyone else**: within a tier,
+//!    each buyer splits its remaining need across sellers in proportion to
+//!    `supply × weight` (the weight is lowered by tariffs); each seller that is asked
+//!    for more than it has grants the same share of every request (pro rata). A seller
+//!    without a policy serves its own region in tier 4 with the weight [`HOME_WEIGHT`]:
+//!    buyers ask at home first (transport, habit, integration), but when the seller is
+//!    short, home, allied and foreign requests get the same share. Up to
+//!    [`MAX_PASSES`] passes let buyers whose requests were cut turn to sellers with
+//!    supply left: orders follow supply.
 //!
 //! Export controls act on lanes: a ban closes a lane (`open = 0`); licensing approves
 //! a share of the first request on the lane (`open` in (0, 1)) and caps the lane there
@@ -23,6 +31,12 @@
 //! more than it needs, no seller gives more than it has, and every tonne leaving a
 //! seller arrives at a buyer: `Σ flows = Σ supply_before − Σ supply_after`. The result
 //! depends only on the inputs (no hashing, no randomness), so it is deterministic.
+
+/// Preference of a buyer for its own region's supply over foreign supply of the same
+/// tier (a request splits over sellers by `supply × weight`): with 1,000, a home
+/// supply 1% of the foreign supply still takes 91% of the first request. ASSUMPTION:
+/// a strong home preference that never overrides the pro-rata share of a short seller.
+pub const HOME_WEIGHT: f64 = 1000.0;
 
 /// Passes per tier. Two usually suffice; more only matter when sellers run out.
 pub const MAX_PASSES: usize = 6;
@@ -61,11 +75,15 @@ pub struct Routes {
     /// Row-major: `lanes[seller * n + buyer]`.
     pub lanes: Vec<Lane>,
     /// `tier_sellers[tier * n + buyer]`, bit `seller` set when the lane is open and
-    /// allied (tier 0) or not allied (tier 1).
+    /// allied to a seller under a policy (tier 0) or any other open lane, the home lane
+    /// of a seller without a policy included (tier 1).
     pub tier_sellers: Vec<u64>,
     /// Some lane draws on a quota pool (most problems have none: the quota
     /// bookkeeping is then skipped).
     pub has_quota: bool,
+    /// Sellers that serve their own region first (bit per seller): those under an
+    /// export control in this problem. Set before [`Routes::index`].
+    pub home_first: u64,
 }
 
 /// Most regions an allocation problem can have (one bit per seller).
@@ -78,6 +96,7 @@ impl Routes {
             lanes,
             tier_sellers: Vec::new(),
             has_quota: false,
+            home_first: 0,
         };
         r.index();
         r
@@ -93,12 +112,27 @@ impl Routes {
         for e in 0..n {
             for i in 0..n {
                 let l = &self.lanes[e * n + i];
+                let policy = self.home_first & (1 << e) != 0;
                 if e != i && l.open > 0.0 {
-                    let tier = if l.ally { 0 } else { 1 };
+                    // Allies come first only where the seller is under a policy.
+                    let tier = if l.ally && policy { 0 } else { 1 };
                     self.tier_sellers[tier * n + i] |= 1 << e;
+                } else if e == i && !policy {
+                    // No policy: home buyers compete with every other buyer.
+                    self.tier_sellers[n + i] |= 1 << e;
                 }
             }
         }
+    }
+}
+
+/// Preference weight of the lane `k = e * n + i` in a buyer's split of its request.
+#[inline]
+fn weight(lanes: &[Lane], e: usize, i: usize, k: usize) -> f64 {
+    if e == i {
+        HOME_WEIGHT
+    } else {
+        lanes[k].weight
     }
 }
 
@@ -170,15 +204,18 @@ pub fn allocate(
         }
     };
 
-    // 1. Domestic.
-    for i in 0..n {
+    // 1. Domestic, for sellers under a policy.
+    let mut home = routes.home_first;
+    while home != 0 {
+        let i = home.trailing_zeros() as usize;
+        home &= home - 1;
         let x = supply[i].min(need[i]);
         if x > 0.0 {
             moved(i, i, x, supply, need, quota_left);
         }
     }
 
-    // 2. Contracts, on the supply left after domestic use.
+    // 2. Contracts, on the supply left after any domestic priority.
     for c in contracts {
         let lane = lanes[c.from * n + c.to];
         if c.from == c.to || lane.open <= 0.0 {
@@ -243,7 +280,7 @@ pub fn allocate(
                     open &= open - 1;
                     let k = e * n + i;
                     if scratch.cap[k] > EPS {
-                        denom += supply[e] * lanes[k].weight;
+                        denom += supply[e] * weight(lanes, e, i, k);
                         scratch.candidates.push((e, k));
                     }
                 }
@@ -251,7 +288,7 @@ pub fn allocate(
                     continue;
                 }
                 for &(e, k) in &scratch.candidates {
-                    let mut r = need[i] * supply[e] * lanes[k].weight / denom;
+                    let mut r = need[i] * supply[e] * weight(lanes, e, i, k) / denom;
                     if pass == 0 && lanes[k].open < 1.0 {
                         scratch.cap[k] = lanes[k].open * r;
                         scratch.capped.push(k);
@@ -364,11 +401,62 @@ mod tests {
         (0..n).map(|e| f[e * n + i]).sum()
     }
 
+    fn run_with_policy(
+        supply: &[f64],
+        need: &[f64],
+        lanes: &[Lane],
+        home_first: u64,
+    ) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let mut s = supply.to_vec();
+        let mut d = need.to_vec();
+        let mut f = vec![0.0; supply.len() * supply.len()];
+        let mut routes = Routes {
+            n: supply.len(),
+            lanes: lanes.to_vec(),
+            home_first,
+            ..Routes::default()
+        };
+        routes.index();
+        allocate(
+            &mut s,
+            &mut d,
+            &routes,
+            &[],
+            &mut [],
+            &mut f,
+            &mut Scratch::default(),
+        );
+        (f, s, d)
+    }
+
     #[test]
-    fn domestic_first_then_pro_rata() {
-        // Seller 0 has 10; buyers 0 (need 4), 1 (need 6), 2 (need 12).
+    fn without_a_policy_a_short_seller_shares_pro_rata_with_its_own_buyers() {
+        // Seller 0 has 10; buyers 0 (need 4), 1 (need 6), 2 (need 12): 22 asked, each
+        // gets 10/22 of its need, home buyers included.
         let lanes = vec![Lane::OPEN; 9];
-        let (f, s, d) = run(&[10.0, 0.0, 0.0], &[4.0, 6.0, 12.0], &lanes, &[], &[]);
+        let (f, s, _) = run(&[10.0, 0.0, 0.0], &[4.0, 6.0, 12.0], &lanes, &[], &[]);
+        for (i, want) in [4.0, 6.0, 12.0].iter().enumerate() {
+            assert!((f[i] - want * 10.0 / 22.0).abs() < 1e-9, "{f:?}");
+        }
+        assert!(s[0].abs() < 1e-9);
+    }
+
+    #[test]
+    fn buyers_ask_at_home_first_when_home_has_enough() {
+        // Region 1 has 5 and needs 4; region 0 has 100. Region 1's buyers take nearly
+        // all from home (weight 1,000), and the rest from region 0 in a later pass.
+        let lanes = vec![Lane::OPEN; 4];
+        let (f, _, d) = run(&[100.0, 5.0], &[0.0, 4.0], &lanes, &[], &[]);
+        assert!(f[3] > 3.9, "{f:?}");
+        assert!(d[1].abs() < 1e-9);
+    }
+
+    #[test]
+    fn under_a_policy_domestic_first_then_pro_rata() {
+        // Seller 0 (under an export control) has 10; buyers 0 (need 4), 1 (need 6),
+        // 2 (need 12).
+        let lanes = vec![Lane::OPEN; 9];
+        let (f, s, d) = run_with_policy(&[10.0, 0.0, 0.0], &[4.0, 6.0, 12.0], &lanes, 1);
         assert_eq!(f[0], 4.0, "own need first");
         // 6 left for needs 6 and 12: one third and two thirds.
         assert!(
@@ -380,15 +468,21 @@ mod tests {
     }
 
     #[test]
-    fn allies_are_served_before_others() {
+    fn allies_of_a_seller_under_a_policy_are_served_before_others() {
         let mut lanes = vec![Lane::OPEN; 9];
         lanes[2] = Lane {
             ally: true,
             ..Lane::OPEN
         }; // 0 -> 2 allied
-        let (f, _, _) = run(&[5.0, 0.0, 0.0], &[0.0, 5.0, 5.0], &lanes, &[], &[]);
+        let (f, _, _) = run_with_policy(&[5.0, 0.0, 0.0], &[0.0, 5.0, 5.0], &lanes, 1);
         assert_eq!(f[2], 5.0);
         assert_eq!(f[1], 0.0);
+        // Without a policy the alliance gives no priority: both get half.
+        let (f, _, _) = run(&[5.0, 0.0, 0.0], &[0.0, 5.0, 5.0], &lanes, &[], &[]);
+        assert!(
+            (f[2] - 2.5).abs() < 1e-9 && (f[1] - 2.5).abs() < 1e-9,
+            "{f:?}"
+        );
     }
 
     #[test]

@@ -19,12 +19,7 @@ impl LaneCache {
     const SIZE: usize = 16;
 
     /// Index of the entry for `key`, built with `build` when missing.
-    pub(crate) fn get(
-        &mut self,
-        n: usize,
-        key: &[u64],
-        build: impl FnOnce(&mut Vec<Lane>),
-    ) -> usize {
+    pub(crate) fn get(&mut self, n: usize, key: &[u64], build: impl FnOnce(&mut Routes)) -> usize {
         if let Some(i) = self.entries.iter().position(|(k, _)| k == key) {
             return i;
         }
@@ -46,7 +41,8 @@ impl LaneCache {
         self.entries[i].0.clear();
         self.entries[i].0.extend_from_slice(key);
         let routes = &mut self.entries[i].1;
-        build(&mut routes.lanes);
+        routes.home_first = 0;
+        build(routes);
         routes.index();
         i
     }
@@ -72,9 +68,10 @@ impl Compiled {
         good: impl Fn(usize) -> Mask,
         t: f64,
         dt: f64,
-        lanes: &mut Vec<Lane>,
+        routes: &mut Routes,
     ) {
         let n = self.n;
+        let lanes = &mut routes.lanes;
         lanes.clear();
         lanes.resize(n * n, Lane::OPEN);
         let mid = t + 0.5 * dt;
@@ -92,6 +89,8 @@ impl Compiled {
                 if active <= 0.0 {
                     continue;
                 }
+                // A control gives the exporter's own buyers priority (allocate, tier 1).
+                routes.home_first |= 1 << e;
                 for i in 0..n {
                     if c.exempt[i] {
                         continue;
