@@ -132,6 +132,9 @@ pub struct Market {
     pub backlog_carry: Sourced,
     /// Time over which a backlog is restocked (years).
     pub backlog_years: Sourced,
+    /// How strongly stocks above (below) their normal cover push the price down (up):
+    /// the price moves towards `(cover / normal)^-exponent` times itself.
+    pub stock_price_exponent: Sourced,
 }
 
 /// Range of Pr's share of a magnet's Nd+Pr (Nd and Pr used together as didymium).
@@ -662,6 +665,7 @@ impl Dataset {
                 ("market.price_adjust_years", &m.price_adjust_years),
                 ("market.normal_cover_years", &m.normal_cover_years),
                 ("market.backlog_years", &m.backlog_years),
+                ("market.stock_price_exponent", &m.stock_price_exponent),
             ] {
                 sourced_in(path, s, 0.0, 50.0, errs);
                 positive(&format!("{path}.value"), s.value, errs);
@@ -1217,6 +1221,7 @@ mod tests {
                 &m.price_cap_multiple,
                 &m.backlog_carry,
                 &m.backlog_years,
+                &m.stock_price_exponent,
             ] {
                 check(&s.source);
             }
@@ -1253,6 +1258,7 @@ mod tests {
             price_cap_multiple: src(40.0),
             backlog_carry: src(0.5),
             backlog_years: src(0.5),
+            stock_price_exponent: src(0.3),
         });
         d.mines[0].path = Some(CapacityPath {
             points: vec![[2024.0, 100.0], [2025.0, 110.0]],

@@ -74,6 +74,10 @@ pub type EVec = [f64; N_EL];
 /// The zero vector.
 pub const ZERO: EVec = [0.0; N_EL];
 
+/// Indexes of the elements the model treats specially (didymium, prices).
+pub const PR: usize = 4;
+pub const ND: usize = 5;
+
 /// Index of an element symbol (case-sensitive, as in the periodic table).
 pub fn index_of(symbol: &str) -> Option<usize> {
     ELEMENTS.iter().position(|s| *s == symbol)
@@ -102,6 +106,7 @@ mod tests {
         }
         assert_eq!(index_of("Xx"), None);
         assert_eq!(index_of("dy"), None, "lookup is case-sensitive");
+        assert_eq!((index_of("Pr"), index_of("Nd")), (Some(PR), Some(ND)));
     }
 
     #[test]

@@ -164,6 +164,18 @@ series_table! {
     oxide_stock: World x Elements, "t REO";
     /// World stock of unprocessed concentrate at the end of each step (t REO).
     concentrate_stock: World x Elements, "t REO";
+    /// Price of each element's oxide: the world price, or inside the controlling
+    /// exporter where a control splits the market.
+    price: World x Elements, "USD/kg oxide";
+    /// Price outside the controlling exporter (equal to `price` where no control
+    /// splits the market).
+    price_outside: World x Elements, "USD/kg oxide";
+    /// Capacity of each stage by region (after pipelines, entry and expansion; before
+    /// shocks).
+    capacity: Stages x Regions, "t REO per year (magnets: t magnets per year)";
+    /// Shipments to other regions by product: concentrate, oxide and metal in t REO,
+    /// magnets in t magnets, per year.
+    exports: Regions x Products, "t per year (REO; magnets in t magnets)";
     /// Herfindahl-Hirschman index (0..1) and top-region share of each stage: JSON
     /// `hhi.{stage}` and `top_share.{stage}`.
     concentration: Stages x HhiTop, "HHI on shares 0..1; largest region's share";

@@ -134,6 +134,12 @@ pub struct Assumptions {
     pub separation_recovery: Option<f64>,
     /// Overrides the data's tariff sensitivity exponent.
     pub tariff_sensitivity: Option<f64>,
+    /// Overrides the data's short-run (< 1 year) price elasticity of demand (negative).
+    #[serde(default)]
+    pub price_elasticity_short: Option<f64>,
+    /// Overrides the data's long-run (5+ years) price elasticity of demand (negative).
+    #[serde(default)]
+    pub price_elasticity_long: Option<f64>,
 }
 
 impl Default for Assumptions {
@@ -142,6 +148,8 @@ impl Default for Assumptions {
             demand_growth_scale: 1.0,
             separation_recovery: None,
             tariff_sensitivity: None,
+            price_elasticity_short: None,
+            price_elasticity_long: None,
         }
     }
 }
@@ -410,6 +418,12 @@ impl Scenario {
         }
         if let Some(s) = a.tariff_sensitivity {
             check_range("assumptions.tariff_sensitivity", s, 0.0, 50.0, &mut errs);
+        }
+        if let Some(e) = self.assumptions.price_elasticity_short {
+            check_range("assumptions.price_elasticity_short", e, -2.0, -0.01, &mut errs);
+        }
+        if let Some(e) = self.assumptions.price_elasticity_long {
+            check_range("assumptions.price_elasticity_long", e, -3.0, -0.01, &mut errs);
         }
         if errs.is_empty() {
             Ok(())

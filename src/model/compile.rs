@@ -2,7 +2,7 @@
 //! once per run, so that the step loop works on plain numbers.
 
 use super::allocate::{self, ContractLane};
-use crate::data::{normalised, Dataset};
+use crate::data::{normalised, Candidate, CapacityPath, Dataset, Expansion, Pipeline};
 use crate::elements::{self, EVec, N_EL, ZERO};
 use crate::error::InputErrors;
 use crate::scenario::{Measure, Product, Scenario, Stage};
@@ -19,18 +19,131 @@ pub(crate) fn mask_of(v: &EVec) -> Mask {
         .fold(0, |m, (i, _)| m | (1 << i))
 }
 
+/// Stage indexes of units, capacities and concentration (the order of
+/// [`crate::output::STAGES`]).
+pub(crate) const MINING: usize = 0;
+pub(crate) const SEPARATION: usize = 1;
+pub(crate) const METAL: usize = 2;
+pub(crate) const MAGNETS: usize = 3;
+
 pub(crate) struct MineC {
+    /// Index in [`Compiled::units`].
+    pub(crate) unit: usize,
     pub(crate) region: usize,
     pub(crate) comp: EVec, // shares summing to 1
-    pub(crate) capacity: f64,
-    pub(crate) pipeline: Option<crate::data::Pipeline>,
 }
 
 pub(crate) struct PlantC {
+    /// Index in [`Compiled::units`].
+    pub(crate) unit: usize,
     pub(crate) region: usize,
-    pub(crate) cap: [f64; 2], // light, heavy (separation) or [magnets, 0]
-    pub(crate) kind: usize,   // magnet type for magnet plants
-    pub(crate) pipeline: Option<crate::data::Pipeline>,
+    /// Nominal capacity: light, heavy (separation) or [capacity, 0].
+    pub(crate) cap: [f64; 2],
+    /// Magnet family for magnet plants.
+    pub(crate) kind: usize,
+}
+
+/// What a unit's investment decision looks at (USD/kg, see [`crate::data::Expansion`]).
+pub(crate) enum Basis {
+    /// Value of one kg REO of the unit's ore: `Σ composition × price`.
+    Basket(EVec),
+    /// Mean of the Nd and Pr prices.
+    NdPr,
+    Element(usize),
+}
+
+pub(crate) struct GrowthC {
+    pub(crate) max_rate: f64,
+    pub(crate) incentive: f64,
+    pub(crate) basis: Basis,
+    /// Whole steps from decision to capacity.
+    pub(crate) lead_steps: usize,
+}
+
+pub(crate) struct EntryC {
+    pub(crate) incentive: f64,
+    pub(crate) basis: Basis,
+    pub(crate) lead: f64,
+    pub(crate) ramp: f64,
+    pub(crate) earliest: f64,
+}
+
+/// The capacity rules of one mine or plant: its nominal capacity, a dated pipeline, a
+/// capacity path (quotas), brownfield expansion and price-driven entry (see
+/// `capacity.rs`).
+pub(crate) struct UnitC {
+    pub(crate) region: usize,
+    pub(crate) stage: usize,
+    /// Capacity in the data (t REO/yr; t magnets/yr for magnet plants; light + heavy
+    /// for separation).
+    pub(crate) nominal: f64,
+    pub(crate) pipeline: Option<Pipeline>,
+    pub(crate) path: Option<Vec<[f64; 2]>>,
+    /// Year after which expansion may act (the path's last year).
+    pub(crate) path_end: f64,
+    pub(crate) expansion: Option<GrowthC>,
+    pub(crate) candidate: Option<EntryC>,
+}
+
+/// Market parameters, from the data's `market` and `prices` and the scenario's
+/// assumptions.
+pub(crate) struct MarketC {
+    /// Base-year prices, USD/kg oxide.
+    pub(crate) p0: EVec,
+    pub(crate) eps_short: f64,
+    pub(crate) eps_long: f64,
+    pub(crate) long_run_years: f64,
+    pub(crate) adjust_years: f64,
+    pub(crate) normal_cover: f64,
+    pub(crate) stock_exponent: f64,
+    pub(crate) ln_floor: f64,
+    pub(crate) ln_cap: f64,
+    pub(crate) backlog_carry: f64,
+    pub(crate) backlog_years: f64,
+}
+
+impl MarketC {
+    fn new(data: &Dataset, sc: &Scenario) -> MarketC {
+        let mut p0 = [1.0; N_EL];
+        if let Some(p) = &data.prices {
+            for (el, v) in &p.oxide {
+                if let Some(i) = elements::index_of(el) {
+                    p0[i] = *v;
+                }
+            }
+        }
+        let a = &sc.assumptions;
+        match &data.market {
+            Some(m) => MarketC {
+                p0,
+                eps_short: a.price_elasticity_short.unwrap_or(m.elasticity_short.value),
+                eps_long: a.price_elasticity_long.unwrap_or(m.elasticity_long.value),
+                long_run_years: m.long_run_years.value,
+                adjust_years: m.price_adjust_years.value,
+                normal_cover: m.normal_cover_years.value,
+                stock_exponent: m.stock_price_exponent.value,
+                ln_floor: libm::log(m.price_floor_multiple.value),
+                ln_cap: libm::log(m.price_cap_multiple.value),
+                backlog_carry: m.backlog_carry.value,
+                backlog_years: m.backlog_years.value,
+            },
+            // A data set without a market: prices stay at their base and nothing
+            // answers them.
+            None => MarketC {
+                p0,
+                eps_short: 0.0,
+                eps_long: 0.0,
+                long_run_years: 1.0,
+                adjust_years: 1.0,
+                normal_cover: 0.25,
+                stock_exponent: 0.0,
+                ln_floor: 0.0,
+                ln_cap: 0.0,
+                backlog_carry: 0.0,
+                backlog_years: 1.0,
+            },
+        }
+    }
 }
 
 pub(crate) struct SectorC {
@@ -50,6 +163,17 @@ pub(crate) struct ControlC {
     pub(crate) exempt: Vec<bool>,
     pub(crate) start: f64,
     pub(crate) end: f64,
+}
+
+impl ControlC {
+    /// Years from the start of a licensing regime to its first approvals (0 for other
+    /// measures).
+    pub(crate) fn delay_years(&self) -> f64 {
+        match self.measure {
+            Measure::Licensing { delay_days, .. } => delay_days / 365.25,
+            _ => 0.0,
+        }
+    }
 }
 
 pub(crate) struct TariffC {
@@ -100,6 +224,13 @@ pub struct Compiled {
     pub(crate) magnet_plants: Vec<PlantC>,
     /// Element content of one tonne of each magnet type (t REO per element).
     pub(crate) magnet_content: Vec<EVec>,
+    /// Family of each magnet type (plants of a family make all its types).
+    pub(crate) type_family: Vec<usize>,
+    pub(crate) n_families: usize,
+    /// Range of Pr's share of Nd+Pr by magnet type, where the type allows didymium.
+    pub(crate) didymium: Vec<Option<(f64, f64)>>,
+    pub(crate) units: Vec<UnitC>,
+    pub(crate) market: MarketC,
     pub(crate) sectors: Vec<SectorC>,
     pub(crate) contracts: [Vec<ContractLane>; N_PRODUCTS],
     pub(crate) controls: Vec<ControlC>,
@@ -166,6 +297,48 @@ impl Compiled {
                 light[i] = 1.0;
             }
         }
+        let mut units = Vec::new();
+        let spy = sc.steps_per_year as f64;
+        let mut unit = |region: usize,
+                        stage: usize,
+                        nominal: f64,
+                        pipeline: &Option<Pipeline>,
+                        path: &Option<CapacityPath>,
+                        expansion: &Option<Expansion>,
+                        candidate: &Option<Candidate>,
+                        ore: Option<EVec>| {
+            let basis = |b: &str| match b {
+                "basket" => Basis::Basket(ore.unwrap_or(ZERO)),
+                "NdPr" => Basis::NdPr,
+                el => Basis::Element(elements::index_of(el).unwrap_or(0)),
+            };
+            units.push(UnitC {
+                region,
+                stage,
+                nominal,
+                pipeline: *pipeline,
+                path: path.as_ref().map(|p| p.points.clone()),
+                path_end: path
+                    .as_ref()
+                    .and_then(|p| p.points.last())
+                    .map(|p| p[0])
+                    .unwrap_or(f64::NEG_INFINITY),
+                expansion: expansion.as_ref().map(|x| GrowthC {
+                    max_rate: x.max_rate.value,
+                    incentive: x.incentive_price.value,
+                    basis: basis(&x.basis),
+                    lead_steps: (x.lead_years.value * spy).round().max(0.0) as usize,
+                }),
+                candidate: candidate.as_ref().map(|x| EntryC {
+                    incentive: x.incentive_price.value,
+                    basis: basis(&x.basis),
+                    lead: x.lead_years.value,
+                    ramp: x.ramp_years.value,
+                    earliest: x.earliest.value,
+                }),
+            });
+            units.len() - 1
+        };
         let mines = data
             .mines
             .iter()
@@ -175,68 +348,159 @@ impl Compiled {
                     .iter()
                     .find(|o| o.id == m.ore)
                     .expect("checked ore id");
+                let comp = normalised(&ore.composition, 1.0);
+                let region = ri(&m.region);
                 MineC {
-                    region: ri(&m.region),
-                    comp: normalised(&ore.composition, 1.0),
-                    capacity: m.capacity.value,
-                    pipeline: m.pipeline,
+                    unit: unit(
+                        region,
+                        MINING,
+                        m.capacity.value,
+                        &m.pipeline,
+                        &m.path,
+                        &m.expansion,
+                        &m.candidate,
+                        Some(comp),
+                    ),
+                    region,
+                    comp,
                 }
             })
             .collect();
         let separation = data
             .separation
             .iter()
-            .map(|p| PlantC {
-                region: ri(&p.region),
-                cap: [p.light.value, p.heavy.value],
-                kind: 0,
-                pipeline: p.pipeline,
+            .map(|p| {
+                let region = ri(&p.region);
+                PlantC {
+                    unit: unit(
+                        region,
+                        SEPARATION,
+                        p.light.value + p.heavy.value,
+                        &p.pipeline,
+                        &p.path,
+                        &p.expansion,
+                        &p.candidate,
+                        None,
+                    ),
+                    region,
+                    cap: [p.light.value, p.heavy.value],
+                    kind: 0,
+                }
             })
             .collect();
         let metal_plants = data
             .metal_plants
             .iter()
-            .map(|p| PlantC {
-                region: ri(&p.region),
-                cap: [p.capacity.value, 0.0],
-                kind: 0,
-                pipeline: p.pipeline,
+            .map(|p| {
+                let region = ri(&p.region);
+                PlantC {
+                    unit: unit(
+                        region,
+                        METAL,
+                        p.capacity.value,
+                        &p.pipeline,
+                        &p.path,
+                        &p.expansion,
+                        &p.candidate,
+                        None,
+                    ),
+                    region,
+                    cap: [p.capacity.value, 0.0],
+                    kind: 0,
+                }
             })
             .collect();
-        let type_index = |id: &str| data.magnet_types.iter().position(|t| t.id == id);
+        // Magnet families: the distinct `family_id`s of the types, in type order.
+        let mut families: Vec<&str> = Vec::new();
+        for t in &data.magnet_types {
+            if !families.contains(&t.family_id()) {
+                families.push(t.family_id());
+            }
+        }
+        let family_of = |id: &str| {
+            families
+                .iter()
+                .position(|f| *f == id)
+                .or_else(|| {
+                    data.magnet_types
+                        .iter()
+                        .find(|t| t.id == id)
+                        .and_then(|t| families.iter().position(|f| *f == t.family_id()))
+                })
+                .unwrap_or(0)
+        };
+        let type_family: Vec<usize> = data
+            .magnet_types
+            .iter()
+            .map(|t| family_of(t.family_id()))
+            .collect();
         let magnet_plants = data
             .magnet_plants
             .iter()
-            .map(|p| PlantC {
-                region: ri(&p.region),
-                cap: [p.capacity.value, 0.0],
-                kind: type_index(&p.product).unwrap_or(0),
-                pipeline: p.pipeline,
+            .map(|p| {
+                let region = ri(&p.region);
+                PlantC {
+                    unit: unit(
+                        region,
+                        MAGNETS,
+                        p.capacity.value,
+                        &p.pipeline,
+                        &p.path,
+                        &p.expansion,
+                        &p.candidate,
+                        None,
+                    ),
+                    region,
+                    cap: [p.capacity.value, 0.0],
+                    kind: family_of(&p.product),
+                }
             })
             .collect();
+        let type_index = |id: &str| data.magnet_types.iter().position(|t| t.id == id);
         let magnet_content = data
             .magnet_types
             .iter()
             .map(|t| normalised(&t.recipe, t.reo_per_tonne.value))
             .collect();
-        let sectors = data
-            .sectors
+        let didymium = data
+            .magnet_types
             .iter()
-            .map(|s| {
-                let mut regions = vec![0.0; n];
-                let total: f64 = s.regions.values().sum();
-                for (r, v) in &s.regions {
-                    regions[ri(r)] = v / total;
-                }
-                SectorC {
-                    magnet: type_index(&s.product),
-                    mix: s.mix.as_ref().map(|m| normalised(m, 1.0)).unwrap_or(ZERO),
-                    base: s.base.value,
-                    regions,
-                    growth: s.growth.clone(),
-                }
+            .map(|t| {
+                t.didymium
+                    .as_ref()
+                    .map(|d| (d.pr_share_min.value, d.pr_share_max.value))
             })
             .collect();
+        let market = MarketC::new(data, sc);
+        let mut sectors = Vec::new();
+        for sec in &data.sectors {
+            let mut regions = vec![0.0; n];
+            let total: f64 = sec.regions.values().sum();
+            for (r, v) in &sec.regions {
+                regions[ri(r)] = v / total;
+            }
+            let compiled = |magnet: Option<usize>, share: f64| SectorC {
+                magnet,
+                mix: sec
+                    .mix
+                    .as_ref()
+                    .map(|m| normalised(m, 1.0))
+                    .unwrap_or(ZERO),
+                base: sec.base.value * share,
+                regions: regions.clone(),
+                growth: sec.growth.clone(),
+            };
+            match &sec.product_mix {
+                // One compiled sector per magnet grade, sharing the growth path.
+                Some(mix) => {
+                    let total: f64 = mix.values().map(|x| x.value).sum();
+                    for (id, share) in mix {
+                        sectors.push(compiled(type_index(id), share.value / total));
+                    }
+                }
+                None => sectors.push(compiled(type_index(&sec.product), 1.0)),
+            }
+        }
         let mut contracts: [Vec<ContractLane>; N_PRODUCTS] = Default::default();
         for c in &data.contracts {
             let k = match c.product.as_str() {
@@ -341,6 +605,11 @@ impl Compiled {
             metal_plants,
             magnet_plants,
             magnet_content,
+            type_family,
+            n_families: families.len(),
+            didymium,
+            units,
+            market,
             sectors,
             contracts,
             controls,

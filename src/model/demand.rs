@@ -1,18 +1,47 @@
-//! Demand: each sector's base-year world demand grows by its growth path and is split
-//! over regions by its shares. Oxide sectors need oxides by their element mix; magnet
-//! sectors need magnets.
+//! Demand: each sector's base-year world demand grows by its growth path, is split over
+//! regions by its shares, and answers the price its region faces; a backlog of unmet
+//! demand is restocked over the following steps.
+//!
+//! # Rules
+//!
+//! - **Growth.** Oxide sectors need oxides by their element mix; magnet sectors need
+//!   magnets of each grade by their `product_mix`.
+//! - **Prices.** A region faces the inside price of an element where it is the
+//!   controlling exporter of a split market, else the outside (or world) price. Oxide
+//!   demand for an element is multiplied by
+//!   `exp(ε_short × ln p + (ε_long − ε_short) × ln p̄)`, with `p` the price over its
+//!   base-year level and `p̄` its long-run average (time constant `long_run_years`):
+//!   the short-run response is immediate, the rest arrives as the average catches up
+//!   (substitution, thrifting, deferred purchases). Magnet demand answers the price of
+//!   the grade's rare earth content in the same way.
+//! - **Didymium.** Magnets with a didymium range use Nd and Pr in the ratio the market
+//!   offers this step (oxide stocks after the end users' own Nd and Pr), within the
+//!   range; Nd and Pr are then needed, ordered and used in that ratio.
+//! - **Thrifting.** In those magnets the other rare earths (Dy, Tb, Gd, Ce) answer
+//!   their own price like oxide demand does, but only downwards (grain-boundary
+//!   diffusion and grades with less Dy and Tb; never more than the recipe): a Dy
+//!   shortage lowers Dy per magnet, not only the number of magnets.
+//! - **Backlog.** A share `backlog_carry` of what a step leaves unmet is carried over
+//!   and added back to later steps' needs over `backlog_years` (restocking); this is
+//!   why China's magnet exports rebounded above their earlier level in the summer of
+//!   2025. The reported `demand` is the step's demand at its prices, without the
+//!   backlog.
 
-use super::compile::Compiled;
+use super::compile::{Compiled, SEPARATION};
+use super::prices;
 use super::state::{Clock, State};
-use crate::elements::{self, ZERO};
+use crate::elements::{self, N_EL, ND, PR, ZERO};
 
 pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
     let n = m.n;
-    st.direct_need.iter_mut().for_each(|v| *v = ZERO);
-    st.magnet_need
+    let mk = &m.market;
+    let mut mult = [[1.0; 2]; N_EL];
+    prices::demand_multipliers(m, st, &mut mult);
+    st.direct_demand.iter_mut().for_each(|v| *v = ZERO);
+    st.magnet_demand
         .iter_mut()
         .for_each(|v| v.iter_mut().for_each(|x| *x = 0.0));
-    for (sec, scaled) in m.sectors.iter().zip(&st.growth) {
+    for (sec, scaled) in m.sectors.iter().zip(&st.growth_paths) {
         let world = sec.base * scaled.factor(c.mid) * c.dt;
         for r in 0..n {
             let q = world * sec.regions[r];
@@ -20,8 +49,137 @@ pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
                 continue;
             }
             match sec.magnet {
-                Some(k) => st.magnet_need[k][r] += q,
-                None => elements::add_scaled(&mut st.direct_need[r], &sec.mix, q),
+                Some(k) => st.magnet_demand[k][r] += q,
+                None => elements::add_scaled(&mut st.direct_demand[r], &sec.mix, q),
+            }
+        }
+    }
+    // The price of each grade's rare earth content, relative to the base year, in the
+    // inside and outside markets (inside only differs for the controlling exporter).
+    let n_types = m.magnet_content.len();
+    for r in 0..n {
+        let side = |el: usize| usize::from(st.split[el] != Some(r));
+        for el in 0..N_EL {
+            st.direct_demand[r][el] *= mult[el][side(el)];
+        }
+        for k in 0..n_types {
+            if st.magnet_demand[k][r] <= 0.0 {
+                continue;
+            }
+            let content = &m.magnet_content[k];
+            let (mut now, mut long, mut base) = (0.0, 0.0, 0.0);
+            for el in 0..N_EL {
+                if content[el] > 0.0 {
+                    let p = &st.price[el];
+                    let (lp, ls) = if side(el) == 0 {
+                        (p.inside, p.long_inside)
+                    } else {
+                        (p.outside, p.long_outside)
+                    };
+                    let v = content[el] * mk.p0[el];
+                    base += v;
+                    now += v * libm::exp(lp);
+                    long += v * libm::exp(ls);
+                }
+            }
+            if base > 0.0 && now != base {
+                let f = libm::exp(
+                    mk.eps_short * libm::log(now / base)
+                        + (mk.eps_long - mk.eps_short) * libm::log(long / base),
+                );
+                st.magnet_demand[k][r] *= f;
+            }
+        }
+    }
+    // Needs: demand plus the backlog being restocked this step.
+    let take = (c.dt / mk.backlog_years).min(1.0);
+    for r in 0..n {
+        for el in 0..N_EL {
+            let x = st.backlog[r][el] * take;
+            st.backlog_taken[r][el] = x;
+            st.backlog[r][el] -= x;
+            st.direct_need[r][el] = st.direct_demand[r][el] + x;
+        }
+        for k in 0..n_types {
+            let x = st.magnet_backlog[k][r] * take;
+            st.magnet_backlog_taken[k][r] = x;
+            st.magnet_backlog[k][r] -= x;
+            st.magnet_need[k][r] = st.magnet_demand[k][r] + x;
+        }
+    }
+    magnet_content(m, st, &mult);
+}
+
+/// The element content of each magnet type this step (see the module's rules on
+/// didymium and thrifting).
+fn magnet_content(m: &Compiled, st: &mut State, mult: &[[f64; 2]; N_EL]) {
+    let (mut nd, mut pr) = (0.0, 0.0);
+    for r in 0..m.n {
+        nd += st.oxide[r][ND] - st.direct_need[r][ND];
+        pr += st.oxide[r][PR] - st.direct_need[r][PR];
+    }
+    for (k, content) in m.magnet_content.iter().enumerate() {
+        let both = content[ND] + content[PR];
+        st.content[k] = *content;
+        let Some((lo, hi)) = m.didymium[k] else {
+            continue;
+        };
+        if both > 0.0 && nd > 0.0 && pr > 0.0 {
+            let f = (pr / (nd + pr)).clamp(lo, hi);
+            st.content[k][PR] = both * f;
+            st.content[k][ND] = both - st.content[k][PR];
+        }
+        for el in (0..N_EL).filter(|el| *el != ND && *el != PR) {
+            // Thrifting, at the price where the magnets are made (inside).
+            st.content[k][el] *= mult[el][0].min(1.0);
+        }
+    }
+}
+
+
+/// At the first step: oxide stocks at their normal cover (`normal_cover_years` of the
+/// first step's demand), held where oxides are separated (by separation capacity), so
+/// that prices start at their base-year level rather than at a stock-out. Counted in
+/// the mass balance as stock put in at the start.
+pub fn initial_stocks(m: &Compiled, st: &mut State, c: &Clock) {
+    let sep: f64 = st.stage_cap[SEPARATION].iter().sum();
+    if sep <= 0.0 {
+        return;
+    }
+    for el in 0..N_EL {
+        let mut d = 0.0;
+        for r in 0..m.n {
+            d += st.direct_demand[r][el];
+            for k in 0..m.magnet_content.len() {
+                d += st.magnet_demand[k][r] * st.content[k][el];
+            }
+        }
+        let stock = m.market.normal_cover * d / c.dt;
+        for r in 0..m.n {
+            let x = stock * st.stage_cap[SEPARATION][r] / sep;
+            st.oxide[r][el] += x;
+            st.totals.initial[el] += x;
+        }
+    }
+}
+
+/// After delivery: carry a share of what was left unmet into the backlog.
+pub fn carry_backlog(m: &Compiled, st: &mut State) {
+    let carry = m.market.backlog_carry;
+    if carry <= 0.0 {
+        return;
+    }
+    for r in 0..m.n {
+        for el in 0..N_EL {
+            let unmet = st.direct_need[r][el] - st.direct_recv[r][el];
+            if unmet > 0.0 {
+                st.backlog[r][el] += carry * unmet;
+            }
+        }
+        for k in 0..m.magnet_content.len() {
+            let unmet = st.magnet_need[k][r] - st.magnet_recv[k][r];
+            if unmet > 0.0 {
+                st.magnet_backlog[k][r] += carry * unmet;
             }
         }
     }

@@ -11,9 +11,9 @@
 //! product.
 
 use super::allocate::allocate;
-use super::compile::{mask_of, Compiled};
+use super::capacity;
+use super::compile::{mask_of, Compiled, N_PRODUCTS};
 use super::state::{Clock, State};
-use crate::data::pipeline_factor;
 use crate::elements::{self, N_EL, ZERO};
 use crate::output::Series;
 use crate::scenario::Stage;
@@ -25,29 +25,44 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
     let n = m.n;
     let n_types = m.magnet_content.len();
     let (t, dt) = (c.t, c.dt);
+    for cap in st.family_cap.iter_mut() {
+        cap.iter_mut().for_each(|x| *x = 0.0);
+    }
+    for p in &m.magnet_plants {
+        st.family_cap[p.kind][p.region] += p.cap[0]
+            * capacity::factor(m, st, p.unit)
+            * m.shock_factor(p.region, Stage::Magnets, t, dt)
+            * dt;
+    }
+    // A family's capacity is offered to its types in proportion to their world demand.
+    let world: Vec<f64> = st.magnet_need.iter().map(|v| v.iter().sum()).collect();
+    for k in 0..n_types {
+        let f = m.type_family[k];
+        let family: f64 = (0..n_types)
+            .filter(|x| m.type_family[*x] == f)
+            .map(|x| world[x])
+            .sum();
+        let members = m.type_family.iter().filter(|x| **x == f).count() as f64;
+        let share = if family > 0.0 {
+            world[k] / family
+        } else {
+            1.0 / members
+        };
+        for r in 0..n {
+            st.mag_cap[k][r] = st.family_cap[f][r] * share;
+        }
+    }
     let State {
         mag_cap,
-        total_cap,
         maker_need,
         maker_need_by_type,
         magnet_need,
         orders,
+        content,
         trade,
         ..
     } = st;
-    for cap in mag_cap.iter_mut() {
-        cap.iter_mut().for_each(|x| *x = 0.0);
-    }
-    for p in &m.magnet_plants {
-        mag_cap[p.kind][p.region] += p.cap[0]
-            * pipeline_factor(&p.pipeline, c.mid)
-            * m.shock_factor(p.region, Stage::Magnets, t, dt)
-            * dt;
-    }
     maker_need.iter_mut().for_each(|v| *v = ZERO);
-    for (r, cap) in total_cap.iter_mut().enumerate() {
-        *cap = (0..n_types).map(|k| mag_cap[k][r]).sum();
-    }
     for k in 0..n_types {
         trade.supply.copy_from_slice(&mag_cap[k]);
         trade.need.copy_from_slice(&magnet_need[k]);
@@ -73,7 +88,7 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
                     } else {
                         0.0
                     },
-                    covered.min(total_cap[e]),
+                    covered,
                 )
             },
             &mut trade.quota,
@@ -93,9 +108,9 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
             let ordered: f64 = o[j * n..(j + 1) * n].iter().sum();
             let v = &mut maker_need_by_type[k][j];
             for el in 0..N_EL {
-                v[el] = ordered * m.magnet_content[k][el];
+                v[el] = ordered * content[k][el];
             }
-            elements::add_scaled(&mut maker_need[j], &m.magnet_content[k], ordered);
+            elements::add_scaled(&mut maker_need[j], &content[k], ordered);
         }
     }
 }
@@ -107,6 +122,10 @@ pub fn make(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let step = c.step;
     let mag_region = &mut st.stage_output[3];
     mag_region.iter_mut().for_each(|x| *x = 0.0);
+    st.magnet_recv
+        .iter_mut()
+        .for_each(|v| v.iter_mut().for_each(|x| *x = 0.0));
+    let exports = s.exports.step_mut(step);
     // This step's rows of the series written below.
     let magnet_output = s.magnet_output.step_mut(step);
     let supplied = s.supplied.step_mut(step);
@@ -125,7 +144,7 @@ pub fn make(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             if ordered <= 0.0 {
                 continue;
             }
-            let content = &m.magnet_content[k];
+            let content = &st.content[k];
             let mut made = ordered;
             for el in 0..N_EL {
                 if content[el] > 0.0 {
@@ -143,6 +162,10 @@ pub fn make(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                     continue;
                 }
                 let delivered = made * x / ordered;
+                st.magnet_recv[k][i] += delivered;
+                if i != j {
+                    exports[j * N_PRODUCTS + MAGNET] += delivered * spy;
+                }
                 supplied_by[i * n + j] += delivered * elements::sum(content) * spy;
                 let src = match m.source_tier(j, i) {
                     0 => &mut *own,

@@ -9,9 +9,9 @@
 //! proportion to what they ordered of it.
 
 use super::allocate::allocate;
-use super::compile::{mask_of, Compiled};
+use super::capacity;
+use super::compile::{mask_of, Compiled, N_PRODUCTS};
 use super::state::{Clock, State};
-use crate::data::pipeline_factor;
 use crate::elements::{self, N_EL, ZERO};
 use crate::output::Series;
 use crate::scenario::Stage;
@@ -27,6 +27,13 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
         .magnet_content
         .iter()
         .fold(0, |mk, content| mk | mask_of(content));
+    st.metal_cap.iter_mut().for_each(|x| *x = 0.0);
+    for p in &m.metal_plants {
+        st.metal_cap[p.region] += p.cap[0]
+            * capacity::factor(m, st, p.unit)
+            * m.shock_factor(p.region, Stage::Metal, t, dt)
+            * dt;
+    }
     let State {
         metal_cap,
         metal_need,
@@ -37,13 +44,6 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
         trade,
         ..
     } = st;
-    metal_cap.iter_mut().for_each(|x| *x = 0.0);
-    for p in &m.metal_plants {
-        metal_cap[p.region] += p.cap[0]
-            * pipeline_factor(&p.pipeline, c.mid)
-            * m.shock_factor(p.region, Stage::Metal, t, dt)
-            * dt;
-    }
     for j in 0..n {
         trade.supply[j] = metal_cap[j];
         trade.need[j] = elements::sum(&maker_need[j]);
@@ -92,6 +92,7 @@ pub fn make(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let metal_region = &mut st.stage_output[2];
     st.maker_recv.iter_mut().for_each(|v| *v = ZERO);
     metal_region.iter_mut().for_each(|x| *x = 0.0);
+    let exports = s.exports.step_mut(c.step);
     for &(mk, j) in &st.metal_pairs {
         let share = st.metal_orders[mk * n + j] / st.metal_need[j];
         for el in 0..N_EL {
@@ -100,6 +101,9 @@ pub fn make(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 let x = st.metal_recv[mk][el] * (st.maker_need[j][el] * share / asked);
                 st.maker_recv[j][el] += x;
                 metal_region[mk] += x;
+                if mk != j {
+                    exports[mk * N_PRODUCTS + METAL] += x * c.spy;
+                }
             }
         }
     }

@@ -19,8 +19,8 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             let k = i * N_EL + el;
             st.totals.direct[el] += st.direct_recv[i][el];
             supplied[k] += st.direct_recv[i][el] * spy;
-            let mut d = st.direct_need[i][el];
-            for (need_m, content) in st.magnet_need.iter().zip(&m.magnet_content) {
+            let mut d = st.direct_demand[i][el];
+            for (need_m, content) in st.magnet_demand.iter().zip(&st.content) {
                 d += need_m[i] * content[el];
             }
             demand[k] = d * spy;
@@ -49,6 +49,10 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             };
         }
     }
+    let capacity = s.capacity.step_mut(step);
+    for (k, caps) in st.stage_cap.iter().enumerate() {
+        capacity[k * n..(k + 1) * n].copy_from_slice(caps);
+    }
     for (k, v) in st.stage_output.iter().enumerate() {
         let total: f64 = v.iter().sum();
         let (mut hhi, mut top) = (0.0, 0.0);
@@ -74,7 +78,8 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         s.oxide_stock.set(step, 0, el, stock_o);
         s.concentrate_stock.set(step, 0, el, stock_c);
         let rhs = stock_c + stock_o + tot.losses[el] + tot.direct[el] + tot.magnets[el];
-        let err = (tot.mined[el] - rhs).abs() / tot.mined[el].max(1.0);
+        let put = tot.initial[el] + tot.mined[el];
+        let err = (put - rhs).abs() / put.max(1.0);
         worst = worst.max(err);
     }
     s.mass_balance_error[step] = worst;

@@ -6,7 +6,6 @@
 
 use super::compile::Compiled;
 use super::state::{Clock, State};
-use crate::data::pipeline_factor;
 use crate::elements::N_EL;
 use crate::output::Series;
 use crate::scenario::Stage;
@@ -16,8 +15,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     mined_region.iter_mut().for_each(|x| *x = 0.0);
     let mine_output = s.mine_output.step_mut(c.step);
     for mine in &m.mines {
-        let q = mine.capacity
-            * pipeline_factor(&mine.pipeline, c.mid)
+        let q = st.unit_cap[mine.unit]
             * m.shock_factor(mine.region, Stage::Mining, c.t, c.dt)
             * c.dt;
         if q <= 0.0 {

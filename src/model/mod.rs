@@ -42,6 +42,7 @@
 //! in magnets`. Every transfer subtracts what it adds.
 
 pub mod allocate;
+mod capacity;
 mod compile;
 mod demand;
 mod lanes;
@@ -50,6 +51,7 @@ mod metal;
 mod metrics;
 mod mining;
 mod oxide_trade;
+mod prices;
 mod separation;
 mod state;
 
@@ -88,16 +90,24 @@ impl Compiled {
                 mid: t + 0.5 * dt,
                 spy,
             };
+            capacity::update(self, &mut st, &c);
+            prices::split(self, &mut st, &c);
             mining::run(self, &mut st, s, &c);
-            separation::trade_concentrate(self, &mut st, &c);
+            separation::trade_concentrate(self, &mut st, s, &c);
             separation::separate(self, &mut st, s, &c);
             demand::run(self, &mut st, &c);
+            if step == 0 {
+                demand::initial_stocks(self, &mut st, &c);
+            }
             magnets::take_orders(self, &mut st, &c);
             metal::take_orders(self, &mut st, &c);
             oxide_trade::run(self, &mut st, s, &c);
+            prices::update(self, &mut st, s, &c);
             metal::make(self, &mut st, s, &c);
             magnets::make(self, &mut st, s, &c);
+            demand::carry_backlog(self, &mut st);
             metrics::run(self, &mut st, s, &c);
+            capacity::invest(self, &mut st, &c);
         }
         out.scenario_name.clone_from(&self.name);
         out.regions.clone_from(&self.regions);

@@ -4,7 +4,7 @@
 //! users in proportion to their needs.
 
 use super::allocate::allocate;
-use super::compile::Compiled;
+use super::compile::{Compiled, N_PRODUCTS};
 use super::state::{Clock, State};
 use crate::elements::{N_EL, ZERO};
 use crate::output::Series;
@@ -22,9 +22,13 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         metal_maker_need,
         direct_recv,
         metal_recv,
+        oxide_asked,
+        oxide_got,
         trade,
         ..
     } = st;
+    oxide_asked.iter_mut().for_each(|v| *v = ZERO);
+    oxide_got.iter_mut().for_each(|v| *v = ZERO);
     direct_recv.iter_mut().for_each(|v| *v = ZERO);
     metal_recv.iter_mut().for_each(|v| *v = ZERO);
     oxide_start.copy_from_slice(oxide);
@@ -41,6 +45,9 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             continue;
         }
         trade.need0.copy_from_slice(&trade.need);
+        for r in 0..n {
+            oxide_asked[r][el] = trade.need[r];
+        }
         let bit = 1 << el;
         // Elements covered by the same controls share their lanes this step.
         let class = (m.controls.len() <= 64).then(|| {
@@ -100,6 +107,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             &mut trade.flows,
             &mut trade.scratch,
         );
+        let exports = s.exports.step_mut(step);
         let oxide_exports = s.oxide_exports.step_mut(step);
         let supplied_by = s.supplied_by.step_mut(step);
         let own = s.source_own.step_mut(step);
@@ -115,8 +123,10 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 0.0
             };
             oxide[e][el] -= x;
+            oxide_got[i][el] += x;
             if e != i {
                 oxide_exports[e * N_EL + el] += x * spy;
+                exports[e * N_PRODUCTS + OXIDE] += x * spy;
             }
             let d = x * direct_share;
             direct_recv[i][el] += d;

@@ -10,9 +10,9 @@
 //! Oxides join the separating region's stock.
 
 use super::allocate::allocate;
-use super::compile::{mask_of, Compiled};
+use super::capacity;
+use super::compile::{mask_of, Compiled, N_PRODUCTS};
 use super::state::{Clock, State};
-use crate::data::pipeline_factor;
 use crate::elements::{self, N_EL, ZERO};
 use crate::output::Series;
 use crate::scenario::Stage;
@@ -20,9 +20,17 @@ use crate::scenario::Stage;
 /// Product index of concentrate in lanes and contracts.
 const CONCENTRATE: usize = 0;
 
-pub fn trade_concentrate(m: &Compiled, st: &mut State, c: &Clock) {
+pub fn trade_concentrate(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let n = m.n;
     let (t, dt) = (c.t, c.dt);
+    st.sep_cap.iter_mut().for_each(|c| *c = [0.0; 2]);
+    for p in &m.separation {
+        let f = capacity::factor(m, st, p.unit)
+            * m.shock_factor(p.region, Stage::Separation, t, dt)
+            * dt;
+        st.sep_cap[p.region][0] += p.cap[0] * f;
+        st.sep_cap[p.region][1] += p.cap[1] * f;
+    }
     let State {
         conc,
         conc_start,
@@ -31,14 +39,6 @@ pub fn trade_concentrate(m: &Compiled, st: &mut State, c: &Clock) {
         trade,
         ..
     } = st;
-    sep_cap.iter_mut().for_each(|c| *c = [0.0; 2]);
-    for p in &m.separation {
-        let f = pipeline_factor(&p.pipeline, c.mid)
-            * m.shock_factor(p.region, Stage::Separation, t, dt)
-            * dt;
-        sep_cap[p.region][0] += p.cap[0] * f;
-        sep_cap[p.region][1] += p.cap[1] * f;
-    }
     feed.iter_mut().for_each(|v| *v = ZERO);
     // Quotas are shared among problems by the stocks at the start of the stage.
     conc_start.copy_from_slice(conc);
@@ -80,9 +80,13 @@ pub fn trade_concentrate(m: &Compiled, st: &mut State, c: &Clock) {
             &mut trade.scratch,
         );
         // A flow carries the exporter's stock composition at the stage start.
+        let exports = s.exports.step_mut(c.step);
         for &(e, i) in &trade.scratch.touched {
             let k = e * n + i;
             let share = trade.flows[k] / trade.before[e];
+            if e != i {
+                exports[e * N_PRODUCTS + CONCENTRATE] += trade.flows[k] * c.spy;
+            }
             trade.flows[k] = 0.0;
             for el in 0..N_EL {
                 let moved = conc_start[e][frac][el] * share;

@@ -6,7 +6,7 @@ use super::allocate::Scratch;
 use super::compile::Compiled;
 use super::lanes::LaneCache;
 use crate::data::{GrowthPath, GrowthPhase};
-use crate::elements::{EVec, ZERO};
+use crate::elements::{EVec, N_EL, ZERO};
 
 /// The clock of one step.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +25,8 @@ pub struct Clock {
 /// Cumulative tonnes per element since the start of the run, for the mass balance.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Totals {
+    /// Stocks at the start of the run (see `demand::initial_stocks`).
+    pub initial: EVec,
     pub mined: EVec,
     pub losses: EVec,
     /// Delivered as oxide to end users.
@@ -50,7 +52,45 @@ pub struct Trade {
     pub need0: Vec<f64>,
 }
 
+/// Prices of one element in the two markets a control can split (see `prices.rs`),
+/// as natural logarithms of the price over its base-year price.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Price {
+    /// Inside the controlling exporter; the one world price when no control splits
+    /// the market.
+    pub inside: f64,
+    /// Everywhere else (equal to `inside` when no control splits the market).
+    pub outside: f64,
+    /// Long-run smoothed prices (the long-run demand response reads these).
+    pub long_inside: f64,
+    pub long_outside: f64,
+    /// Prices averaged over about a year (investment decisions read these).
+    pub year_inside: f64,
+    pub year_outside: f64,
+}
+
 pub struct State {
+    // Market, carried from step to step.
+    pub price: [Price; N_EL],
+    /// The controlling exporter whose control splits each element's market this step.
+    pub split: [Option<usize>; N_EL],
+    /// Unmet demand carried into later steps: oxide by region; magnets by type and
+    /// region.
+    pub backlog: Vec<EVec>,
+    pub magnet_backlog: Vec<Vec<f64>>,
+
+    // Capacity, carried from step to step (see `capacity.rs`).
+    /// Capacity of each unit this step (t/yr, before shocks).
+    pub unit_cap: Vec<f64>,
+    /// When each candidate was committed (infinity until it is).
+    pub committed: Vec<f64>,
+    /// Expansion multiplier decided at each step, `[unit * steps + step]`.
+    pub growth: Vec<f64>,
+    /// Capacity of each stage by region this step (t/yr; t magnets/yr for magnets).
+    pub stage_cap: [Vec<f64>; 4],
+    /// Utilisation of each stage by region, averaged over about a year.
+    pub utilisation: [Vec<f64>; 4],
+
     // Stocks, carried from step to step.
     /// Unprocessed concentrate by region, `[light, heavy]` fraction, element (t REO).
     pub conc: Vec<[EVec; 2]>,
@@ -62,18 +102,30 @@ pub struct State {
     /// Separation capacity by region, `[light, heavy]`.
     pub sep_cap: Vec<[f64; 2]>,
     pub metal_cap: Vec<f64>,
-    /// Magnet capacity by type and region.
+    /// Magnet capacity by family and region.
+    pub family_cap: Vec<Vec<f64>>,
+    /// Magnet capacity offered to each type's orders, by region (the family's capacity
+    /// split by the types' shares of world demand).
     pub mag_cap: Vec<Vec<f64>>,
-    /// Magnet capacity of every type, by region.
-    pub total_cap: Vec<f64>,
 
     // Flows within a step, from one stage to the next.
     /// Concentrate fed to each region's separators.
     pub feed: Vec<EVec>,
-    /// Oxide wanted by each region's end users.
+    /// Oxide wanted by each region's end users, with the backlog being restocked.
     pub direct_need: Vec<EVec>,
-    /// Magnets wanted by each region, by type.
+    /// Magnets wanted by each region, by type, with the backlog being restocked.
     pub magnet_need: Vec<Vec<f64>>,
+    /// The same without the backlog: this step's demand at this step's prices.
+    pub direct_demand: Vec<EVec>,
+    pub magnet_demand: Vec<Vec<f64>>,
+    /// The backlog taken into this step's needs.
+    pub backlog_taken: Vec<EVec>,
+    pub magnet_backlog_taken: Vec<Vec<f64>>,
+    /// Magnets delivered to each region this step, by type.
+    pub magnet_recv: Vec<Vec<f64>>,
+    /// Element content of one tonne of each magnet type this step: the data's recipe
+    /// with Nd and Pr in the ratio the market offers (didymium).
+    pub content: Vec<EVec>,
     /// Magnet orders by type, `[maker * n + buyer]`.
     pub orders: Vec<Vec<f64>>,
     /// Element content of the orders each magnet maker took (all types, by type).
@@ -87,6 +139,10 @@ pub struct State {
     pub metal_need: Vec<f64>,
     /// Oxide each metal maker needs for the orders it accepted.
     pub metal_maker_need: Vec<EVec>,
+    /// What each region asked for and got in the oxide trade, by element (the price's
+    /// scarcity signal).
+    pub oxide_asked: Vec<EVec>,
+    pub oxide_got: Vec<EVec>,
     /// Oxide received by end users; oxide received by metal makers; metal received by
     /// magnet makers.
     pub direct_recv: Vec<EVec>,
@@ -102,14 +158,14 @@ pub struct State {
 
     pub trade: Trade,
     /// Demand growth paths of the sectors with the assumption's scale applied.
-    pub growth: Vec<GrowthPath>,
+    pub growth_paths: Vec<GrowthPath>,
 }
 
 impl State {
     pub fn new(m: &Compiled) -> State {
         let n = m.n;
         let n_types = m.magnet_content.len();
-        let growth = m
+        let growth_paths = m
             .sectors
             .iter()
             .map(|sec| {
@@ -124,14 +180,33 @@ impl State {
                 GrowthPath::new(&scaled, m.base_year)
             })
             .collect();
+        let n_units = m.units.len();
+        let zeros = || vec![0.0; n];
         State {
+            price: [Price::default(); N_EL],
+            split: [None; N_EL],
+            backlog: vec![ZERO; n],
+            magnet_backlog: vec![vec![0.0; n]; n_types],
+            unit_cap: vec![0.0; n_units],
+            committed: vec![f64::INFINITY; n_units],
+            growth: vec![1.0; n_units * m.steps],
+            stage_cap: [zeros(), zeros(), zeros(), zeros()],
+            utilisation: [zeros(), zeros(), zeros(), zeros()],
+            direct_demand: vec![ZERO; n],
+            magnet_demand: vec![vec![0.0; n]; n_types],
+            backlog_taken: vec![ZERO; n],
+            magnet_backlog_taken: vec![vec![0.0; n]; n_types],
+            magnet_recv: vec![vec![0.0; n]; n_types],
+            content: m.magnet_content.clone(),
+            oxide_asked: vec![ZERO; n],
+            oxide_got: vec![ZERO; n],
             conc: vec![[ZERO; 2]; n],
             oxide: vec![ZERO; n],
             totals: Totals::default(),
             sep_cap: vec![[0.0; 2]; n],
             metal_cap: vec![0.0; n],
+            family_cap: vec![vec![0.0; n]; m.n_families],
             mag_cap: vec![vec![0.0; n]; n_types],
-            total_cap: vec![0.0; n],
             feed: vec![ZERO; n],
             direct_need: vec![ZERO; n],
             magnet_need: vec![vec![0.0; n]; n_types],
@@ -156,7 +231,7 @@ impl State {
                 need0: vec![0.0; n],
                 ..Trade::default()
             },
-            growth,
+            growth_paths,
         }
     }
 }

@@ -1,0 +1,170 @@
+//! Prices: one per element, or two where an export control splits the market.
+//!
+//! # Rules
+//!
+//! - **Where a control splits a market.** An element's market is split this step when
+//!   an export control that covers it (on oxide, metal or magnets) is in force: its
+//!   exporter is *inside*, every other region *outside*. Otherwise there is one world
+//!   price. (With several controlling exporters, the first control in the scenario
+//!   decides.)
+//! - **Scarcity.** Each market compares what its buyers received in the oxide trade
+//!   with what they asked for (end users and metal makers, backlogs included):
+//!   `A = received / asked`. While `A < 1` the price moves towards the level at which
+//!   the short-run demand response would have closed the gap, `p × A^(1/ε_short)`
+//!   (with ε_short = −0.15, a 10% shortfall doubles the price), step after step for as
+//!   long as the shortage lasts: a spike.
+//! - **Stocks.** When buyers get what they ask for, the price moves towards the level
+//!   its market's stocks imply: the base-year price (a cost anchor) times
+//!   `(cover / normal)^−stock_price_exponent`, where cover is stocks over a year's
+//!   purchases and normal is `normal_cover_years` (cover clamped to 1/4..1000 times
+//!   normal). Thin stocks hold a price above its base, surplus pushes it below, which
+//!   is where the balance problem's lanthanum and cerium go; at normal cover the price
+//!   returns to its base.
+//! - The price moves towards its target with the time constant `price_adjust_years`,
+//!   and stays between `price_floor_multiple` and `price_cap_multiple` times its
+//!   base-year price. Prices are kept as logarithms of their ratio to the base-year
+//!   price, so every rule above is a sum.
+//! - When a split ends, the two prices merge into their demand-weighted mean.
+//! - Demand answers the price its region faces (see `demand.rs`); investment answers
+//!   prices averaged over about a year (see `capacity.rs`).
+
+use super::capacity::DECISION_YEARS;
+use super::compile::Compiled;
+use super::state::{Clock, State};
+use crate::elements::N_EL;
+use crate::output::Series;
+use crate::scenario::Measure;
+
+/// Product indexes of oxide, magnets and metal: the products whose control splits an
+/// element's market.
+const SPLITTING: [usize; 3] = [1, 2, 3];
+
+/// Before demand: which elements' markets a control splits this step.
+pub fn split(m: &Compiled, st: &mut State, c: &Clock) {
+    let prev = st.split;
+    st.split = [None; N_EL];
+    for ctl in &m.controls {
+        if c.mid < ctl.start || c.mid >= ctl.end || !SPLITTING.iter().any(|p| ctl.products[*p])
+        {
+            continue;
+        }
+        if let Measure::Licensing { approval_share, .. } = ctl.measure {
+            // Licensing that approves everything (after its delay) splits nothing.
+            let waiting = c.mid < ctl.start + ctl.delay_years();
+            if approval_share >= 1.0 && !waiting {
+                continue;
+            }
+        }
+        for el in 0..N_EL {
+            if ctl.elements & (1 << el) != 0 && st.split[el].is_none() {
+                st.split[el] = Some(ctl.exporter);
+            }
+        }
+    }
+    // A split that starts: both prices start from the world price (already equal).
+    // A split that ends: merge the two prices.
+    for el in 0..N_EL {
+        if let (Some(e), None) = (prev[el], st.split[el]) {
+            let (d_in, d_out) = market_totals(m, st, el, Some(e), |st, r| {
+                st.oxide_asked[r][el]
+            });
+            let p = &mut st.price[el];
+            let w = if d_in + d_out > 0.0 {
+                d_in / (d_in + d_out)
+            } else {
+                0.5
+            };
+            let merge = |a: f64, b: f64| w * a + (1.0 - w) * b;
+            p.inside = merge(p.inside, p.outside);
+            p.long_inside = merge(p.long_inside, p.long_outside);
+            p.year_inside = merge(p.year_inside, p.year_outside);
+            p.outside = p.inside;
+            p.long_outside = p.long_inside;
+            p.year_outside = p.year_inside;
+        }
+    }
+}
+
+/// Sum of `f(region)` inside and outside the split of element `el`.
+fn market_totals(
+    m: &Compiled,
+    st: &State,
+    _el: usize,
+    inside: Option<usize>,
+    f: impl Fn(&State, usize) -> f64,
+) -> (f64, f64) {
+    let (mut a, mut b) = (0.0, 0.0);
+    for r in 0..m.n {
+        if Some(r) == inside {
+            a += f(st, r);
+        } else {
+            b += f(st, r);
+        }
+    }
+    (a, b)
+}
+
+/// After the oxide trade: move every price by its market's scarcity and stocks, and
+/// write the price series.
+pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
+    let mk = &m.market;
+    let adjust = (c.dt / mk.adjust_years).min(1.0);
+    let long = (c.dt / mk.long_run_years).min(1.0);
+    let year = (c.dt / DECISION_YEARS).min(1.0);
+    let price = s.price.step_mut(c.step);
+    let price_outside = s.price_outside.step_mut(c.step);
+    for el in 0..N_EL {
+        let inside = st.split[el];
+        let (asked_in, asked_out) = market_totals(m, st, el, inside, |st, r| st.oxide_asked[r][el]);
+        let (got_in, got_out) = market_totals(m, st, el, inside, |st, r| st.oxide_got[r][el]);
+        let (stock_in, stock_out) = market_totals(m, st, el, inside, |st, r| st.oxide[r][el]);
+        // The change of a log price `lp` in a market this step.
+        let change = |lp: f64, asked: f64, got: f64, stock: f64| -> f64 {
+            if asked <= 0.0 || mk.eps_short >= 0.0 {
+                // Nobody buys (or nothing answers prices): the price stays.
+                return 0.0;
+            }
+            if got < asked * (1.0 - 1e-9) {
+                return adjust * libm::log((got / asked).max(1e-6)) / mk.eps_short;
+            }
+            // Cover in years of this step's purchases, relative to normal.
+            let cover = (stock / (asked / c.dt) / mk.normal_cover).clamp(0.25, 1000.0);
+            adjust * (-mk.stock_exponent * libm::log(cover) - lp)
+        };
+        let p = &mut st.price[el];
+        let clamp = |x: f64| x.clamp(mk.ln_floor, mk.ln_cap);
+        if inside.is_some() {
+            p.inside = clamp(p.inside + change(p.inside, asked_in, got_in, stock_in));
+            p.outside = clamp(p.outside + change(p.outside, asked_out, got_out, stock_out));
+        } else {
+            let x = change(
+                p.inside,
+                asked_in + asked_out,
+                got_in + got_out,
+                stock_in + stock_out,
+            );
+            p.inside = clamp(p.inside + x);
+            p.outside = p.inside;
+        }
+        p.long_inside += long * (p.inside - p.long_inside);
+        p.long_outside += long * (p.outside - p.long_outside);
+        p.year_inside += year * (p.inside - p.year_inside);
+        p.year_outside += year * (p.outside - p.year_outside);
+        price[el] = mk.p0[el] * libm::exp(p.inside);
+        price_outside[el] = mk.p0[el] * libm::exp(p.outside);
+    }
+}
+
+/// Demand multipliers from prices: `exp(ε_short × ln p + (ε_long − ε_short) × ln p̄)`,
+/// where `p` is the price relative to the base year and `p̄` its long-run average, for
+/// the inside and the outside market of every element: `[inside, outside]`.
+pub fn demand_multipliers(m: &Compiled, st: &State, out: &mut [[f64; 2]; N_EL]) {
+    let mk = &m.market;
+    for el in 0..N_EL {
+        let p = &st.price[el];
+        let f = |now: f64, long: f64| {
+            libm::exp(mk.eps_short * now + (mk.eps_long - mk.eps_short) * long)
+        };
+        out[el] = [f(p.inside, p.long_inside), f(p.outside, p.long_outside)];
+    }
+}
