@@ -420,10 +420,22 @@ impl Scenario {
             check_range("assumptions.tariff_sensitivity", s, 0.0, 50.0, &mut errs);
         }
         if let Some(e) = self.assumptions.price_elasticity_short {
-            check_range("assumptions.price_elasticity_short", e, -2.0, -0.01, &mut errs);
+            check_range(
+                "assumptions.price_elasticity_short",
+                e,
+                -2.0,
+                -0.01,
+                &mut errs,
+            );
         }
         if let Some(e) = self.assumptions.price_elasticity_long {
-            check_range("assumptions.price_elasticity_long", e, -3.0, -0.01, &mut errs);
+            check_range(
+                "assumptions.price_elasticity_long",
+                e,
+                -3.0,
+                -0.01,
+                &mut errs,
+            );
         }
         if errs.is_empty() {
             Ok(())

@@ -17,9 +17,10 @@
 //!    each buyer splits its remaining need across sellers in proportion to
 //!    `supply × weight` (the weight is lowered by tariffs); each seller that is asked
 //!    for more than it has grants the same share of every request (pro rata). A seller
-//!    without a policy serves its own region in tier 4 with the weight [`HOME_WEIGHT`]:
-//!    buyers ask at home first (transport, habit, integration), but when the seller is
-//!    short, home, allied and foreign requests get the same share. Up to
+//!    without a policy serves its own region in tier 4: its region's buyers ask it for
+//!    as much as it has (transport, habit, integration) and split only the rest over
+//!    foreign sellers, but when it is short, home, allied and foreign requests get the
+//!    same share. Up to
 //!    [`MAX_PASSES`] passes let buyers whose requests were cut turn to sellers with
 //!    supply left: orders follow supply.
 //!
@@ -31,12 +32,6 @@
 //! more than it needs, no seller gives more than it has, and every tonne leaving a
 //! seller arrives at a buyer: `Σ flows = Σ supply_before − Σ supply_after`. The result
 //! depends only on the inputs (no hashing, no randomness), so it is deterministic.
-
-/// Preference of a buyer for its own region's supply over foreign supply of the same
-/// tier (a request splits over sellers by `supply × weight`): with 1,000, a home
-/// supply 1% of the foreign supply still takes 91% of the first request. ASSUMPTION:
-/// a strong home preference that never overrides the pro-rata share of a short seller.
-pub const HOME_WEIGHT: f64 = 1000.0;
 
 /// Passes per tier. Two usually suffice; more only matter when sellers run out.
 pub const MAX_PASSES: usize = 6;
@@ -123,16 +118,6 @@ impl Routes {
                 }
             }
         }
-    }
-}
-
-/// Preference weight of the lane `k = e * n + i` in a buyer's split of its request.
-#[inline]
-fn weight(lanes: &[Lane], e: usize, i: usize, k: usize) -> f64 {
-    if e == i {
-        HOME_WEIGHT
-    } else {
-        lanes[k].weight
     }
 }
 
@@ -273,6 +258,10 @@ pub fn allocate(
                 buyers &= buyers - 1;
                 scratch.candidates.clear();
                 let mut denom = 0.0;
+                // The home seller (a seller without a policy, in its own region's
+                // routes) is asked for as much as it has; the rest of the need splits
+                // over the other sellers.
+                let mut home = 0.0;
                 // Open routes in this tier from sellers with supply, in ascending order.
                 let mut open = routes.tier_sellers[tier * n + i] & with_supply;
                 while open != 0 {
@@ -280,15 +269,28 @@ pub fn allocate(
                     open &= open - 1;
                     let k = e * n + i;
                     if scratch.cap[k] > EPS {
-                        denom += supply[e] * weight(lanes, e, i, k);
+                        if e == i {
+                            home = supply[e];
+                        } else {
+                            denom += supply[e] * lanes[k].weight;
+                        }
                         scratch.candidates.push((e, k));
                     }
                 }
-                if denom <= 0.0 {
+                if denom <= 0.0 && home <= 0.0 {
                     continue;
                 }
+                let at_home = if denom > 0.0 {
+                    need[i].min(home)
+                } else {
+                    need[i]
+                };
                 for &(e, k) in &scratch.candidates {
-                    let mut r = need[i] * supply[e] * weight(lanes, e, i, k) / denom;
+                    let mut r = if e == i {
+                        at_home
+                    } else {
+                        (need[i] - at_home) * supply[e] * lanes[k].weight / denom
+                    };
                     if pass == 0 && lanes[k].open < 1.0 {
                         scratch.cap[k] = lanes[k].open * r;
                         scratch.capped.push(k);
@@ -443,12 +445,24 @@ mod tests {
 
     #[test]
     fn buyers_ask_at_home_first_when_home_has_enough() {
-        // Region 1 has 5 and needs 4; region 0 has 100. Region 1's buyers take nearly
-        // all from home (weight 1,000), and the rest from region 0 in a later pass.
+        // Region 1 has 5 and needs 4; region 0 has 100. Region 1's buyers take all
+        // from home.
         let lanes = vec![Lane::OPEN; 4];
         let (f, _, d) = run(&[100.0, 5.0], &[0.0, 4.0], &lanes, &[], &[]);
-        assert!(f[3] > 3.9, "{f:?}");
+        assert!((f[3] - 4.0).abs() < 1e-12 && f[1] == 0.0, "{f:?}");
         assert!(d[1].abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_small_home_supply_does_not_cost_a_buyer_its_share_of_a_shortage() {
+        // 100 supplied (90 in region 0, 10 in region 1) for 200 needed: every buyer
+        // gets half, region 1's buyers too although they ask at home first.
+        let lanes = vec![Lane::OPEN; 9];
+        let (f, _, _) = run(&[90.0, 10.0, 0.0], &[100.0, 80.0, 20.0], &lanes, &[], &[]);
+        for (i, want) in [50.0, 40.0, 10.0].iter().enumerate() {
+            let got = inflow(&f, 3, i);
+            assert!((got - want).abs() < 0.01 * want, "buyer {i}: {got} {f:?}");
+        }
     }
 
     #[test]

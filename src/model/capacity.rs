@@ -31,7 +31,7 @@
 use super::compile::{Basis, Compiled, MINING};
 use super::state::{Clock, State};
 use crate::data::{path_value, pipeline_factor};
-use crate::elements::{N_EL, ND, PR};
+use crate::elements::{ND, N_EL, PR};
 
 /// Averaging time of the prices and utilisation investment decisions read (years).
 pub const DECISION_YEARS: f64 = 1.0;

@@ -481,11 +481,7 @@ impl Compiled {
             }
             let compiled = |magnet: Option<usize>, share: f64| SectorC {
                 magnet,
-                mix: sec
-                    .mix
-                    .as_ref()
-                    .map(|m| normalised(m, 1.0))
-                    .unwrap_or(ZERO),
+                mix: sec.mix.as_ref().map(|m| normalised(m, 1.0)).unwrap_or(ZERO),
                 base: sec.base.value * share,
                 regions: regions.clone(),
                 growth: sec.growth.clone(),

@@ -30,7 +30,7 @@
 use super::compile::{Compiled, SEPARATION};
 use super::prices;
 use super::state::{Clock, State};
-use crate::elements::{self, N_EL, ND, PR, ZERO};
+use crate::elements::{self, ND, N_EL, PR, ZERO};
 
 pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
     let n = m.n;
@@ -135,7 +135,6 @@ fn magnet_content(m: &Compiled, st: &mut State, mult: &[[f64; 2]; N_EL]) {
         }
     }
 }
-
 
 /// At the first step: oxide stocks at their normal cover (`normal_cover_years` of the
 /// first step's demand), held where oxides are separated (by separation capacity), so

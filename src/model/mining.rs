@@ -15,9 +15,8 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     mined_region.iter_mut().for_each(|x| *x = 0.0);
     let mine_output = s.mine_output.step_mut(c.step);
     for mine in &m.mines {
-        let q = st.unit_cap[mine.unit]
-            * m.shock_factor(mine.region, Stage::Mining, c.t, c.dt)
-            * c.dt;
+        let q =
+            st.unit_cap[mine.unit] * m.shock_factor(mine.region, Stage::Mining, c.t, c.dt) * c.dt;
         if q <= 0.0 {
             continue;
         }

@@ -44,8 +44,7 @@ pub fn split(m: &Compiled, st: &mut State, c: &Clock) {
     let prev = st.split;
     st.split = [None; N_EL];
     for ctl in &m.controls {
-        if c.mid < ctl.start || c.mid >= ctl.end || !SPLITTING.iter().any(|p| ctl.products[*p])
-        {
+        if c.mid < ctl.start || c.mid >= ctl.end || !SPLITTING.iter().any(|p| ctl.products[*p]) {
             continue;
         }
         if let Measure::Licensing { approval_share, .. } = ctl.measure {
@@ -65,9 +64,7 @@ pub fn split(m: &Compiled, st: &mut State, c: &Clock) {
     // A split that ends: merge the two prices.
     for el in 0..N_EL {
         if let (Some(e), None) = (prev[el], st.split[el]) {
-            let (d_in, d_out) = market_totals(m, st, el, Some(e), |st, r| {
-                st.oxide_asked[r][el]
-            });
+            let (d_in, d_out) = market_totals(m, st, el, Some(e), |st, r| st.oxide_asked[r][el]);
             let p = &mut st.price[el];
             let w = if d_in + d_out > 0.0 {
                 d_in / (d_in + d_out)
