@@ -135,6 +135,8 @@ pub struct Market {
     /// How strongly stocks above (below) their normal cover push the price down (up):
     /// the price moves towards `(cover / normal)^-exponent` times itself.
     pub stock_price_exponent: Sourced,
+    /// Largest rise of a price within a quarter, as a multiple (falls are not limited).
+    pub max_quarterly_rise: Sourced,
 }
 
 /// Range of Pr's share of a magnet's Nd+Pr (Nd and Pr used together as didymium).
@@ -666,6 +668,7 @@ impl Dataset {
                 ("market.normal_cover_years", &m.normal_cover_years),
                 ("market.backlog_years", &m.backlog_years),
                 ("market.stock_price_exponent", &m.stock_price_exponent),
+                ("market.max_quarterly_rise", &m.max_quarterly_rise),
             ] {
                 sourced_in(path, s, 0.0, 50.0, errs);
                 positive(&format!("{path}.value"), s.value, errs);
@@ -1222,6 +1225,7 @@ mod tests {
                 &m.backlog_carry,
                 &m.backlog_years,
                 &m.stock_price_exponent,
+                &m.max_quarterly_rise,
             ] {
                 check(&s.source);
             }
@@ -1259,6 +1263,7 @@ mod tests {
             backlog_carry: src(0.5),
             backlog_years: src(0.5),
             stock_price_exponent: src(0.3),
+            max_quarterly_rise: src(3.0),
         });
         d.mines[0].path = Some(CapacityPath {
             points: vec![[2024.0, 100.0], [2025.0, 110.0]],

@@ -50,6 +50,12 @@ impl Cube {
         let k = self.idx(s, a, b);
         self.data[k] = v;
     }
+    /// Every value of one step, `[a][b]` row-major, to read.
+    #[inline]
+    pub fn step(&self, s: usize) -> &[f64] {
+        let len = self.a * self.b;
+        &self.data[s * len..(s + 1) * len]
+    }
     /// Every value of one step, `[a][b]` row-major: the hot loops of a step work on
     /// this slice instead of indexing the whole cube.
     #[inline]

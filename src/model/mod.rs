@@ -102,11 +102,11 @@ impl Compiled {
             magnets::take_orders(self, &mut st, &c);
             metal::take_orders(self, &mut st, &c);
             oxide_trade::run(self, &mut st, s, &c);
-            prices::update(self, &mut st, s, &c);
             metal::make(self, &mut st, s, &c);
             magnets::make(self, &mut st, s, &c);
             demand::carry_backlog(self, &mut st);
             metrics::run(self, &mut st, s, &c);
+            prices::update(self, &mut st, s, &c);
             capacity::invest(self, &mut st, &c);
         }
         out.scenario_name.clone_from(&self.name);

@@ -9,19 +9,30 @@
 //!   decides.)
 //! - **Scarcity.** Each market compares what its buyers received in the oxide trade
 //!   with what they asked for (end users and metal makers, backlogs included):
-//!   `A = received / asked`. While `A < 1` the price moves towards the level at which
-//!   the short-run demand response would have closed the gap, `p × A^(1/ε_short)`
-//!   (with ε_short = −0.15, a 10% shortfall doubles the price), step after step for as
-//!   long as the shortage lasts: a spike.
-//! - **Stocks.** When buyers get what they ask for, the price moves towards the level
-//!   its market's stocks imply: the base-year price (a cost anchor) times
+//!   `A = received / asked`. A shortfall multiplies the price level by `A^(1/ε_short)`,
+//!   the rise at which the short-run demand response would close the gap (with
+//!   ε_short = −0.15, a 10% shortfall doubles the price). It is a level, not a rate: a
+//!   control that denies a share of every request (licensing) leaves a shortfall no
+//!   price can close, and the price then stays at the level the denied share implies
+//!   instead of rising without end. As demand answers the spike the shortfall, and
+//!   the price, fall back.
+//! - **A control's reach.** In the outside market of a split, `A` is the lesser of the
+//!   oxide trade's and the end users' (the element's availability outside, magnets
+//!   counted by content): a control on an element holds it back in every form it
+//!   covers, and buyers of magnets bid for the element they cannot get. Elsewhere a
+//!   magnet shortfall comes from a processing bottleneck, not from the element, and
+//!   only the oxide trade counts.
+//! - **Stocks.** The level starts from what the market's stocks imply: the base-year
+//!   price (a cost anchor) times
 //!   `(cover / normal)^−stock_price_exponent`, where cover is stocks over a year's
 //!   purchases and normal is `normal_cover_years` (cover clamped to 1/4..1000 times
 //!   normal). Thin stocks hold a price above its base, surplus pushes it below, which
 //!   is where the balance problem's lanthanum and cerium go; at normal cover the price
 //!   returns to its base.
 //! - The price moves towards its target with the time constant `price_adjust_years`,
-//!   and stays between `price_floor_multiple` and `price_cap_multiple` times its
+//!   rises at most `max_quarterly_rise` times in a quarter (buyers draw on
+//!   inventories the model does not hold, and bids take time to spread), and stays
+//!   between `price_floor_multiple` and `price_cap_multiple` times its
 //!   base-year price. Prices are kept as logarithms of their ratio to the base-year
 //!   price, so every rule above is a sum.
 //! - When a split ends, the two prices merge into their demand-weighted mean.
@@ -101,13 +112,14 @@ fn market_totals(
     (a, b)
 }
 
-/// After the oxide trade: move every price by its market's scarcity and stocks, and
+/// At the end of the step: move every price by its market's scarcity and stocks, and
 /// write the price series.
 pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let mk = &m.market;
     let adjust = (c.dt / mk.adjust_years).min(1.0);
     let long = (c.dt / mk.long_run_years).min(1.0);
     let year = (c.dt / DECISION_YEARS).min(1.0);
+    let max_rise = mk.ln_max_quarterly_rise * c.dt / 0.25;
     let price = s.price.step_mut(c.step);
     let price_outside = s.price_outside.step_mut(c.step);
     for el in 0..N_EL {
@@ -115,18 +127,29 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         let (asked_in, asked_out) = market_totals(m, st, el, inside, |st, r| st.oxide_asked[r][el]);
         let (got_in, got_out) = market_totals(m, st, el, inside, |st, r| st.oxide_got[r][el]);
         let (stock_in, stock_out) = market_totals(m, st, el, inside, |st, r| st.oxide[r][el]);
-        // The change of a log price `lp` in a market this step.
+        let (mut got_out, mut asked_out) = (got_out, asked_out);
+        if inside.is_some() {
+            // End users' needs (backlogs included) and receipts, magnets by content.
+            let (_, need_out) = market_totals(m, st, el, inside, |st, r| end_use(st, r, el).0);
+            let (_, recv_out) = market_totals(m, st, el, inside, |st, r| end_use(st, r, el).1);
+            if need_out > 0.0 && asked_out > 0.0 && recv_out / need_out < got_out / asked_out {
+                (got_out, asked_out) = (recv_out, need_out);
+            }
+        }
+        // The change of a log price `lp` in a market this step: towards the level its
+        // stocks and its shortfall imply.
         let change = |lp: f64, asked: f64, got: f64, stock: f64| -> f64 {
             if asked <= 0.0 || mk.eps_short >= 0.0 {
                 // Nobody buys (or nothing answers prices): the price stays.
                 return 0.0;
             }
-            if got < asked * (1.0 - 1e-9) {
-                return adjust * libm::log((got / asked).max(1e-6)) / mk.eps_short;
-            }
             // Cover in years of this step's purchases, relative to normal.
             let cover = (stock / (asked / c.dt) / mk.normal_cover).clamp(0.25, 1000.0);
-            adjust * (-mk.stock_exponent * libm::log(cover) - lp)
+            let mut target = -mk.stock_exponent * libm::log(cover);
+            if got < asked {
+                target += libm::log((got / asked).max(1e-6)) / mk.eps_short;
+            }
+            (adjust * (target - lp)).min(max_rise)
         };
         let p = &mut st.price[el];
         let clamp = |x: f64| x.clamp(mk.ln_floor, mk.ln_cap);
@@ -150,6 +173,18 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         price[el] = mk.p0[el] * libm::exp(p.inside);
         price_outside[el] = mk.p0[el] * libm::exp(p.outside);
     }
+}
+
+/// What region `r`'s end users needed of element `el` this step (backlog included)
+/// and what they received, magnets by their content (t).
+fn end_use(st: &State, r: usize, el: usize) -> (f64, f64) {
+    let mut need = st.direct_need[r][el];
+    let mut got = st.direct_recv[r][el];
+    for (k, content) in st.content.iter().enumerate() {
+        need += st.magnet_need[k][r] * content[el];
+        got += st.magnet_recv[k][r] * content[el];
+    }
+    (need, got)
 }
 
 /// Demand multipliers from prices: `exp(ε_short × ln p + (ε_long − ε_short) × ln p̄)`,
