@@ -16,6 +16,12 @@ use std::sync::OnceLock;
 /// The default data file, compiled in.
 pub const DEFAULT_DATA_JSON: &str = include_str!("../data/default.json");
 
+/// The world of 2009, for the replay of the 2010-2011 quota episode.
+pub const WORLD_2009_JSON: &str = include_str!("../data/world-2009.json");
+
+/// Ids a scenario's `data` field may name.
+pub const DATA_SETS: [&str; 2] = ["default", "world-2009"];
+
 /// A number with the source it comes from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -137,6 +143,8 @@ pub struct Market {
     pub stock_price_exponent: Sourced,
     /// Largest rise of a price within a quarter, as a multiple (falls are not limited).
     pub max_quarterly_rise: Sourced,
+    /// Time constant with which a price falls towards a lower level (years).
+    pub price_fall_years: Sourced,
 }
 
 /// Range of Pr's share of a magnet's Nd+Pr (Nd and Pr used together as didymium).
@@ -348,6 +356,7 @@ pub struct Dataset {
 }
 
 static DEFAULT: OnceLock<Dataset> = OnceLock::new();
+static WORLD_2009: OnceLock<Dataset> = OnceLock::new();
 
 impl Dataset {
     /// The compiled-in default data, parsed and checked once.
@@ -359,6 +368,42 @@ impl Dataset {
             Ok(d) => d,
             Err(e) => panic!("data/default.json is invalid (a build defect): {e}"),
         })
+    }
+
+    /// A compiled-in data set by id ([`DATA_SETS`]).
+    pub fn named(id: &str) -> Option<&'static Dataset> {
+        match id {
+            "default" => Some(Dataset::default_data()),
+            "world-2009" => {
+                Some(
+                    WORLD_2009.get_or_init(|| match Dataset::from_json(WORLD_2009_JSON) {
+                        Ok(d) => d,
+                        Err(e) => panic!("data/world-2009.json is invalid (a build defect): {e}"),
+                    }),
+                )
+            }
+            _ => None,
+        }
+    }
+
+    /// The data set a scenario runs on: the one its `data` field names, else `self`.
+    pub fn for_scenario<'a>(
+        &'a self,
+        sc: &crate::scenario::Scenario,
+    ) -> Result<&'a Dataset, InputErrors> {
+        match sc.data.as_deref() {
+            None => Ok(self),
+            Some(id) => Dataset::named(id).ok_or_else(|| {
+                InputError::new(
+                    "data",
+                    format!(
+                        "unknown data set {id:?}; the data sets are {}",
+                        DATA_SETS.join(", ")
+                    ),
+                )
+                .into()
+            }),
+        }
     }
 
     /// Parse and check a data set.
@@ -669,6 +714,7 @@ impl Dataset {
                 ("market.backlog_years", &m.backlog_years),
                 ("market.stock_price_exponent", &m.stock_price_exponent),
                 ("market.max_quarterly_rise", &m.max_quarterly_rise),
+                ("market.price_fall_years", &m.price_fall_years),
             ] {
                 sourced_in(path, s, 0.0, 50.0, errs);
                 positive(&format!("{path}.value"), s.value, errs);
@@ -1226,6 +1272,7 @@ mod tests {
                 &m.backlog_years,
                 &m.stock_price_exponent,
                 &m.max_quarterly_rise,
+                &m.price_fall_years,
             ] {
                 check(&s.source);
             }
@@ -1264,6 +1311,7 @@ mod tests {
             backlog_years: src(0.5),
             stock_price_exponent: src(0.3),
             max_quarterly_rise: src(3.0),
+            price_fall_years: src(1.0),
         });
         d.mines[0].path = Some(CapacityPath {
             points: vec![[2024.0, 100.0], [2025.0, 110.0]],

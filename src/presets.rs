@@ -20,16 +20,16 @@ pub const PRESETS: &[(&str, &str)] = &[
         "fragmentation",
         include_str!("../presets/fragmentation.json"),
     ),
+    ("replay-2010", include_str!("../presets/replay-2010.json")),
 ];
 
 /// Preset ids that need mechanisms of a later model stage (investment, stockpiles,
-/// recycling, substitution, prices, a 2010 base year).
+/// recycling, substitution).
 pub const PLANNED: &[&str] = &[
     "us-led-diversification",
     "resource-diplomacy",
     "allied-integration",
     "tech-breakthrough",
-    "replay-2010",
 ];
 
 /// Ids of the built presets.
@@ -43,7 +43,7 @@ pub fn json(id: &str) -> Result<&'static str, InputError> {
         return Ok(text);
     }
     if PLANNED.contains(&id) {
-        return Err(InputError::new("preset", format!("{id:?} needs model mechanisms that are not built yet (investment, stockpiles, recycling, substitution, prices)")));
+        return Err(InputError::new("preset", format!("{id:?} needs model mechanisms that are not built yet (allied investment, stockpiles, recycling, substitution)")));
     }
     Err(InputError::new(
         "preset",

@@ -179,6 +179,10 @@ pub struct Scenario {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// The data set: omitted (or `default`) for the default data, base year 2024;
+    /// `world-2009` for the world of 2009 (the `replay-2010` preset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
     /// First simulated year; must be the data's base year.
     #[serde(default = "default_start")]
     pub start_year: f64,
@@ -206,6 +210,7 @@ impl Default for Scenario {
             schema_version: SCENARIO_VERSION,
             name: String::new(),
             description: String::new(),
+            data: None,
             start_year: default_start(),
             end_year: default_end(),
             steps_per_year: default_steps(),
@@ -242,7 +247,10 @@ impl Scenario {
     }
 
     /// Every rule a scenario must satisfy, all errors at once.
+    /// Check the scenario against the data set it names (`data`), or `data` when it
+    /// names none.
     pub fn validate(&self, data: &Dataset) -> Result<(), InputErrors> {
+        let data = data.for_scenario(self)?;
         let mut errs = Vec::new();
         if self.schema_version != SCENARIO_VERSION {
             errs.push(InputError::new(

@@ -94,6 +94,7 @@ pub(crate) struct MarketC {
     pub(crate) eps_long: f64,
     pub(crate) long_run_years: f64,
     pub(crate) adjust_years: f64,
+    pub(crate) fall_years: f64,
     pub(crate) normal_cover: f64,
     pub(crate) stock_exponent: f64,
     /// ln of the largest rise of a price within a quarter.
@@ -122,6 +123,7 @@ impl MarketC {
                 eps_long: a.price_elasticity_long.unwrap_or(m.elasticity_long.value),
                 long_run_years: m.long_run_years.value,
                 adjust_years: m.price_adjust_years.value,
+                fall_years: m.price_fall_years.value,
                 normal_cover: m.normal_cover_years.value,
                 stock_exponent: m.stock_price_exponent.value,
                 ln_max_quarterly_rise: libm::log(m.max_quarterly_rise.value),
@@ -138,6 +140,7 @@ impl MarketC {
                 eps_long: 0.0,
                 long_run_years: 1.0,
                 adjust_years: 1.0,
+                fall_years: 1.0,
                 normal_cover: 0.25,
                 stock_exponent: 0.0,
                 ln_max_quarterly_rise: 0.0,

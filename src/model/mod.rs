@@ -133,6 +133,7 @@ impl Compiled {
 
 /// Validate, compile and run a scenario on a data set.
 pub fn run(data: &Dataset, scenario: &Scenario) -> Result<RunOutput, InputErrors> {
+    let data = data.for_scenario(scenario)?;
     Ok(Compiled::new(data, scenario)?.simulate())
 }
 
@@ -142,6 +143,7 @@ pub fn run_into(
     scenario: &Scenario,
     out: &mut RunOutput,
 ) -> Result<(), InputErrors> {
+    let data = data.for_scenario(scenario)?;
     Compiled::new(data, scenario)?.simulate_into(out);
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! Oxide trade: for each element, oxide stocks are allocated ([`allocate`] on `oxide`
 //! lanes) to the regions' needs: the oxides their end users want plus what their metal
 //! makers need. A region splits what it receives between its metal makers and its end
-//! users in proportion to their needs.
+//! users in proportion to their needs. An export quota covering several elements is
+//! shared among them by what foreign buyers ask of the exporter (capped by its stock):
+//! exporters fill a quota with what sells.
 
 use super::allocate::allocate;
 use super::compile::{Compiled, N_PRODUCTS};
@@ -82,19 +84,21 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             OXIDE,
             t,
             dt,
+            // An exporter fills a quota with what foreign buyers ask of it: the
+            // quota is shared among elements by their foreign need, capped by stock.
             |e, mask| {
+                let foreign = |k: usize| -> f64 {
+                    let need: f64 = (0..n)
+                        .filter(|i| *i != e)
+                        .map(|i| direct_need[i][k] + metal_maker_need[i][k])
+                        .sum();
+                    need.min(oxide_start[e][k])
+                };
                 let covered: f64 = (0..N_EL)
                     .filter(|k| mask & (1 << k) != 0)
-                    .map(|k| oxide_start[e][k])
+                    .map(foreign)
                     .sum();
-                (
-                    if mask & bit != 0 {
-                        oxide_start[e][el]
-                    } else {
-                        0.0
-                    },
-                    covered,
-                )
+                (if mask & bit != 0 { foreign(el) } else { 0.0 }, covered)
             },
             &mut trade.quota,
         );

@@ -29,7 +29,9 @@
 //!   normal). Thin stocks hold a price above its base, surplus pushes it below, which
 //!   is where the balance problem's lanthanum and cerium go; at normal cover the price
 //!   returns to its base.
-//! - The price moves towards its target with the time constant `price_adjust_years`,
+//! - The price rises towards its target with the time constant `price_adjust_years`
+//!   and falls towards it with `price_fall_years` (sellers' asks come down slowly:
+//!   after the 2011 peak Dy took about 0.7 years and Nd about a year to halve),
 //!   rises at most `max_quarterly_rise` times in a quarter (buyers draw on
 //!   inventories the model does not hold, and bids take time to spread), and stays
 //!   between `price_floor_multiple` and `price_cap_multiple` times its
@@ -120,6 +122,7 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let long = (c.dt / mk.long_run_years).min(1.0);
     let year = (c.dt / DECISION_YEARS).min(1.0);
     let max_rise = mk.ln_max_quarterly_rise * c.dt / 0.25;
+    let fall = (c.dt / mk.fall_years).min(1.0);
     let price = s.price.step_mut(c.step);
     let price_outside = s.price_outside.step_mut(c.step);
     for el in 0..N_EL {
@@ -149,7 +152,11 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             if got < asked {
                 target += libm::log((got / asked).max(1e-6)) / mk.eps_short;
             }
-            (adjust * (target - lp)).min(max_rise)
+            if target > lp {
+                (adjust * (target - lp)).min(max_rise)
+            } else {
+                fall * (target - lp)
+            }
         };
         let p = &mut st.price[el];
         let clamp = |x: f64| x.clamp(mk.ln_floor, mk.ln_cap);
