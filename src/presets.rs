@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn planned_and_unknown_presets_say_why() {
-        assert!(json("replay-2010")
+        assert!(json("tech-breakthrough")
             .unwrap_err()
             .reason
             .contains("not built yet"));

@@ -108,10 +108,17 @@ fn mined_light_rare_earths_exceed_demand_the_balance_problem_in_the_base_year() 
         ce_mined > 2.5 * ce_demand,
         "Ce mined {ce_mined:.0} vs demand {ce_demand:.0}"
     );
+    // Over the base year the Ce stock grows by far more than the Nd stock, which starts
+    // at its normal cover and stays near it.
     let s = step_of(&out, 2025.0) - 1;
     let ce = rare_earth_alliances::elements::index_of("Ce").unwrap();
     let nd = rare_earth_alliances::elements::index_of("Nd").unwrap();
+    let growth =
+        |e: usize| out.series.oxide_stock.get(s, 0, e) - out.series.oxide_stock.get(0, 0, e);
     assert!(
-        out.series.oxide_stock.get(s, 0, ce) > 10.0 * out.series.oxide_stock.get(s, 0, nd).max(1.0)
+        growth(ce) > 10.0 * growth(nd).abs().max(1000.0),
+        "Ce stock grew {:.0} t, Nd {:.0} t",
+        growth(ce),
+        growth(nd)
     );
 }

@@ -28,8 +28,8 @@ fn mining_bar_chart_shows_every_producer_with_its_value() {
         "Myanmar",
         "Australia",
         "270k",
-        "45k",
-        "31k",
+        "29k",
+        "27k",
         "Mine production by country, 2024",
     ] {
         assert!(svg.contains(label), "SVG shows {label}");

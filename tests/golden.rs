@@ -11,17 +11,24 @@ use serde_json::{json, Map, Value};
 const REGIONS: [&str; 6] = ["CN", "JP", "US", "EU", "IN", "RU"];
 const ELEMENTS: [&str; 6] = ["Nd", "Pr", "Dy", "Tb", "Y", "Ce"];
 const YEARS: [f64; 5] = [2024.0, 2026.0, 2030.0, 2040.0, 2049.0];
+/// Years of the replay, which runs 2009-2020 on the world of 2009.
+const REPLAY_YEARS: [f64; 5] = [2009.0, 2010.0, 2011.0, 2013.0, 2019.0];
 
 fn summary(id: &str) -> Value {
     let sc = presets::load(id, data()).unwrap();
     let out = run(data(), &sc).unwrap();
+    let years: &[f64] = if sc.start_year < 2024.0 {
+        &REPLAY_YEARS
+    } else {
+        &YEARS
+    };
     let mut avail = Map::new();
     for r in REGIONS {
         let mut per = Map::new();
         for e in ELEMENTS {
             per.insert(
                 e.into(),
-                json!(YEARS
+                json!(years
                     .iter()
                     .map(|y| year_mean(&out, &out.series.availability, r, e, *y))
                     .collect::<Vec<_>>()),
@@ -30,7 +37,7 @@ fn summary(id: &str) -> Value {
         avail.insert(r.into(), Value::Object(per));
     }
     let world = |c: &rare_earth_alliances::output::Cube| -> Vec<f64> {
-        YEARS
+        years
             .iter()
             .map(|y| {
                 (0..out.regions.len())
@@ -43,12 +50,31 @@ fn summary(id: &str) -> Value {
         "preset": id,
         "fingerprint": format!("{:016x}", out.fingerprint()),
         "max_mass_balance_error_below_1e-9": out.max_mass_balance_error() < 1e-9,
-        "years": YEARS,
+        "years": years,
         "availability_year_mean": avail,
         "world_metal_output": world(&out.series.metal_output),
         "world_magnet_output": world(&out.series.magnet_output),
-        "hhi_separation": YEARS.iter().map(|y| year_mean_idx(&out, &out.series.concentration, 1, 0, *y)).collect::<Vec<_>>(),
+        "hhi_separation": years.iter().map(|y| year_mean_idx(&out, &out.series.concentration, 1, 0, *y)).collect::<Vec<_>>(),
+        "price_usd_per_kg": prices(&out, years, "price"),
+        "price_outside_usd_per_kg": prices(&out, years, "price_outside"),
     })
+}
+
+/// Year means of a world price series for a few elements.
+fn prices(out: &rare_earth_alliances::RunOutput, years: &[f64], name: &str) -> Value {
+    let (_, c) = out.series.get(name).unwrap();
+    let mut per = Map::new();
+    for e in ["Nd", "Dy", "Tb", "Ce"] {
+        let k = rare_earth_alliances::elements::index_of(e).unwrap();
+        per.insert(
+            e.into(),
+            json!(years
+                .iter()
+                .map(|y| year_mean_idx(out, c, 0, k, *y))
+                .collect::<Vec<_>>()),
+        );
+    }
+    Value::Object(per)
 }
 
 #[test]

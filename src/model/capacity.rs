@@ -7,7 +7,9 @@
 //! `path(t) or nominal × pipeline ramp × entry ramp × expansion`:
 //!
 //! - **Path.** A unit with a capacity path (China's mining and separation quotas)
-//!   follows it, linear between its years and flat after the last one.
+//!   follows it: each point is a year's figure (a quota, a reported output) and holds
+//!   from the start of its year to the next point; the first point holds before it.
+//!   So a year's average is its figure exactly.
 //! - **Pipeline.** A dated, financed project ramps linearly from its online date.
 //! - **Price-driven entry.** A candidate (a deposit or plant outside today's producers)
 //!   is committed the first step its price basis, averaged over about a year in the
@@ -30,7 +32,7 @@
 
 use super::compile::{Basis, Compiled, MINING};
 use super::state::{Clock, State};
-use crate::data::{path_value, pipeline_factor};
+use crate::data::pipeline_factor;
 use crate::elements::{ND, N_EL, PR};
 
 /// Averaging time of the prices and utilisation investment decisions read (years).
@@ -43,7 +45,7 @@ pub fn update(m: &Compiled, st: &mut State, c: &Clock) {
     }
     for (u, unit) in m.units.iter().enumerate() {
         let mut cap = match &unit.path {
-            Some(p) => path_value(p, c.mid).unwrap_or(unit.nominal),
+            Some(p) => annual(p, c.mid).unwrap_or(unit.nominal),
             None => unit.nominal,
         };
         cap *= pipeline_factor(&unit.pipeline, c.mid);
@@ -57,13 +59,25 @@ pub fn update(m: &Compiled, st: &mut State, c: &Clock) {
             };
         }
         if let Some(g) = &unit.expansion {
-            if c.step >= g.lead_steps + 1 {
+            if c.step > g.lead_steps {
                 cap *= st.growth[u * m.steps + c.step - g.lead_steps - 1];
             }
         }
         st.unit_cap[u] = cap;
         st.stage_cap[unit.stage][unit.region] += cap;
     }
+}
+
+/// The figure of the last point at or before `t` (the first point before it).
+fn annual(points: &[[f64; 2]], t: f64) -> Option<f64> {
+    let first = points.first()?;
+    Some(
+        points
+            .iter()
+            .take_while(|p| p[0] <= t)
+            .last()
+            .unwrap_or(first)[1],
+    )
 }
 
 /// Share of a unit's capacity at `t` when it starts at `online` and ramps over `years`.
@@ -146,5 +160,29 @@ pub fn basis_price(m: &Compiled, st: &State, region: usize, b: &Basis) -> f64 {
             .sum(),
         Basis::NdPr => 0.5 * (price(PR) + price(ND)),
         Basis::Element(el) => price(*el),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_holds_each_years_figure_through_that_year() {
+        let p = [[2024.0, 100.0], [2025.0, 80.0], [2027.0, 120.0]];
+        assert_eq!(annual(&p, 2023.5), Some(100.0));
+        assert_eq!(annual(&p, 2024.9), Some(100.0));
+        assert_eq!(annual(&p, 2025.0), Some(80.0));
+        assert_eq!(annual(&p, 2026.99), Some(80.0));
+        assert_eq!(annual(&p, 2040.0), Some(120.0));
+        assert_eq!(annual(&[], 2024.0), None);
+    }
+
+    #[test]
+    fn ramps_start_at_their_date_and_reach_one() {
+        assert_eq!(ramp(2027.0, 2.0, 2026.9), 0.0);
+        assert_eq!(ramp(2027.0, 2.0, 2028.0), 0.5);
+        assert_eq!(ramp(2027.0, 2.0, 2030.0), 1.0);
+        assert_eq!(ramp(2027.0, 0.0, 2027.0), 1.0);
     }
 }
