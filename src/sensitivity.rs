@@ -103,7 +103,7 @@ mod tests {
     fn licence_approvals_move_japans_dysprosium_most_under_licensing() {
         let d = Dataset::default_data();
         let sc = presets::load("licensing-regime", d).unwrap();
-        let (base, effects) = explain(d, &sc, "JP", &members("Dy").unwrap(), 2026.0).unwrap();
+        let (base, effects) = explain(d, &sc, "JP", &members("Dy").unwrap(), 2027.0).unwrap();
         assert!((0.0..=1.0).contains(&base));
         assert_eq!(effects[0].id, "licence_approval", "{effects:?}");
         assert!(

@@ -26,6 +26,10 @@
 //!   why China's magnet exports rebounded above their earlier level in the summer of
 //!   2025. The reported `demand` is the step's demand at its prices, without the
 //!   backlog.
+//! - **Demand that counts.** Orders are placed at the prices a region faces, but the
+//!   demand reported, and availability measured against, is the demand at the inside
+//!   (or world) price: where a control splits a market, what buyers outside forgo
+//!   because of the premium counts as unmet, not as demand that went away.
 
 use super::compile::{Compiled, SEPARATION};
 use super::prices;
@@ -54,41 +58,63 @@ pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
             }
         }
     }
-    // The price of each grade's rare earth content, relative to the base year, in the
-    // inside and outside markets (inside only differs for the controlling exporter).
+    // Prices relative to the base year, now and long-run, in each market: `[inside,
+    // outside]` (equal where no control splits the market).
+    let mut rel = [[(1.0, 1.0); 2]; N_EL];
+    for el in 0..N_EL {
+        let p = &st.price[el];
+        rel[el] = [
+            (libm::exp(p.inside), libm::exp(p.long_inside)),
+            (libm::exp(p.outside), libm::exp(p.long_outside)),
+        ];
+    }
     let n_types = m.magnet_content.len();
     for r in 0..n {
+        // The market a region buys each element in: 0 inside (the controlling exporter
+        // itself, or the one world market), 1 outside.
         let side = |el: usize| usize::from(st.split[el] != Some(r));
         for el in 0..N_EL {
-            st.direct_demand[r][el] *= mult[el][side(el)];
+            let base = st.direct_demand[r][el];
+            st.direct_demand[r][el] = base * mult[el][side(el)];
+            st.direct_ref[r][el] = base * mult[el][0];
         }
         for k in 0..n_types {
-            if st.magnet_demand[k][r] <= 0.0 {
+            let base = st.magnet_demand[k][r];
+            if base <= 0.0 {
+                st.magnet_ref[k][r] = base;
                 continue;
             }
+            // The grade's rare earth content priced in the region's markets, and inside.
             let content = &m.magnet_content[k];
-            let (mut now, mut long, mut base) = (0.0, 0.0, 0.0);
+            let (mut v0, mut now, mut long, mut now_in, mut long_in) = (0.0, 0.0, 0.0, 0.0, 0.0);
             for el in 0..N_EL {
                 if content[el] > 0.0 {
-                    let p = &st.price[el];
-                    let (lp, ls) = if side(el) == 0 {
-                        (p.inside, p.long_inside)
-                    } else {
-                        (p.outside, p.long_outside)
-                    };
                     let v = content[el] * mk.p0[el];
-                    base += v;
-                    now += v * libm::exp(lp);
-                    long += v * libm::exp(ls);
+                    let (p, l) = rel[el][side(el)];
+                    let (pi, li) = rel[el][0];
+                    v0 += v;
+                    now += v * p;
+                    long += v * l;
+                    now_in += v * pi;
+                    long_in += v * li;
                 }
             }
-            if base > 0.0 && now != base {
-                let f = libm::exp(
-                    mk.eps_short * libm::log(now / base)
-                        + (mk.eps_long - mk.eps_short) * libm::log(long / base),
-                );
-                st.magnet_demand[k][r] *= f;
-            }
+            let f = |now: f64, long: f64| {
+                if now == v0 && long == v0 {
+                    1.0
+                } else {
+                    libm::exp(
+                        mk.eps_short * libm::log(now / v0)
+                            + (mk.eps_long - mk.eps_short) * libm::log(long / v0),
+                    )
+                }
+            };
+            st.magnet_demand[k][r] = base * f(now, long);
+            st.magnet_ref[k][r] = if now == now_in && long == long_in {
+                st.magnet_demand[k][r]
+            } else {
+                base * f(now_in, long_in)
+            };
         }
     }
     // Needs: demand plus the backlog being restocked this step.

@@ -19,8 +19,8 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             let k = i * N_EL + el;
             st.totals.direct[el] += st.direct_recv[i][el];
             supplied[k] += st.direct_recv[i][el] * spy;
-            let mut d = st.direct_demand[i][el];
-            for (need_m, content) in st.magnet_demand.iter().zip(&st.content) {
+            let mut d = st.direct_ref[i][el];
+            for (need_m, content) in st.magnet_ref.iter().zip(&st.content) {
                 d += need_m[i] * content[el];
             }
             demand[k] = d * spy;

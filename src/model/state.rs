@@ -118,6 +118,10 @@ pub struct State {
     /// The same without the backlog: this step's demand at this step's prices.
     pub direct_demand: Vec<EVec>,
     pub magnet_demand: Vec<Vec<f64>>,
+    /// The same at the inside (or world) price: the demand reported and measured
+    /// against (see `demand.rs`).
+    pub direct_ref: Vec<EVec>,
+    pub magnet_ref: Vec<Vec<f64>>,
     /// The backlog taken into this step's needs.
     pub backlog_taken: Vec<EVec>,
     pub magnet_backlog_taken: Vec<Vec<f64>>,
@@ -194,6 +198,8 @@ impl State {
             utilisation: [zeros(), zeros(), zeros(), zeros()],
             direct_demand: vec![ZERO; n],
             magnet_demand: vec![vec![0.0; n]; n_types],
+            direct_ref: vec![ZERO; n],
+            magnet_ref: vec![vec![0.0; n]; n_types],
             backlog_taken: vec![ZERO; n],
             magnet_backlog_taken: vec![vec![0.0; n]; n_types],
             magnet_recv: vec![vec![0.0; n]; n_types],
