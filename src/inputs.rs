@@ -104,6 +104,28 @@ pub const INPUTS: &[InputSpec] = &[
         default: 4.0,
         description: "A supplier under tariff rate r is weighted (1 + r) to the power minus this when buyers split their orders (4: a 25% tariff gives weight 0.41).",
     },
+    InputSpec {
+        id: "price_elasticity_short",
+        kind: Kind::Assumption,
+        label: "Short-run price elasticity of demand",
+        unit: "elasticity",
+        min: -0.5,
+        max: -0.05,
+        step: 0.05,
+        default: -0.15,
+        description: "How much demand falls within the year when a price rises (-0.15: a doubled price cuts demand by 10%); it also sets how high a shortage drives the price.",
+    },
+    InputSpec {
+        id: "price_elasticity_long",
+        kind: Kind::Assumption,
+        label: "Long-run price elasticity of demand",
+        unit: "elasticity",
+        min: -1.5,
+        max: -0.1,
+        step: 0.05,
+        default: -0.6,
+        description: "How much demand falls after years of a higher price, through substitution and thrifting (-0.6: a price that stays doubled cuts demand by a third).",
+    },
 ];
 
 /// The spec of an input id.
@@ -139,6 +161,11 @@ impl InputSpec {
                 .map(|r| r * 100.0)
                 .unwrap_or(self.default),
             "tariff_sensitivity" => sc.assumptions.tariff_sensitivity.unwrap_or(self.default),
+            "price_elasticity_short" => sc
+                .assumptions
+                .price_elasticity_short
+                .unwrap_or(self.default),
+            "price_elasticity_long" => sc.assumptions.price_elasticity_long.unwrap_or(self.default),
             _ => self.default,
         }
     }
@@ -208,6 +235,8 @@ pub fn apply(sc: &mut Scenario, id: &str, value: f64) -> Result<(), InputError> 
         "demand_growth" => sc.assumptions.demand_growth_scale = value,
         "separation_recovery" => sc.assumptions.separation_recovery = Some(value / 100.0),
         "tariff_sensitivity" => sc.assumptions.tariff_sensitivity = Some(value),
+        "price_elasticity_short" => sc.assumptions.price_elasticity_short = Some(value),
+        "price_elasticity_long" => sc.assumptions.price_elasticity_long = Some(value),
         _ => return Err(InputError::new(id, "unknown input")),
     }
     Ok(())

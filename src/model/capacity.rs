@@ -146,7 +146,7 @@ pub fn invest(m: &Compiled, st: &mut State, c: &Clock) {
 pub fn basis_price(m: &Compiled, st: &State, region: usize, b: &Basis) -> f64 {
     let price = |el: usize| {
         let p = &st.price[el];
-        let lp = if st.split[el] == Some(region) {
+        let lp = if m.inside(st.split[el], region) {
             p.year_inside
         } else {
             p.year_outside

@@ -72,7 +72,7 @@ pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
     for r in 0..n {
         // The market a region buys each element in: 0 inside (the controlling exporter
         // itself, or the one world market), 1 outside.
-        let side = |el: usize| usize::from(st.split[el] != Some(r));
+        let side = |el: usize| usize::from(!m.inside(st.split[el], r));
         for el in 0..N_EL {
             let base = st.direct_demand[r][el];
             st.direct_demand[r][el] = base * mult[el][side(el)];

@@ -118,6 +118,15 @@ impl Compiled {
         out.steps_per_year = self.spy;
     }
 
+    /// Whether region `r` is inside the market of a split (the control's exporter and
+    /// the partners it exempts); with no split every region is in the one market.
+    fn inside(&self, split: Option<usize>, r: usize) -> bool {
+        match split {
+            None => true,
+            Some(ci) => self.controls[ci].exempt[r],
+        }
+    }
+
     /// Where a flow from `e` to `i` counts as coming from: 0 the region itself, 1 an
     /// ally, 2 others.
     fn source_tier(&self, e: usize, i: usize) -> usize {

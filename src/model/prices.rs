@@ -4,7 +4,8 @@
 //!
 //! - **Where a control splits a market.** An element's market is split this step when
 //!   an export control that covers it (on oxide, metal or magnets) is in force: its
-//!   exporter is *inside*, every other region *outside*. Otherwise there is one world
+//!   exporter and the partners it exempts are *inside*, every other region
+//!   *outside*. Otherwise there is one world
 //!   price. (With several controlling exporters, the first control in the scenario
 //!   decides.)
 //! - **Scarcity.** Each market compares what its buyers received in the oxide trade
@@ -56,7 +57,7 @@ const SPLITTING: [usize; 3] = [1, 2, 3];
 pub fn split(m: &Compiled, st: &mut State, c: &Clock) {
     let prev = st.split;
     st.split = [None; N_EL];
-    for ctl in &m.controls {
+    for (ci, ctl) in m.controls.iter().enumerate() {
         if c.mid < ctl.start || c.mid >= ctl.end || !SPLITTING.iter().any(|p| ctl.products[*p]) {
             continue;
         }
@@ -69,15 +70,15 @@ pub fn split(m: &Compiled, st: &mut State, c: &Clock) {
         }
         for el in 0..N_EL {
             if ctl.elements & (1 << el) != 0 && st.split[el].is_none() {
-                st.split[el] = Some(ctl.exporter);
+                st.split[el] = Some(ci);
             }
         }
     }
     // A split that starts: both prices start from the world price (already equal).
     // A split that ends: merge the two prices.
     for el in 0..N_EL {
-        if let (Some(e), None) = (prev[el], st.split[el]) {
-            let (d_in, d_out) = market_totals(m, st, el, Some(e), |st, r| st.oxide_asked[r][el]);
+        if let (Some(ci), None) = (prev[el], st.split[el]) {
+            let (d_in, d_out) = market_totals(m, st, el, Some(ci), |st, r| st.oxide_asked[r][el]);
             let p = &mut st.price[el];
             let w = if d_in + d_out > 0.0 {
                 d_in / (d_in + d_out)
@@ -95,17 +96,18 @@ pub fn split(m: &Compiled, st: &mut State, c: &Clock) {
     }
 }
 
-/// Sum of `f(region)` inside and outside the split of element `el`.
+/// Sum of `f(region)` inside and outside the split of element `el` (by the control
+/// index in `split`).
 fn market_totals(
     m: &Compiled,
     st: &State,
     _el: usize,
-    inside: Option<usize>,
+    split: Option<usize>,
     f: impl Fn(&State, usize) -> f64,
 ) -> (f64, f64) {
     let (mut a, mut b) = (0.0, 0.0);
     for r in 0..m.n {
-        if Some(r) == inside {
+        if m.inside(split, r) {
             a += f(st, r);
         } else {
             b += f(st, r);

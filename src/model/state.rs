@@ -72,7 +72,7 @@ pub struct Price {
 pub struct State {
     // Market, carried from step to step.
     pub price: [Price; N_EL],
-    /// The controlling exporter whose control splits each element's market this step.
+    /// The control (index) that splits each element's market this step.
     pub split: [Option<usize>; N_EL],
     /// Unmet demand carried into later steps: oxide by region; magnets by type and
     /// region.
