@@ -28,8 +28,9 @@
 //!   backlog.
 //! - **Demand that counts.** Orders are placed at the prices a region faces, but the
 //!   demand reported, and availability measured against, is the demand at the inside
-//!   (or world) price: where a control splits a market, what buyers outside forgo
-//!   because of the premium counts as unmet, not as demand that went away.
+//!   (or world) price, or at the region's own price where that is lower: where a
+//!   control splits a market, what buyers outside forgo because of the premium counts
+//!   as unmet, not as demand that went away.
 
 use super::compile::{Compiled, SEPARATION};
 use super::prices;
@@ -76,7 +77,7 @@ pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
         for el in 0..N_EL {
             let base = st.direct_demand[r][el];
             st.direct_demand[r][el] = base * mult[el][side(el)];
-            st.direct_ref[r][el] = base * mult[el][0];
+            st.direct_ref[r][el] = base * mult[el][0].max(mult[el][side(el)]);
         }
         for k in 0..n_types {
             let base = st.magnet_demand[k][r];
@@ -113,7 +114,7 @@ pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
             st.magnet_ref[k][r] = if now == now_in && long == long_in {
                 st.magnet_demand[k][r]
             } else {
-                base * f(now_in, long_in)
+                (base * f(now_in, long_in)).max(st.magnet_demand[k][r])
             };
         }
     }
