@@ -14,7 +14,9 @@ fn golden_fingerprint(id: &str) -> String {
     let text = match id {
         "status-quo" => include_str!("golden/status-quo.json"),
         "licensing-regime" => include_str!("golden/licensing-regime.json"),
-        _ => include_str!("golden/fragmentation.json"),
+        "fragmentation" => include_str!("golden/fragmentation.json"),
+        "replay-2010" => include_str!("golden/replay-2010.json"),
+        _ => panic!("no golden file for preset {id}"),
     };
     let v: serde_json::Value = serde_json::from_str(text).unwrap();
     v["fingerprint"].as_str().unwrap().to_string()
