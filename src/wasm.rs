@@ -625,6 +625,20 @@ pub fn apply_inputs(scenario: JsValue, values: JsValue) -> Result<JsValue, JsErr
     to_js(&sc)
 }
 
+/// Apply input values to a scenario and run it: one parse and check of the scenario
+/// per change (the page's path on every slider move).
+#[wasm_bindgen(js_name = runWithInputs)]
+pub fn run_with_inputs(scenario: JsValue, values: JsValue) -> Result<Run, JsError> {
+    let mut sc = scenario_from_js(&scenario)?;
+    let values: std::collections::BTreeMap<String, f64> = serde_wasm_bindgen::from_value(values)
+        .map_err(|e| JsError::new(&format!("inputs: {e}")))?;
+    for (id, v) in &values {
+        crate::inputs::apply(&mut sc, id, *v).map_err(js_err)?;
+    }
+    let out = crate::model::run(Dataset::default_data(), &sc).map_err(js_err)?;
+    Ok(Run { out })
+}
+
 #[derive(Serialize)]
 struct ExplainJs {
     base: f64,

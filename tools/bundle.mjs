@@ -5,6 +5,7 @@
 // Usage: node tools/bundle.mjs <pkg dir> <out dir>
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 
 const [pkg = "www/pkg", out = "dist"] = process.argv.slice(2);
@@ -50,9 +51,16 @@ const replaceOnce = (text, pattern, replacement) => {
   if (!pattern.test(text)) throw new Error(`bundle: index.html lacks ${pattern}`);
   return text.replace(pattern, () => replacement);
 };
-html = replaceOnce(html, /<link rel="stylesheet" href="www\/style.css">/, `<style>\n${css}</style>`);
-html = replaceOnce(html, /<script type="module" src="www\/app.js"><\/script>/,
-  `<script type="module">\n${script.replace(/<\/script/gi, "<\\/script")}\n</script>`);
+const styleText = `\n${css}`;
+const scriptText = `\n${script.replace(/<\/script/gi, "<\\/script")}\n`;
+html = replaceOnce(html, /<link rel="stylesheet" href="www\/style.css">/, `<style>${styleText}</style>`);
+html = replaceOnce(html, /<script type="module" src="www\/app.js"><\/script>/, `<script type="module">${scriptText}</script>`);
+// The Content-Security-Policy allows exactly the inline script and style, by hash
+// (the hosted page allows its own files, 'self'; a file:// page has no 'self').
+const sha = (text) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+html = replaceOnce(html, /script-src 'self' 'wasm-unsafe-eval'; style-src 'self';/,
+  `script-src ${sha(scriptText)} 'wasm-unsafe-eval'; style-src ${sha(styleText)};`);
+html = replaceOnce(html, /connect-src 'self'; /, "");
 
 mkdirSync(out, { recursive: true });
 const file = join(out, "rare-earths.html");

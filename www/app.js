@@ -7,6 +7,15 @@ const EMBEDDED_WASM = null;
 // ---- BUNDLE-CUT ----
 
 const STORAGE_KEY = "ree.state.v1";
+// Set while a saved imported scenario is being checked and first run; still set at the
+// next load means that load never finished (a freeze, a crash): the scenario is set
+// aside under ASIDE_KEY instead of being run again.
+const LOADING_KEY = "ree.loading.v1";
+const ASIDE_KEY = "ree.aside.v1";
+// The model refuses scenarios above 256 KB (src/scenario.rs limits); files above it
+// are refused before they are read, saved state above this is set aside unread.
+const MAX_SCENARIO_BYTES = 256 * 1024;
+const MAX_SAVED_CHARS = 2 * MAX_SCENARIO_BYTES;
 const URL_VERSION = "1";
 const BASELINE_PRESET = "status-quo";
 const IMPORTED = "imported"; // the preset id of a scenario imported from a file
@@ -17,6 +26,8 @@ let baselineRun = null;
 let currentRun = null;
 let presetScenario = null;
 let inputSpec = [];
+// Problems met before the page could show them (storage, saved state, the link).
+const startupNotes = [];
 let state = loadState();
 let frame = 0;
 // Promises waiting for the next frame's drawing to finish (tests and embedding hosts use it).
@@ -32,13 +43,66 @@ function showFatal(message) {
   $("fatal").hidden = false;
 }
 
+// localStorage may be missing, full or refused (private mode, file://, policies).
+function storageGet(key) {
+  try { return localStorage.getItem(key); } catch { return null; }
+}
+function storageSet(key, value) {
+  try { localStorage.setItem(key, value); return true; } catch { return false; }
+}
+function storageRemove(key) {
+  try { localStorage.removeItem(key); } catch { /* nothing to remove */ }
+}
+
 function loadState() {
-  try {
-    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
-    return saved && typeof saved === "object" ? saved : {};
-  } catch {
+  const text = storageGet(STORAGE_KEY);
+  if (text === null) return {};
+  if (text.length > MAX_SAVED_CHARS) {
+    // Never parse or run an oversized saved state: set it aside and start safely.
+    storageSet(ASIDE_KEY, text);
+    storageRemove(STORAGE_KEY);
+    startupNotes.push(`The settings saved in this browser were too large (${Math.ceil(text.length / 1024)} KB) and were set aside; the page started from its defaults.`);
     return {};
   }
+  try {
+    const saved = JSON.parse(text);
+    return saved && typeof saved === "object" && !Array.isArray(saved) ? saved : {};
+  } catch {
+    startupNotes.push("The settings saved in this browser could not be read; the page started from its defaults.");
+    return {};
+  }
+}
+
+// Notices: messages that stay until the reader acts (saving refused, settings set
+// aside, a link that replaced saved settings). Each has an id, a sentence and buttons.
+function notice(id, text, actions = []) {
+  let box = document.getElementById(`notice-${id}`);
+  if (!box) {
+    box = document.createElement("div");
+    box.id = `notice-${id}`;
+    box.className = "notice";
+    $("notices").append(box);
+  }
+  box.innerHTML = "";
+  const p = document.createElement("p");
+  p.textContent = text;
+  box.append(p);
+  for (const { label, run } of actions) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.addEventListener("click", run);
+    box.append(b);
+  }
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "dismiss";
+  close.textContent = "Dismiss";
+  close.addEventListener("click", () => box.remove());
+  box.append(close);
+}
+function clearNotice(id) {
+  document.getElementById(`notice-${id}`)?.remove();
 }
 
 // Check one input value against the spec; returns an error sentence or "".
@@ -123,9 +187,22 @@ function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
   }
 }
 
+// Save to the browser; a refusal (quota, private mode) is said, once, with an export.
+let saveRefused = false;
 function saveState() {
-  try { localStorage.setItem(STORAGE_KEY, JSON.stringify(state)); } catch { /* private mode: keep going */ }
+  if (storageSet(STORAGE_KEY, JSON.stringify(state))) {
+    if (saveRefused) { saveRefused = false; clearNotice("save"); }
+  } else if (!saveRefused) {
+    saveRefused = true;
+    notice("save", "This browser refused to save your settings (its storage is full or blocked). "
+      + "They are kept in this tab only and are lost when it closes: export the scenario to keep it.",
+    [{ label: "Export scenario (JSON)", run: exportScenario }]);
+  }
   writeUrl();
+}
+
+function exportScenario() {
+  download("scenario.json", "application/json", JSON.stringify(currentScenario(), null, 2));
 }
 
 function setStatus(text, isError = false) {
@@ -242,7 +319,7 @@ function syncControls() {
 
 function runModel() {
   try {
-    const next = api.runScenario(currentScenario());
+    const next = api.runWithInputs(presetScenario, state.inputs);
     if (currentRun) currentRun.free();
     currentRun = next;
     setStatus("");
@@ -441,7 +518,8 @@ function showImportedOption() {
 
 function selectPreset(id, keepInputs = false) {
   try {
-    presetScenario = id === IMPORTED ? api.checkScenario(state.imported) : api.presetScenario(id);
+    // An imported scenario was checked once, when it was imported or loaded.
+    presetScenario = id === IMPORTED ? state.imported : api.presetScenario(id);
   } catch (e) {
     setStatus(String(e.message || e), true);
     return;
@@ -497,8 +575,7 @@ function buildControls() {
     state.regions = chosen.slice(0, 8);
     saveState(); syncControls(); schedule();
   });
-  $("export-json").addEventListener("click", () =>
-    download("scenario.json", "application/json", JSON.stringify(currentScenario(), null, 2)));
+  $("export-json").addEventListener("click", exportScenario);
   $("export-csv").addEventListener("click", () => download("results.csv", "text/csv", currentRun.toCsv()));
   $("export-png").addEventListener("click", () => {
     const url = $("availability-chart").toDataURL("image/png");
@@ -509,6 +586,11 @@ function buildControls() {
     const file = e.target.files[0];
     e.target.value = "";
     if (!file) return;
+    if (file.size > MAX_SCENARIO_BYTES) {
+      setStatus(`${file.name} was not loaded; your current scenario is unchanged.\n`
+        + `It is ${Math.ceil(file.size / 1024)} KB; a scenario may be at most ${MAX_SCENARIO_BYTES / 1024} KB.`, true);
+      return;
+    }
     let scenario;
     try {
       scenario = api.checkScenario(await file.text());
@@ -562,7 +644,26 @@ async function main() {
   const allSpecs = api.inputSpec({});
   state = sanitizeState(state, presetIds, regionIds, elementIds, allSpecs);
   const warnings = [];
+  for (const text of startupNotes) notice("startup", text);
+  if (state.imported && storageGet(LOADING_KEY) !== null) {
+    // The last load stopped while this scenario was checked or run: do not run it again.
+    const aside = JSON.stringify(state.imported);
+    storageSet(ASIDE_KEY, aside);
+    delete state.imported;
+    if (state.preset === IMPORTED) state.preset = DEFAULT_STATE.preset;
+    storageRemove(LOADING_KEY);
+    notice("aside", "The last visit stopped while loading your imported scenario, so it was set aside and not run again.", [
+      { label: "Download it", run: () => download("set-aside-scenario.json", "application/json", aside) },
+      { label: "Try it again", run: () => {
+        const kept = storageGet(ASIDE_KEY);
+        if (kept === null) return;
+        storageSet(STORAGE_KEY, JSON.stringify({ ...state, imported: JSON.parse(kept), preset: IMPORTED }));
+        location.reload();
+      } },
+    ]);
+  }
   if (state.imported) {
+    storageSet(LOADING_KEY, String(Date.now()));
     try { state.imported = api.checkScenario(state.imported); } catch (e) {
       warnings.push(`The imported scenario kept in this browser is no longer valid and was dropped: ${e.message || e}`);
       delete state.imported;
@@ -573,6 +674,8 @@ async function main() {
   baselineRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
   selectPreset(state.preset, true);
   if (warnings.length) setStatus(warnings.join("\n"), true);
+  await settled();
+  storageRemove(LOADING_KEY);
 }
 
 main().catch((e) => showFatal(`The model could not start: ${e.message || e}`));

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, launch, openPage, colourCounts } from "./helpers.mjs";
+import { startServer, launch, openPage, colourCounts, cspViolations } from "./helpers.mjs";
 
 let server;
 let browser;
@@ -31,6 +31,7 @@ test("the served page paints both charts and stays on its own origin", async () 
   const foreign = requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith("data:") && !u.startsWith("blob:"));
   assert.deepEqual(foreign, [], "no request leaves the page's own files");
   assert.deepEqual(errors, []);
+  assert.deepEqual(await cspViolations(page), [], "no Content-Security-Policy violation");
   await context.close();
 });
 
