@@ -105,14 +105,20 @@ function clearNotice(id) {
   document.getElementById(`notice-${id}`)?.remove();
 }
 
-// Check one input value against the spec; returns an error sentence or "".
+// Check one input value against the spec: in range and on the slider's grid (so the
+// slider can show it); returns an error sentence or "".
 function inputProblem(spec, value) {
   if (!spec) return "unknown input";
   if (typeof value !== "number" || !Number.isFinite(value) || value < spec.min || value > spec.max) {
     return `must be a number from ${spec.min} to ${spec.max} ${spec.unit}`;
   }
+  const k = (value - spec.min) / spec.step;
+  if (Math.abs(k - Math.round(k)) > 1e-6) return `must be on the slider's steps of ${spec.step} ${spec.unit} from ${spec.min}`;
   return "";
 }
+
+// Numbers in links are plain decimals: "0x10", "1e2", "Infinity" or " 5" are refused.
+const DECIMAL = /^-?\d{1,9}(\.\d{1,9})?$/;
 
 // Saved state may be old, edited or hostile: keep only values the page knows.
 function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
@@ -180,8 +186,8 @@ function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
   for (const spec of specs) {
     const raw = params.get(spec.id);
     if (raw === null) continue;
-    const value = raw.trim() === "" ? NaN : Number(raw);
-    const problem = inputProblem(spec, value);
+    const value = DECIMAL.test(raw) ? Number(raw) : NaN;
+    const problem = DECIMAL.test(raw) ? inputProblem(spec, value) : `must be a decimal number (got "${raw.slice(0, 12)}")`;
     if (problem) warnings.push(`${spec.id} in the link ${problem}; using the default.`);
     else state.inputs[spec.id] = value;
   }
@@ -189,6 +195,11 @@ function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
 
 // Save to the browser; a refusal (quota, private mode) is said, once, with an export.
 let saveRefused = false;
+// The part of the state a link can set (to tell whether a link changed saved work).
+function comparable(st) {
+  return [st.preset, st.inputs, st.element, st.regions, st.sourceRegion];
+}
+
 function saveState() {
   if (storageSet(STORAGE_KEY, JSON.stringify(state))) {
     if (saveRefused) { saveRefused = false; clearNotice("save"); }
@@ -348,6 +359,7 @@ function settled() {
 }
 
 function fmtPct(x) { return `${Math.round(x * 100)}%`; }
+const NO_DEMAND = "no demand";
 
 // Index of the first step at or after `year` on a run's time axis (the last step when
 // the run ends earlier); runs may have other horizons and step lengths than the baseline.
@@ -368,17 +380,25 @@ function describeAvailability() {
   const years = tableYears(t);
   let html = `<table><thead><tr><th>Region</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>`;
   const parts = [];
+  let demanded = 0;
   for (const r of state.regions) {
     const s = currentRun.series("availability", r, state.element);
     const b = baselineRun.series("availability", r, state.element);
-    html += `<tr><td>${r}</td>${years.map((y) => `<td>${fmtPct(s[yearIdx(y)])}</td>`).join("")}</tr>`;
+    const dem = currentRun.series("demand", r, state.element);
+    // Where there is no demand the model reports availability 1: say "no demand".
+    const cell = (k) => (dem[k] > 0 ? fmtPct(s[k]) : NO_DEMAND);
+    html += `<tr><td>${r}</td>${years.map((y) => `<td>${cell(yearIdx(y))}</td>`).join("")}</tr>`;
     const k = yearIdx(2030);
+    if (!(dem[k] > 0)) { parts.push(`${r} ${NO_DEMAND}`); continue; }
+    demanded++;
     const d = Math.round((s[k] - b[stepAt(tb, 2030)]) * 100);
     parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${d > 0 ? "+" : ""}${d} points vs status quo)`}`);
   }
   html += "</tbody></table>";
   $("availability-table").innerHTML = html;
-  $("availability-summary").textContent = `Share of ${state.element} demand met in 2030: ${parts.join("; ")}. Magnets count by their element content.`;
+  $("availability-summary").textContent = demanded === 0
+    ? `No region shown has any ${state.element} demand in 2030 (${parts.join("; ")}): the lines at 100% mean nothing is needed, not that supply is secure.`
+    : `Share of ${state.element} demand met in 2030: ${parts.join("; ")}. Magnets count by their element content.`;
 }
 
 function describeSourcing() {
@@ -447,7 +467,7 @@ function showReadout(ev) {
   const t = hover.time[k];
   const quarter = Math.floor((t - Math.floor(t)) * 4 + 1e-9) + 1;
   readout.innerHTML = `<b>${Math.floor(t)} Q${quarter}</b>` + hover.rows
-    .map(({ r, s, b }) => `${r} ${fmtPct(s[k])} <span class="note">(status quo ${fmtPct(b[kb])})</span>`).join("<br>");
+    .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) : NO_DEMAND} <span class="note">(status quo ${db[kb] > 0 ? fmtPct(b[kb]) : NO_DEMAND})</span>`).join("<br>");
   readout.hidden = false;
   const gx = (x0 + ((t - t0) / (t1 - t0)) * (x1 - x0)) / scale;
   guide.style.left = `${gx}px`;
@@ -483,6 +503,7 @@ function draw() {
       box, time: currentRun.time(), baseTime: baselineRun.time(),
       rows: state.regions.map((r) => ({
         r, s: currentRun.series("availability", r, state.element), b: baselineRun.series("availability", r, state.element),
+        d: currentRun.series("demand", r, state.element), db: baselineRun.series("demand", r, state.element),
       })),
     };
     describeAvailability();
@@ -551,6 +572,71 @@ function download(name, type, text) {
 
 let PRESETS = [];
 
+// What a file exported from the page says about where it came from.
+function settingsText() {
+  const p = PRESETS.find((x) => x.id === state.preset);
+  const name = p ? p.name : `imported: ${(state.imported && state.imported.name) || "scenario file"}`;
+  const inputs = Object.entries(state.inputs).map(([id, v]) => {
+    const spec = inputSpec.find((x) => x.id === id);
+    return spec ? `${spec.label} ${fmtValue(spec, v)}` : `${id} ${v}`;
+  });
+  return `Scenario: ${name}${inputs.length ? `; ${inputs.join("; ")}` : "; preset values"}`;
+}
+function exportDate() { return new Date().toISOString().slice(0, 10); }
+
+// CSV exports start with comment lines: the scenario, its settings, units, date, link.
+function csvHeader() {
+  return [
+    "# Rare earths and alliances: model results",
+    `# ${settingsText()}`,
+    `# preset: ${state.preset}`,
+    `# inputs: ${JSON.stringify(state.inputs)}`,
+    "# units: availability and top shares 0..1 (1 where there is no demand); flows t REO per year (magnets counted by their element content); magnet_output t magnets per year; stocks t REO at the end of the step; hhi on shares 0..1",
+    `# exported: ${exportDate()}`,
+    `# link: ${location.href}`,
+  ].join("\n") + "\n";
+}
+
+// The availability chart's own data: one column per line, scenario and status quo.
+function chartCsv() {
+  const t = currentRun.time();
+  const tb = baselineRun.time();
+  const cols = state.regions.flatMap((r) => [
+    [`${r}`, currentRun.series("availability", r, state.element), currentRun.series("demand", r, state.element), (k) => k],
+    [`${r} status quo`, baselineRun.series("availability", r, state.element), baselineRun.series("demand", r, state.element), (k) => stepAt(tb, t[k])],
+  ]);
+  const lines = [`time,${cols.map(([c]) => c).join(",")}`];
+  for (let k = 0; k < t.length; k++) {
+    lines.push(`${t[k]},${cols.map(([, s, d, at]) => (d[at(k)] > 0 ? s[at(k)] : "")).join(",")}`);
+  }
+  return csvHeader() + `# ${state.element} availability: share of demand met; empty where there is no demand\n` + lines.join("\n") + "\n";
+}
+
+// The PNG carries the chart's title, the settings and the date around the chart.
+function exportPng() {
+  const chart = $("availability-chart");
+  const dpr = window.devicePixelRatio || 1;
+  const pad = Math.round(12 * dpr);
+  const line = Math.round(18 * dpr);
+  const out = document.createElement("canvas");
+  out.width = chart.width;
+  out.height = chart.height + 2 * line + 2 * pad + line;
+  const ctx = out.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.fillStyle = "#28283a";
+  ctx.textBaseline = "top";
+  ctx.font = `bold ${Math.round(15 * dpr)}px sans-serif`;
+  ctx.fillText(`${state.element} availability: share of demand met, ${state.regions.join(", ")} (status quo dashed)`, pad, pad, out.width - 2 * pad);
+  ctx.font = `${Math.round(12 * dpr)}px sans-serif`;
+  ctx.fillText(settingsText(), pad, pad + line, out.width - 2 * pad);
+  ctx.drawImage(chart, 0, pad + 2 * line);
+  ctx.fillStyle = "#5b5b6e";
+  ctx.fillText(`Rare earths and alliances, an interactive model. Exported ${exportDate()}.`, pad, pad + 2 * line + chart.height + pad / 2, out.width - 2 * pad);
+  const a = Object.assign(document.createElement("a"), { href: out.toDataURL("image/png"), download: `availability-${state.element}.png` });
+  document.body.append(a); a.click(); a.remove();
+}
+
 function buildControls() {
   PRESETS = api.presetList();
   $("preset").innerHTML = PRESETS.map((p) => `<option value="${p.id}">${p.name}</option>`).join("");
@@ -576,12 +662,9 @@ function buildControls() {
     saveState(); syncControls(); schedule();
   });
   $("export-json").addEventListener("click", exportScenario);
-  $("export-csv").addEventListener("click", () => download("results.csv", "text/csv", currentRun.toCsv()));
-  $("export-png").addEventListener("click", () => {
-    const url = $("availability-chart").toDataURL("image/png");
-    const a = Object.assign(document.createElement("a"), { href: url, download: "availability.png" });
-    document.body.append(a); a.click(); a.remove();
-  });
+  $("export-csv").addEventListener("click", () => download("results.csv", "text/csv", csvHeader() + currentRun.toCsv()));
+  $("export-chart-csv").addEventListener("click", () => download(`availability-${state.element}.csv`, "text/csv", chartCsv()));
+  $("export-png").addEventListener("click", exportPng);
   $("import-json").addEventListener("change", async (e) => {
     const file = e.target.files[0];
     e.target.value = "";
@@ -670,7 +753,17 @@ async function main() {
       if (state.preset === IMPORTED) state.preset = DEFAULT_STATE.preset;
     }
   }
+  const savedBefore = storageGet(STORAGE_KEY) !== null ? JSON.stringify(comparable(state)) : null;
+  const kept = structuredClone(state);
   readUrl(params, presetIds, regionIds, elementIds, allSpecs, warnings);
+  if (savedBefore !== null && savedBefore !== JSON.stringify(comparable(state))
+      && savedBefore !== JSON.stringify(comparable(DEFAULT_STATE))) {
+    // A shared link replaced settings this browser had saved: offer them back.
+    notice("link", "This link replaced the settings saved in this browser.", [
+      { label: "Keep my saved settings", run: () => { clearNotice("link"); state = kept; selectPreset(state.preset, true); } },
+      { label: "Use the link's settings", run: () => clearNotice("link") },
+    ]);
+  }
   baselineRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
   selectPreset(state.preset, true);
   if (warnings.length) setStatus(warnings.join("\n"), true);
