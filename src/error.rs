@@ -92,7 +92,13 @@ fn cut_quoted(reason: &str) -> String {
     let parts: Vec<String> = reason
         .split('`')
         .enumerate()
-        .map(|(i, p)| if i % 2 == 1 { cut(p, 40) } else { p.to_string() })
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                cut(p, 40)
+            } else {
+                p.to_string()
+            }
+        })
         .collect();
     cut(&parts.join("`"), 600)
 }
