@@ -60,7 +60,7 @@ html = replaceOnce(html, /<script type="module" src="www\/app.js"><\/script>/, `
 const sha = (text) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 html = replaceOnce(html, /script-src 'self' 'wasm-unsafe-eval'; style-src 'self';/,
   `script-src ${sha(scriptText)} 'wasm-unsafe-eval'; style-src ${sha(styleText)};`);
-html = replaceOnce(html, /connect-src 'self'; /, "");
+html = replaceOnce(html, /connect-src 'self'; frame-src 'self'; /, "");
 
 mkdirSync(out, { recursive: true });
 const file = join(out, "rare-earths.html");

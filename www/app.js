@@ -28,7 +28,7 @@ let presetScenario = null;
 let inputSpec = [];
 // Problems met before the page could show them (storage, saved state, the link).
 const startupNotes = [];
-let state = loadState();
+let state = {};
 let frame = 0;
 // Promises waiting for the next frame's drawing to finish (tests and embedding hosts use it).
 let settledWaiters = [];
@@ -140,12 +140,85 @@ function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
   return clean;
 }
 
+// How the page is shown (classroom and embedding parameters), not what the model runs:
+// embed, projector, lock, reset (0 or 1), panels (which charts, the first leads), levers
+// (the inputs an embedded page shows), lang. Read once at start; a bad value falls back
+// with a note.
+const PANELS = ["availability", "sourcing", "concentration", "mining"];
+const VIEW_KEYS = ["embed", "projector", "lock", "panels", "levers"];
+const view = { embed: false, projector: false, lock: false, reset: false, panels: [...PANELS], levers: null };
+
+function readViewParams(params, specs, warnings) {
+  const flag = (name) => {
+    const v = params.get(name);
+    if (v === null || v === "0") return false;
+    if (v === "1") return true;
+    warnings.push(`${name}=${v.slice(0, 12)} in the link must be 0 or 1; ignored.`);
+    return false;
+  };
+  for (const k of ["embed", "projector", "lock", "reset"]) view[k] = flag(k);
+  if (view.embed) view.panels = ["availability"];
+  const panels = params.get("panels");
+  if (panels !== null) {
+    const list = [...new Set(panels.split(","))];
+    const bad = list.filter((x) => !PANELS.includes(x));
+    const good = list.filter((x) => PANELS.includes(x));
+    if (bad.length) {
+      warnings.push(`Unknown chart "${bad.join(",").slice(0, 40)}" in panels= (known: ${PANELS.join(", ")}); `
+        + `showing ${(good.length ? good : view.panels).join(", ")}.`);
+    }
+    if (good.length) view.panels = good;
+  }
+  const levers = params.get("levers");
+  const ids = specs.map((x) => x.id);
+  if (levers !== null) {
+    const list = levers.split(",").filter((x) => x !== "");
+    const bad = list.filter((x) => !ids.includes(x));
+    if (bad.length) warnings.push(`Unknown lever "${bad.join(",").slice(0, 40)}" in levers= (known: ${ids.join(", ")}).`);
+    view.levers = list.filter((x) => ids.includes(x));
+  } else if (view.embed) {
+    // Embedded without a list: the inputs the link sets, else every lever.
+    const named = ids.filter((id) => params.has(id));
+    view.levers = named.length ? named : specs.filter((x) => x.kind === "lever").map((x) => x.id);
+  }
+  const lang = params.get("lang");
+  if (lang !== null && lang !== "en") warnings.push(`lang=${lang.slice(0, 8)}: only English is available so far.`);
+}
+
+// Apply the view: classes, which charts are shown and which leads, locked controls.
+function applyView() {
+  document.body.classList.toggle("embed", view.embed);
+  document.body.classList.toggle("projector", view.projector);
+  const lead = document.querySelector(".lead");
+  const rest = document.querySelector(".rest");
+  const first = $(`${view.panels[0]}-figure`);
+  if (first.parentElement !== lead) {
+    // Another chart leads: swap it with the availability figure.
+    const avail = $("availability-figure");
+    rest.insertBefore(avail, first);
+    lead.prepend(first);
+  }
+  for (const p of PANELS) $(`${p}-figure`).classList.toggle("hidden-panel", !view.panels.includes(p));
+  $("chart-options").classList.toggle("hidden-panel", !view.panels.some((p) => p !== "mining"));
+  rest.classList.toggle("hidden-panel", ![...rest.querySelectorAll("figure")].some((f) => !f.classList.contains("hidden-panel")));
+  if (view.lock) {
+    $("locked-note").hidden = false;
+    for (const el of document.querySelectorAll(".controls select, .controls input, #chart-options select, #chart-options input, #source-region, #import-json")) el.disabled = true;
+    document.querySelector("label[for=import-json]").classList.add("hidden-panel");
+  }
+}
+
+function shown(id) {
+  const el = $(id);
+  return !!el && el.getClientRects().length > 0;
+}
+
 // The URL holds everything that differs from the defaults, so a link (a teacher's, a
 // reader's) reproduces the page: ?v=1&preset=…&el=…&r=…&src=…&<input id>=<value>.
 function writeUrl() {
   const p = new URLSearchParams();
   const keep = new URLSearchParams(location.search);
-  for (const k of ["projector", "embed"]) if (keep.has(k)) p.set(k, keep.get(k));
+  for (const k of VIEW_KEYS) if (keep.has(k)) p.set(k, keep.get(k));
   p.set("v", URL_VERSION);
   if (state.preset !== DEFAULT_STATE.preset) p.set("preset", state.preset);
   if (state.element !== DEFAULT_STATE.element) p.set("el", state.element);
@@ -201,6 +274,9 @@ function comparable(st) {
 }
 
 function saveState() {
+  // An embedded page is defined by its link: it neither reads nor writes saved settings
+  // (an article must not overwrite what a reader saved on the page itself).
+  if (view.embed) { writeUrl(); return; }
   if (storageSet(STORAGE_KEY, JSON.stringify(state))) {
     if (saveRefused) { saveRefused = false; clearNotice("save"); }
   } else if (!saveRefused) {
@@ -277,8 +353,9 @@ function buildInputControls() {
       diff.className = "from-default";
       help.append(diff);
       const range = div.querySelector("input");
-      range.disabled = !spec.applies;
+      range.disabled = !spec.applies || view.lock;
       div.classList.toggle("inactive", !spec.applies);
+      if (view.levers && !view.levers.includes(spec.id)) div.classList.add("embed-hidden");
       range.addEventListener("keydown", (ev) => keyStep(ev, spec, range));
       range.addEventListener("input", () => {
         const v = Number(range.value);
@@ -288,6 +365,9 @@ function buildInputControls() {
       });
       box.append(div);
     }
+    // In an embed, a fieldset whose inputs are all left out is left out too.
+    const fieldset = $(kind === "lever" ? "levers" : "assumptions");
+    fieldset.classList.toggle("hidden-panel", !!view.levers && !box.querySelector(".input:not(.embed-hidden)"));
   }
 }
 
@@ -450,19 +530,18 @@ function explainLine() {
 // step, scenario and status quo. `hover` is refreshed at each draw.
 let hover = null;
 
-function showReadout(ev) {
+// The readout at step k of the current run: every line's value and its status quo.
+let readoutStep = -1;
+function showReadoutAt(k) {
   const canvas = $("availability-chart");
   const readout = $("availability-readout");
   const guide = $("availability-guide");
   if (!hover) return;
+  k = Math.max(0, Math.min(hover.time.length - 1, k));
+  readoutStep = k;
   const rect = canvas.getBoundingClientRect();
   const scale = canvas.width / rect.width;
   const [x0, x1, y0, y1, t0, t1] = hover.box;
-  const px = (ev.clientX - rect.left) * scale;
-  if (px < x0 || px > x1) { readout.hidden = true; guide.hidden = true; return; }
-  const year = t0 + ((px - x0) / (x1 - x0)) * (t1 - t0);
-  let k = hover.time.findIndex((t) => t > year) - 1;
-  if (k < 0) k = hover.time.length - 1;
   const kb = Math.max(0, stepAt(hover.baseTime, hover.time[k]));
   const t = hover.time[k];
   const quarter = Math.floor((t - Math.floor(t)) * 4 + 1e-9) + 1;
@@ -476,6 +555,42 @@ function showReadout(ev) {
   guide.hidden = false;
   const left = gx + 12 + readout.offsetWidth > rect.width ? gx - 12 - readout.offsetWidth : gx + 12;
   readout.style.left = `${Math.max(0, left)}px`;
+}
+
+function hideReadout() {
+  $("availability-readout").hidden = true;
+  $("availability-guide").hidden = true;
+}
+
+function showReadout(ev) {
+  const canvas = $("availability-chart");
+  if (!hover) return;
+  const rect = canvas.getBoundingClientRect();
+  const scale = canvas.width / rect.width;
+  const [x0, x1, , , t0, t1] = hover.box;
+  const px = (ev.clientX - rect.left) * scale;
+  if (px < x0 || px > x1) { hideReadout(); return; }
+  const year = t0 + ((px - x0) / (x1 - x0)) * (t1 - t0);
+  let k = hover.time.findIndex((t) => t > year) - 1;
+  if (k < 0) k = hover.time.length - 1;
+  showReadoutAt(k);
+}
+
+// The same readout from the keyboard: the chart takes focus; arrows move a quarter
+// (Shift: a year), Home/End go to the ends; the readout is a live region.
+function readoutKey(ev) {
+  if (!hover) return;
+  const n = hover.time.length;
+  const year = Math.round(n / Math.max(1, hover.time[n - 1] - hover.time[0] + 1 / 4));
+  const moves = { ArrowRight: 1, ArrowLeft: -1, ArrowUp: 1, ArrowDown: -1 };
+  let k = readoutStep < 0 ? stepAt(hover.time, 2030) : readoutStep;
+  if (ev.key in moves) k += moves[ev.key] * (ev.shiftKey ? year : 1);
+  else if (ev.key === "Home") k = 0;
+  else if (ev.key === "End") k = n - 1;
+  else if (ev.key === "Escape") { hideReadout(); return; }
+  else return;
+  ev.preventDefault();
+  showReadoutAt(k);
 }
 
 function describeConcentration() {
@@ -494,34 +609,44 @@ function describeConcentration() {
 function draw() {
   if (!currentRun) return;
   const projector = document.body.classList.contains("projector");
-  const a = $("availability-chart");
-  const dpr = fitCanvas(a);
   try {
-    const box = api.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
-      `${state.element} availability: share of demand met`);
-    hover = {
-      box, time: currentRun.time(), baseTime: baselineRun.time(),
-      rows: state.regions.map((r) => ({
-        r, s: currentRun.series("availability", r, state.element), b: baselineRun.series("availability", r, state.element),
-        d: currentRun.series("demand", r, state.element), db: baselineRun.series("demand", r, state.element),
-      })),
-    };
-    describeAvailability();
-    explainLine();
-    const conc = $("concentration-chart");
-    api.drawConcentration(conc, currentRun, baselineRun, fitCanvas(conc), projector, "Concentration: the largest region's share of each stage");
-    describeConcentration();
-    const src = $("sourcing-chart");
-    api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
-      `Where ${state.sourceRegion}'s ${state.element} came from`);
-    describeSourcing();
+    // Charts a link leaves out (panels=) are not drawn.
+    const a = $("availability-chart");
+    if (shown("availability-chart")) {
+      const dpr = fitCanvas(a);
+      const box = api.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
+        `${state.element} availability: share of demand met`);
+      hover = {
+        box, time: currentRun.time(), baseTime: baselineRun.time(),
+        rows: state.regions.map((r) => ({
+          r, s: currentRun.series("availability", r, state.element), b: baselineRun.series("availability", r, state.element),
+          d: currentRun.series("demand", r, state.element), db: baselineRun.series("demand", r, state.element),
+        })),
+      };
+      describeAvailability();
+      if (document.activeElement === a && readoutStep >= 0) showReadoutAt(readoutStep);
+      explainLine();
+    }
+    if (shown("concentration-chart")) {
+      const conc = $("concentration-chart");
+      api.drawConcentration(conc, currentRun, baselineRun, fitCanvas(conc), projector, "Concentration: the largest region's share of each stage");
+      describeConcentration();
+    }
+    if (shown("sourcing-chart")) {
+      const src = $("sourcing-chart");
+      api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
+        `Where ${state.sourceRegion}'s ${state.element} came from`);
+      describeSourcing();
+    }
     // The base-year chart never changes with the scenario: redraw it only when its size does.
     const m = $("mining-chart");
-    const mdpr = fitCanvas(m);
-    const size = `${m.width}x${m.height}x${projector}`;
-    if (m.dataset.drawn !== size) {
-      api.drawMiningChart(m, mdpr, projector, "Mine production by country, 2024");
-      m.dataset.drawn = size;
+    if (shown("mining-chart")) {
+      const mdpr = fitCanvas(m);
+      const size = `${m.width}x${m.height}x${projector}`;
+      if (m.dataset.drawn !== size) {
+        api.drawMiningChart(m, mdpr, projector, "Mine production by country, 2024");
+        m.dataset.drawn = size;
+      }
     }
     document.body.dataset.ready = "1";
   } catch (e) {
@@ -571,6 +696,72 @@ function download(name, type, text) {
 }
 
 let PRESETS = [];
+
+// Forget everything saved in this browser and start again from the defaults (the
+// view parameters of the link stay).
+function resetSaved() {
+  for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
+  const keep = new URLSearchParams();
+  const now = new URLSearchParams(location.search);
+  for (const k of VIEW_KEYS) if (now.has(k)) keep.set(k, now.get(k));
+  location.href = `${location.pathname}${[...keep].length ? `?${keep}` : ""}`;
+}
+
+// "Copy embed code": size, levers, the code and a live preview of the embedded page.
+function embedUrl() {
+  const u = new URL(location.href);
+  for (const k of ["projector", "lock", "panels", "levers", "reset"]) u.searchParams.delete(k);
+  u.searchParams.set("embed", "1");
+  const levers = [...document.querySelectorAll("#embed-levers input:checked")].map((b) => b.value);
+  u.searchParams.set("levers", levers.join(","));
+  return u.href;
+}
+
+function embedCode(url, size) {
+  const width = size === "responsive" ? "100%" : size;
+  const origin = new URL(url).origin;
+  return `<iframe src="${url.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}" title="Rare earths and alliances: who still gets each rare earth element, an interactive chart"`
+    + ` width="${width}" height="600" style="border:0;max-width:100%" loading="lazy"></iframe>\n`
+    + "<script>addEventListener(\"message\", function (e) {\n"
+    + `  if (e.origin !== ${JSON.stringify(origin)} || !e.data || e.data.type !== "rare-earths:height") return;\n`
+    + "  document.querySelectorAll(\"iframe\").forEach(function (f) { if (f.contentWindow === e.source) f.style.height = e.data.height + \"px\"; });\n"
+    + "});<\/script>";
+}
+
+function openEmbedDialog() {
+  const box = $("embed-levers");
+  if (!box.children.length) {
+    for (const spec of inputSpec) {
+      const label = document.createElement("label");
+      const input = Object.assign(document.createElement("input"), { type: "checkbox", value: spec.id });
+      input.checked = spec.kind === "lever" && spec.applies;
+      label.append(input, spec.label);
+      box.append(label);
+    }
+  }
+  updateEmbedCode();
+  $("embed-dialog").showModal();
+}
+
+function updateEmbedCode() {
+  const size = document.querySelector("input[name=embed-size]:checked").value;
+  const url = embedUrl();
+  $("embed-code").value = embedCode(url, size);
+  const preview = $("embed-preview");
+  preview.style.width = size === "responsive" ? "100%" : `${size}px`;
+  if (preview.dataset.src !== url) { preview.dataset.src = url; preview.src = url; }
+}
+
+async function copyEmbedCode() {
+  const code = $("embed-code");
+  try {
+    await navigator.clipboard.writeText(code.value);
+    $("embed-copied").textContent = "Copied.";
+  } catch {
+    code.select();
+    $("embed-copied").textContent = "Selected: press Ctrl+C (⌘C) to copy.";
+  }
+}
 
 // What a file exported from the page says about where it came from.
 function settingsText() {
@@ -687,11 +878,28 @@ function buildControls() {
     setStatus(`Loaded ${file.name}.`);
   });
   $("recover").addEventListener("click", () => location.reload());
-  new ResizeObserver(schedule).observe($("availability-chart"));
-  $("availability-chart").addEventListener("pointermove", showReadout);
-  $("availability-chart").addEventListener("pointerleave", () => {
-    $("availability-readout").hidden = true;
-    $("availability-guide").hidden = true;
+  const resized = new ResizeObserver(schedule);
+  for (const p of PANELS) resized.observe($(`${p}-chart`));
+  const chart = $("availability-chart");
+  chart.addEventListener("pointermove", showReadout);
+  chart.addEventListener("pointerleave", () => { if (document.activeElement !== chart) hideReadout(); });
+  chart.addEventListener("keydown", readoutKey);
+  chart.addEventListener("focus", () => showReadoutAt(readoutStep < 0 && hover ? stepAt(hover.time, 2030) : readoutStep));
+  chart.addEventListener("blur", hideReadout);
+  $("reset-saved").addEventListener("click", () => notice("reset",
+    "Reset every setting saved in this browser, including an imported scenario? This cannot be undone.", [
+      { label: "Reset saved settings", run: resetSaved },
+    ]));
+  $("embed-open").addEventListener("click", openEmbedDialog);
+  $("embed-close").addEventListener("click", () => $("embed-dialog").close());
+  $("embed-copy").addEventListener("click", copyEmbedCode);
+  $("embed-dialog").addEventListener("change", updateEmbedCode);
+  // Only the dialog's own preview frame may tell this page its height.
+  window.addEventListener("message", (e) => {
+    const preview = $("embed-preview");
+    if (e.source === preview.contentWindow && e.data && e.data.type === "rare-earths:height" && Number.isFinite(e.data.height)) {
+      preview.style.height = `${Math.min(5000, Math.max(100, e.data.height))}px`;
+    }
   });
 
   const esc = (t) => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -703,30 +911,45 @@ function buildControls() {
     bars.map((b) => `<tr><td>${b.label}</td><td>${Math.round(b.value).toLocaleString("en")}</td></tr>`).join("")}</tbody></table>`;
 }
 
+// Tell the host page our height so its iframe fits us, growing and shrinking with the
+// content: the body (a flow root in embed mode) is measured, not the document, whose
+// scroll height never falls below the frame's own height.
+function reportHeight() {
+  if (window.parent === window) return;
+  let last = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
+    if (height !== last) {
+      last = height;
+      window.parent.postMessage({ type: "rare-earths:height", height }, "*");
+    }
+  }).observe(document.body);
+}
+
 async function main() {
   const params = new URLSearchParams(location.search);
+  const warnings = [];
+  // The view parameters are checked against the input ids compiled into the page, so
+  // they need the module; the classes that change the layout come first.
+  if (params.get("embed") === "1") document.body.classList.add("embed");
   if (params.get("projector") === "1") document.body.classList.add("projector");
-  if (params.get("embed") === "1") {
-    document.body.classList.add("embed");
-    // Tell the host page our height so its iframe can fit us (no scroll bars).
-    let last = 0;
-    new ResizeObserver(() => {
-      const height = Math.ceil(document.documentElement.scrollHeight);
-      if (height !== last && window.parent !== window) {
-        last = height;
-        window.parent.postMessage({ type: "rare-earths:height", height }, "*");
-      }
-    }).observe(document.body);
-  }
   await init(EMBEDDED_WASM ? { module_or_path: base64ToBytes(EMBEDDED_WASM) } : undefined);
-  globalThis.ree = { wasm: api, settled, get run() { return currentRun; }, get state() { return state; } };
+  globalThis.ree = { wasm: api, settled, view, get run() { return currentRun; }, get state() { return state; } };
+  const allSpecs = api.inputSpec({});
+  readViewParams(params, allSpecs, warnings);
+  if (view.reset) {
+    for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
+    notice("reset", "This link reset the settings saved in this browser (reset=1).");
+  }
+  state = view.embed ? {} : loadState();
+  applyView();
+  if (view.embed) reportHeight();
+  if (location.protocol === "file:") $("embed-open").hidden = true;
   buildControls();
   const presetIds = PRESETS.map((p) => p.id);
   const regionIds = api.regionList().map((r) => r.id);
   const elementIds = api.elementChoices().map((c) => c.id);
-  const allSpecs = api.inputSpec({});
   state = sanitizeState(state, presetIds, regionIds, elementIds, allSpecs);
-  const warnings = [];
   for (const text of startupNotes) notice("startup", text);
   if (state.imported && storageGet(LOADING_KEY) !== null) {
     // The last load stopped while this scenario was checked or run: do not run it again.
@@ -753,7 +976,7 @@ async function main() {
       if (state.preset === IMPORTED) state.preset = DEFAULT_STATE.preset;
     }
   }
-  const savedBefore = storageGet(STORAGE_KEY) !== null ? JSON.stringify(comparable(state)) : null;
+  const savedBefore = !view.embed && storageGet(STORAGE_KEY) !== null ? JSON.stringify(comparable(state)) : null;
   const kept = structuredClone(state);
   readUrl(params, presetIds, regionIds, elementIds, allSpecs, warnings);
   if (savedBefore !== null && savedBefore !== JSON.stringify(comparable(state))
@@ -766,7 +989,8 @@ async function main() {
   }
   baselineRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
   selectPreset(state.preset, true);
-  if (warnings.length) setStatus(warnings.join("\n"), true);
+  if (warnings.length) notice("link-values", warnings.join("\n"));
+  if (view.lock) applyView();
   await settled();
   storageRemove(LOADING_KEY);
 }

@@ -129,7 +129,7 @@ test("hostile saved state and an unknown ?preset fall back with a warning", asyn
   assert.equal(state.element, "Dy");
   assert.deepEqual(state.regions, ["CN", "JP", "US", "EU"]);
   assert.deepEqual(state.inputs, {});
-  assert.match(await page.locator("#status").textContent(), /Unknown preset "nope"/);
+  assert.match(await page.locator("#notices").textContent(), /Unknown preset "nope"/);
   await page.goto(`${server.origin}/index.html?preset=fragmentation`);
   await page.waitForFunction(() => document.body.dataset.ready === "1");
   assert.equal(await page.locator("#preset").inputValue(), "fragmentation");
@@ -182,7 +182,7 @@ test("a hostile link is refused value by value, with the defaults kept", async (
   const state = await page.evaluate(() => ree.state);
   assert.deepEqual(state.inputs, { separation_recovery: 90 }, "only the valid value is taken");
   assert.equal(state.element, "Dy");
-  const status = await page.locator("#status").textContent();
+  const status = await page.locator("#notices").textContent();
   assert.match(status, /licence_approval in the link must be a decimal number \(got "abc"\)/);
   assert.match(status, /demand_growth in the link must be a number from 0 to 3/);
   assert.match(status, /Unknown element/);
@@ -245,7 +245,8 @@ test("?embed=1 drops the page chrome and tells the host page its height", async 
   await page.waitForFunction(() => window.heights.length > 0, null, { timeout: 20000 });
   const frame = page.frame({ url: /embed=1/ });
   await frame.waitForFunction(() => document.body.dataset.ready === "1");
-  assert.equal(await frame.locator("header.top").isHidden(), true);
+  const header = await frame.locator("header.top").boundingBox();
+  assert.ok(header.width <= 1 && header.height <= 1, "the page's header is only for screen readers");
   assert.equal(await frame.locator("#files").isHidden(), true);
   const heights = await page.evaluate(() => window.heights);
   assert.ok(heights.at(-1) > 300, `reported height ${heights.at(-1)}`);
@@ -256,11 +257,11 @@ test("link values in hex or off the slider's grid are refused with a visible not
   const { page, context } = await openPage(browser,
     `${server.origin}/index.html?v=1&licence_approval=0x10&tariff_sensitivity=4.3&separation_recovery=1e2&demand_growth=1.5`);
   assert.deepEqual(await page.evaluate(() => ree.state.inputs), { demand_growth: 1.5 });
-  const status = await page.locator("#status").textContent();
+  const status = await page.locator("#notices").textContent();
   assert.match(status, /licence_approval in the link must be a decimal number \(got "0x10"\)/);
   assert.match(status, /tariff_sensitivity in the link must be on the slider's steps of 0.5 exponent/);
   assert.match(status, /separation_recovery in the link must be a decimal number/);
-  assert.ok(await page.locator("#status").isVisible());
+  assert.ok(await page.locator("#notice-link-values").isVisible());
   await context.close();
 });
 
