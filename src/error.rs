@@ -103,21 +103,6 @@ fn cut_quoted(reason: &str) -> String {
     cut(&parts.join("`"), 600)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn hostile_keys_do_not_make_hostile_messages() {
-        let key = "k".repeat(100_000);
-        let e = super::from_json::<std::collections::BTreeMap<String, Vec<u8>>>(&format!(
-            r#"{{"{key}": "x"}}"#
-        ))
-        .unwrap_err();
-        assert!(e.path.chars().count() <= 201, "{}", e.path.len());
-        assert!(e.reason.contains("invalid type"), "{}", e.reason);
-        assert!(e.to_string().len() < 1000, "{}", e.to_string().len());
-    }
-}
-
 /// Check that a number is finite and within `[lo, hi]`.
 pub fn check_range(path: &str, value: f64, lo: f64, hi: f64, errors: &mut Vec<InputError>) {
     if !value.is_finite() {
@@ -130,5 +115,20 @@ pub fn check_range(path: &str, value: f64, lo: f64, hi: f64, errors: &mut Vec<In
             path,
             format!("must be between {lo} and {hi}, got {value}"),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hostile_keys_do_not_make_hostile_messages() {
+        let key = "k".repeat(100_000);
+        let e = super::from_json::<std::collections::BTreeMap<String, Vec<u8>>>(&format!(
+            r#"{{"{key}": "x"}}"#
+        ))
+        .unwrap_err();
+        assert!(e.path.chars().count() <= 201, "{}", e.path.len());
+        assert!(e.reason.contains("invalid type"), "{}", e.reason);
+        assert!(e.to_string().len() < 1000, "{}", e.to_string().len());
     }
 }
