@@ -29,6 +29,8 @@ pub mod limits {
     pub const MAX_NAME_CHARS: usize = 200;
     /// Characters of the scenario's description.
     pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+    /// Entries of a product or element list (repeats are harmless, but bounded).
+    pub const MAX_LIST: usize = 64;
     /// Problems reported at once; the rest are counted.
     pub const MAX_REPORTED_ERRORS: usize = 50;
 }
@@ -341,14 +343,14 @@ impl Scenario {
             count(
                 &format!("{p}.products"),
                 c.products.len(),
-                4,
+                limits::MAX_LIST,
                 "products",
                 &mut errs,
             );
             count(
                 &format!("{p}.elements"),
                 c.elements.len(),
-                n_elements,
+                limits::MAX_LIST.max(n_elements),
                 "elements",
                 &mut errs,
             );
@@ -364,7 +366,7 @@ impl Scenario {
             count(
                 &format!("tariffs[{i}].products"),
                 t.products.len(),
-                4,
+                limits::MAX_LIST,
                 "products",
                 &mut errs,
             );
