@@ -12,6 +12,9 @@ const [pkg = "www/pkg", out = "dist"] = process.argv.slice(2);
 const glue = readFileSync(join(pkg, "rare_earth_alliances.js"), "utf8");
 const wasmBytes = readFileSync(join(pkg, "rare_earth_alliances_bg.wasm"));
 const app = readFileSync("www/app.js", "utf8");
+// The strings module is inlined before the shell (its one export becomes a const).
+const strings = readFileSync("www/strings.js", "utf8").replace(/^export const STRINGS/m, "const STRINGS");
+if (/^export /m.test(strings)) throw new Error("bundle: www/strings.js has an export this script does not handle");
 const css = readFileSync("www/style.css", "utf8");
 let html = readFileSync("index.html", "utf8");
 
@@ -44,6 +47,7 @@ const script = [
   `return { api: { ${[...new Set(names)].join(", ")} }, init: __wbg_init };`,
   "})();",
   `const EMBEDDED_WASM = "${wasmBytes.toString("base64")}";`,
+  strings,
   appBody,
 ].join("\n");
 
@@ -72,7 +76,7 @@ const report = [
   `${"file".padEnd(34)} ${"raw".padStart(11)} ${"gzip -9".padStart(11)}`,
   row("rare_earth_alliances_bg.wasm (opt)", wasmBytes),
   row("rare_earth_alliances.js (glue)", Buffer.from(glue)),
-  row("www/app.js + style.css", Buffer.from(app + css)),
+  row("www/app.js + strings + style.css", Buffer.from(app + strings + css)),
   row("dist/rare-earths.html (one file)", Buffer.from(html)),
 ].join("\n");
 writeFileSync(join(out, "size-report.txt"), report + "\n");

@@ -3,8 +3,34 @@
 // the single-file build (tools/bundle.mjs), which inlines the wasm-bindgen glue and
 // the wasm bytes.
 import init, * as api from "./pkg/rare_earth_alliances.js";
+import { STRINGS } from "./strings.js";
 const EMBEDDED_WASM = null;
 // ---- BUNDLE-CUT ----
+
+// Interface language (lang=): messages come from www/strings.js through t(); the static
+// text of index.html is English, and elements marked data-i18n are translated in place.
+let LANG = "en";
+function t(key, vars = {}) {
+  const text = STRINGS[LANG]?.[key] ?? STRINGS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
+}
+// A translated name from the strings (region, element, preset…), else the given one.
+function tr(key, fallback) {
+  return STRINGS[LANG]?.[key] ?? fallback;
+}
+function applyLanguage() {
+  document.documentElement.lang = LANG;
+  if (LANG === "en") return;
+  for (const el of document.querySelectorAll("[data-i18n]")) {
+    const text = STRINGS[LANG][el.dataset.i18n];
+    if (text !== undefined) el.textContent = text;
+  }
+  for (const el of document.querySelectorAll("[data-i18n-aria]")) {
+    const text = STRINGS[LANG][el.dataset.i18nAria];
+    if (text !== undefined) el.setAttribute("aria-label", text);
+  }
+  document.title = `${t("title")}`;
+}
 
 const STORAGE_KEY = "ree.state.v1";
 // Set while a saved imported scenario is being checked and first run; still set at the
@@ -97,7 +123,7 @@ function notice(id, text, actions = []) {
   const close = document.createElement("button");
   close.type = "button";
   close.className = "dismiss";
-  close.textContent = "Dismiss";
+  close.textContent = t("notice.dismiss");
   close.addEventListener("click", () => box.remove());
   box.append(close);
 }
@@ -145,7 +171,7 @@ function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
 // (the inputs an embedded page shows), lang. Read once at start; a bad value falls back
 // with a note.
 const PANELS = ["availability", "sourcing", "concentration", "mining"];
-const VIEW_KEYS = ["embed", "projector", "lock", "panels", "levers"];
+const VIEW_KEYS = ["embed", "projector", "lock", "panels", "levers", "lang"];
 const view = { embed: false, projector: false, lock: false, reset: false, panels: [...PANELS], levers: null };
 
 function readViewParams(params, specs, warnings) {
@@ -182,7 +208,10 @@ function readViewParams(params, specs, warnings) {
     view.levers = named.length ? named : specs.filter((x) => x.kind === "lever").map((x) => x.id);
   }
   const lang = params.get("lang");
-  if (lang !== null && lang !== "en") warnings.push(`lang=${lang.slice(0, 8)}: only English is available so far.`);
+  if (lang !== null) {
+    if (Object.hasOwn(STRINGS, lang)) LANG = lang;
+    else warnings.push(t("lang.unknown", { lang: lang.slice(0, 8), list: Object.keys(STRINGS).join(", ") }));
+  }
 }
 
 // Apply the view: classes, which charts are shown and which leads, locked controls.
@@ -322,7 +351,7 @@ function currentScenario() {
 
 function fmtValue(spec, v) {
   const digits = spec.step < 1 ? 2 : 0;
-  return `${Number(v).toFixed(digits)} ${spec.unit}`;
+  return `${Number(v).toFixed(digits)} ${t(`unit.${spec.unit}`)}`;
 }
 
 // Controls from the input spec: a range with a tick at its default, the current value,
@@ -342,13 +371,14 @@ function buildInputControls() {
         <datalist id="ticks-${spec.id}"><option value="${spec.default}"></option></datalist>
         <p class="note" id="help-${spec.id}"></p>`;
       const label = div.querySelector("label");
-      label.textContent = `${spec.label} `;
+      label.textContent = `${tr(`input.${spec.id}.label`, spec.label)} `;
       const out = document.createElement("output");
       out.id = `out-${spec.id}`;
       out.htmlFor = `input-${spec.id}`;
       label.append(out);
       const help = div.querySelector("p");
-      help.textContent = spec.applies ? spec.description : `${spec.description} This preset has no such policy.`;
+      const description = tr(`input.${spec.id}.description`, spec.description);
+      help.textContent = spec.applies ? description : `${description} ${t("input.notApplicable")}`;
       const diff = document.createElement("span");
       diff.className = "from-default";
       help.append(diff);
@@ -400,8 +430,8 @@ function syncControls() {
     $(`input-${spec.id}`).setAttribute("aria-valuetext", fmtValue(spec, v));
     const d = v - spec.default;
     const diff = document.querySelector(`#help-${spec.id} .from-default`);
-    diff.textContent = Math.abs(d) < spec.step / 1000 ? `At its default, ${fmtValue(spec, spec.default)}.`
-      : `Default ${fmtValue(spec, spec.default)}; now ${d > 0 ? "+" : ""}${fmtValue(spec, d)}.`;
+    diff.textContent = Math.abs(d) < spec.step / 1000 ? t("input.atDefault", { value: fmtValue(spec, spec.default) })
+      : t("input.fromDefault", { def: fmtValue(spec, spec.default), sign: d > 0 ? "+" : "", diff: fmtValue(spec, d) });
   }
   $("element").value = state.element;
   $("source-region").value = state.sourceRegion;
@@ -439,7 +469,6 @@ function settled() {
 }
 
 function fmtPct(x) { return `${Math.round(x * 100)}%`; }
-const NO_DEMAND = "no demand";
 
 // Index of the first step at or after `year` on a run's time axis (the last step when
 // the run ends earlier); runs may have other horizons and step lengths than the baseline.
@@ -454,11 +483,11 @@ function tableYears(time) {
 }
 
 function describeAvailability() {
-  const t = currentRun.time();
+  const tm = currentRun.time();
   const tb = baselineRun.time();
-  const yearIdx = (y) => stepAt(t, y);
-  const years = tableYears(t);
-  let html = `<table><thead><tr><th>Region</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>`;
+  const yearIdx = (y) => stepAt(tm, y);
+  const years = tableYears(tm);
+  let html = `<table><thead><tr><th>${t("table.region")}</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>`;
   const parts = [];
   let demanded = 0;
   for (const r of state.regions) {
@@ -466,39 +495,38 @@ function describeAvailability() {
     const b = baselineRun.series("availability", r, state.element);
     const dem = currentRun.series("demand", r, state.element);
     // Where there is no demand the model reports availability 1: say "no demand".
-    const cell = (k) => (dem[k] > 0 ? fmtPct(s[k]) : NO_DEMAND);
+    const cell = (k) => (dem[k] > 0 ? fmtPct(s[k]) : t("noDemand"));
     html += `<tr><td>${r}</td>${years.map((y) => `<td>${cell(yearIdx(y))}</td>`).join("")}</tr>`;
     const k = yearIdx(2030);
-    if (!(dem[k] > 0)) { parts.push(`${r} ${NO_DEMAND}`); continue; }
+    if (!(dem[k] > 0)) { parts.push(`${r} ${t("noDemand")}`); continue; }
     demanded++;
     const d = Math.round((s[k] - b[stepAt(tb, 2030)]) * 100);
-    parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${d > 0 ? "+" : ""}${d} points vs status quo)`}`);
+    parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${t("summary.points", { sign: d > 0 ? "+" : "", d })})`}`);
   }
   html += "</tbody></table>";
   $("availability-table").innerHTML = html;
   $("availability-summary").textContent = demanded === 0
-    ? `No region shown has any ${state.element} demand in 2030 (${parts.join("; ")}): the lines at 100% mean nothing is needed, not that supply is secure.`
-    : `Share of ${state.element} demand met in 2030: ${parts.join("; ")}. Magnets count by their element content.`;
+    ? t("summary.noDemandAll", { el: state.element, parts: parts.join("; ") })
+    : t("summary.availability", { el: state.element, parts: parts.join("; ") });
 }
 
 function describeSourcing() {
-  const t = currentRun.time();
-  const yearIdx = (y) => stepAt(t, y);
-  const years = tableYears(t);
+  const tm = currentRun.time();
+  const yearIdx = (y) => stepAt(tm, y);
+  const years = tableYears(tm);
   const r = state.sourceRegion, e = state.element;
   const rows = [["own", "source_own"], ["allies", "source_allies"], ["others", "source_others"], ["demand", "demand"]]
-    .map(([label, name]) => [label, currentRun.series(name, r, e)]);
+    .map(([label, name]) => [t(`source.${label}`), currentRun.series(name, r, e)]);
   const t0 = (x) => Math.round(x).toLocaleString("en");
-  $("sourcing-table").innerHTML = `<table><thead><tr><th>t ${e} per year</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>${
+  $("sourcing-table").innerHTML = `<table><thead><tr><th>${t("table.perYear", { el: e })}</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>${
     rows.map(([label, s]) => `<tr><td>${label}</td>${years.map((y) => `<td>${t0(s[yearIdx(y)])}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
   const k = yearIdx(2030);
   const [own, allies, others, demand] = rows.map(([, s]) => s[k]);
   const got = own + allies + others;
   const pct = (x) => (got > 0 ? Math.round((x / got) * 100) : 0);
   $("sourcing-summary").textContent = demand > 0
-    ? `In 2030 ${r} gets ${t0(got)} t of its ${t0(demand)} t ${e} demand: ${pct(own)}% from itself, ${pct(allies)}% from allies, ${pct(others)}% from others ` +
-      "(oxides count as coming from the region that shipped them, magnets from the region that made them)."
-    : `${r} has no ${e} demand.`;
+    ? t("summary.sourcing", { region: r, got: t0(got), demand: t0(demand), el: e, own: pct(own), allies: pct(allies), others: pct(others) })
+    : t("summary.sourcingNone", { region: r, el: e });
 }
 
 // "Why?": rank the inputs by how much they move the chosen line, only while the panel
@@ -507,7 +535,7 @@ function explainLine() {
   if (!$("why").open || !currentRun) return;
   const region = $("why-region").value || state.regions[0];
   const year = Number($("why-year").value || 2030);
-  $("why-target").textContent = `${region}'s ${state.element} in ${year}`;
+  $("why-target").textContent = t("why.target", { region, el: state.element, year });
   let result;
   try {
     result = api.explain(currentScenario(), region, state.element, year);
@@ -543,12 +571,12 @@ function showReadoutAt(k) {
   const scale = canvas.width / rect.width;
   const [x0, x1, y0, y1, t0, t1] = hover.box;
   const kb = Math.max(0, stepAt(hover.baseTime, hover.time[k]));
-  const t = hover.time[k];
-  const quarter = Math.floor((t - Math.floor(t)) * 4 + 1e-9) + 1;
-  readout.innerHTML = `<b>${Math.floor(t)} Q${quarter}</b>` + hover.rows
-    .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) : NO_DEMAND} <span class="note">(status quo ${db[kb] > 0 ? fmtPct(b[kb]) : NO_DEMAND})</span>`).join("<br>");
+  const tm = hover.time[k];
+  const quarter = Math.floor((tm - Math.floor(tm)) * 4 + 1e-9) + 1;
+  readout.innerHTML = `<b>${Math.floor(tm)} Q${quarter}</b>` + hover.rows
+    .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) : t("noDemand")} <span class="note">(${t("statusQuo")} ${db[kb] > 0 ? fmtPct(b[kb]) : t("noDemand")})</span>`).join("<br>");
   readout.hidden = false;
-  const gx = (x0 + ((t - t0) / (t1 - t0)) * (x1 - x0)) / scale;
+  const gx = (x0 + ((tm - t0) / (t1 - t0)) * (x1 - x0)) / scale;
   guide.style.left = `${gx}px`;
   guide.style.top = `${y0 / scale}px`;
   guide.style.height = `${(y1 - y0) / scale}px`;
@@ -594,16 +622,17 @@ function readoutKey(ev) {
 }
 
 function describeConcentration() {
-  const t = currentRun.time();
-  const years = tableYears(t);
+  const tm = currentRun.time();
+  const years = tableYears(tm);
   const stages = ["mining", "separation", "metal", "magnets"];
   const rows = stages.map((st) => [st, api.concentrationSeries(currentRun, st, "top_share"), api.concentrationSeries(currentRun, st, "hhi")]);
-  $("concentration-table").innerHTML = `<table><thead><tr><th>Stage</th>${years.map((y) => `<th>${y} top share</th><th>${y} HHI</th>`).join("")}</tr></thead><tbody>${
-    rows.map(([st, top, hhi]) => `<tr><td>${st}</td>${years.map((y) => `<td>${fmtPct(top[stepAt(t, y)])}</td><td>${hhi[stepAt(t, y)].toFixed(2)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
-  const k = stepAt(t, 2030);
+  $("concentration-table").innerHTML = `<table><thead><tr><th>${t("table.stage")}</th>${years.map((y) => `<th>${t("table.topShare", { year: y })}</th><th>${t("table.hhi", { year: y })}</th>`).join("")}</tr></thead><tbody>${
+    rows.map(([st, top, hhi]) => `<tr><td>${t(`stage.${st}`)}</td>${years.map((y) => `<td>${fmtPct(top[stepAt(tm, y)])}</td><td>${hhi[stepAt(tm, y)].toFixed(2)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
+  const k = stepAt(tm, 2030);
   const [mining, separation] = [rows[0][1][k], rows[1][1][k]];
-  $("concentration-summary").textContent = `In 2030 the largest region holds ${rows.map(([st, top]) => `${fmtPct(top[k])} of ${st}`).join(", ")}. ` +
-    (separation > mining ? "Separation is more concentrated than mining, as the article says." : "Here separation is no more concentrated than mining.");
+  $("concentration-summary").textContent = `${t("summary.concentration", {
+    parts: rows.map(([st, top]) => t("summary.concentrationPart", { pct: fmtPct(top[k]), stage: t(`stage.${st}`) })).join(", "),
+  })} ${separation > mining ? t("summary.separationMore") : t("summary.separationNotMore")}`;
 }
 
 function draw() {
@@ -615,7 +644,7 @@ function draw() {
     if (shown("availability-chart")) {
       const dpr = fitCanvas(a);
       const box = api.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
-        `${state.element} availability: share of demand met`);
+        t("chart.availability", { el: state.element }));
       hover = {
         box, time: currentRun.time(), baseTime: baselineRun.time(),
         rows: state.regions.map((r) => ({
@@ -629,13 +658,13 @@ function draw() {
     }
     if (shown("concentration-chart")) {
       const conc = $("concentration-chart");
-      api.drawConcentration(conc, currentRun, baselineRun, fitCanvas(conc), projector, "Concentration: the largest region's share of each stage");
+      api.drawConcentration(conc, currentRun, baselineRun, fitCanvas(conc), projector, t("chart.concentration"));
       describeConcentration();
     }
     if (shown("sourcing-chart")) {
       const src = $("sourcing-chart");
       api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
-        `Where ${state.sourceRegion}'s ${state.element} came from`);
+        t("chart.sourcing", { region: state.sourceRegion, el: state.element }));
       describeSourcing();
     }
     // The base-year chart never changes with the scenario: redraw it only when its size does.
@@ -644,7 +673,7 @@ function draw() {
       const mdpr = fitCanvas(m);
       const size = `${m.width}x${m.height}x${projector}`;
       if (m.dataset.drawn !== size) {
-        api.drawMiningChart(m, mdpr, projector, "Mine production by country, 2024");
+        api.drawMiningChart(m, mdpr, projector, t("chart.mining"));
         m.dataset.drawn = size;
       }
     }
@@ -659,7 +688,7 @@ function showImportedOption() {
   let opt = $("preset").querySelector(`option[value="${IMPORTED}"]`);
   if (!state.imported) { if (opt) opt.remove(); return; }
   if (!opt) { opt = document.createElement("option"); opt.value = IMPORTED; $("preset").append(opt); }
-  opt.textContent = `Imported: ${state.imported.name || "scenario file"}`;
+  opt.textContent = t("importedOption", { name: state.imported.name || "scenario file" });
 }
 
 function selectPreset(id, keepInputs = false) {
@@ -677,7 +706,7 @@ function selectPreset(id, keepInputs = false) {
     for (const s of inputSpec.filter((x) => x.kind === "lever")) delete state.inputs[s.id];
   }
   const p = PRESETS.find((x) => x.id === id);
-  $("preset-description").textContent = p ? p.description
+  $("preset-description").textContent = p ? tr(`preset.${p.id}.description`, p.description)
     : presetScenario.description || "A scenario imported from a file and kept in this browser.";
   showImportedOption();
   buildInputControls();
@@ -735,7 +764,7 @@ function openEmbedDialog() {
       const label = document.createElement("label");
       const input = Object.assign(document.createElement("input"), { type: "checkbox", value: spec.id });
       input.checked = spec.kind === "lever" && spec.applies;
-      label.append(input, spec.label);
+      label.append(input, tr(`input.${spec.id}.label`, spec.label));
       box.append(label);
     }
   }
@@ -790,15 +819,15 @@ function csvHeader() {
 
 // The availability chart's own data: one column per line, scenario and status quo.
 function chartCsv() {
-  const t = currentRun.time();
+  const tm = currentRun.time();
   const tb = baselineRun.time();
   const cols = state.regions.flatMap((r) => [
     [`${r}`, currentRun.series("availability", r, state.element), currentRun.series("demand", r, state.element), (k) => k],
-    [`${r} status quo`, baselineRun.series("availability", r, state.element), baselineRun.series("demand", r, state.element), (k) => stepAt(tb, t[k])],
+    [`${r} status quo`, baselineRun.series("availability", r, state.element), baselineRun.series("demand", r, state.element), (k) => stepAt(tb, tm[k])],
   ]);
   const lines = [`time,${cols.map(([c]) => c).join(",")}`];
-  for (let k = 0; k < t.length; k++) {
-    lines.push(`${t[k]},${cols.map(([, s, d, at]) => (d[at(k)] > 0 ? s[at(k)] : "")).join(",")}`);
+  for (let k = 0; k < tm.length; k++) {
+    lines.push(`${tm[k]},${cols.map(([, s, d, at]) => (d[at(k)] > 0 ? s[at(k)] : "")).join(",")}`);
   }
   return csvHeader() + `# ${state.element} availability: share of demand met; empty where there is no demand\n` + lines.join("\n") + "\n";
 }
@@ -830,8 +859,9 @@ function exportPng() {
 
 function buildControls() {
   PRESETS = api.presetList();
-  $("preset").innerHTML = PRESETS.map((p) => `<option value="${p.id}">${p.name}</option>`).join("");
-  $("element").innerHTML = api.elementChoices().map((c) => `<option value="${c.id}">${c.label}</option>`).join("");
+  $("preset").innerHTML = PRESETS.map((p) => `<option value="${p.id}">${tr(`preset.${p.id}.name`, p.name)}</option>`).join("");
+  $("element").innerHTML = api.elementChoices()
+    .map((c) => `<option value="${c.id}">${LANG === "en" ? c.label : `${c.id}: ${tr(`element.${c.id}`, c.label)}`}</option>`).join("");
   const regions = api.regionList();
   $("why-region").innerHTML = regions.map((r) => `<option value="${r.id}">${r.id}</option>`).join("");
   $("why-region").value = "JP";
@@ -839,10 +869,10 @@ function buildControls() {
   $("why-year").value = "2030";
   for (const id of ["why-region", "why-year"]) $(id).addEventListener("change", explainLine);
   $("why").addEventListener("toggle", explainLine);
-  $("source-region").innerHTML = regions.map((r) => `<option value="${r.id}">${r.name}</option>`).join("");
+  $("source-region").innerHTML = regions.map((r) => `<option value="${r.id}">${tr(`region.${r.id}`, r.name)}</option>`).join("");
   $("source-region").addEventListener("change", (e) => { state.sourceRegion = e.target.value; saveState(); schedule(); });
   $("regions").innerHTML = regions
-    .map((r) => `<label title="${r.name}"><input type="checkbox" value="${r.id}">${r.id}</label>`).join("");
+    .map((r) => `<label title="${tr(`region.${r.id}`, r.name)}"><input type="checkbox" value="${r.id}">${r.id}</label>`).join("");
 
   $("preset").addEventListener("change", (e) => selectPreset(e.target.value));
   $("element").addEventListener("change", (e) => { state.element = e.target.value; saveState(); schedule(); });
@@ -907,7 +937,7 @@ function buildControls() {
 
   // Text equivalent of the mining chart.
   const bars = api.baseYearMining();
-  $("mining-table").innerHTML = `<table><thead><tr><th>Country</th><th>t REO, 2024</th></tr></thead><tbody>${
+  $("mining-table").innerHTML = `<table><thead><tr><th>${t("table.country")}</th><th>t REO, 2024</th></tr></thead><tbody>${
     bars.map((b) => `<tr><td>${b.label}</td><td>${Math.round(b.value).toLocaleString("en")}</td></tr>`).join("")}</tbody></table>`;
 }
 
@@ -937,6 +967,7 @@ async function main() {
   globalThis.ree = { wasm: api, settled, view, get run() { return currentRun; }, get state() { return state; } };
   const allSpecs = api.inputSpec({});
   readViewParams(params, allSpecs, warnings);
+  applyLanguage();
   if (view.reset) {
     for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
     notice("reset", "This link reset the settings saved in this browser (reset=1).");

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, startServer, launch, cspViolations } from "./helpers.mjs";
+import { STRINGS } from "../../www/strings.js";
 
 let server;
 let browser;
@@ -127,7 +128,7 @@ test("classroom parameters: panels, lock and projector; bad values fall back wit
   assert.match(notes, /Unknown chart "pie" in panels=/);
   assert.match(notes, /lock=yes in the link must be 0 or 1; ignored/);
   assert.match(notes, /projector=2 in the link must be 0 or 1/);
-  assert.match(notes, /lang=xx: only English/);
+  assert.match(notes, /lang=xx: the languages available are en, es; showing English/);
   assert.equal(await bad.page.locator("#preset").isDisabled(), false, "lock fell back to unlocked");
   assert.equal(await bad.page.locator("#sourcing-figure").isVisible(), true);
   assert.equal(await bad.page.locator("#availability-figure").isVisible(), false);
@@ -209,4 +210,28 @@ test("axe-core finds no serious or critical problem: default, embed, projector, 
     assert.deepEqual(found, [], `${name}: ${found.join("; ")}`);
     await context.close();
   }
+});
+
+test("the Spanish strings cover every key of the page and of the messages", () => {
+  const html = readFileSync(join(ROOT, "index.html"), "utf8");
+  const keys = [...html.matchAll(/data-i18n(?:-aria)?="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(keys.length > 40, `${keys.length} marked elements`);
+  const missing = [...new Set([...keys, ...Object.keys(STRINGS.en)])].filter((k) => !(k in STRINGS.es));
+  assert.deepEqual(missing, [], "keys without a Spanish text");
+});
+
+test("lang=es switches the page's text, and long Spanish strings keep the phone layout", async () => {
+  const { page, context, errors } = await open(`${server.origin}/index.html?v=1&lang=es&preset=licensing-regime`, { width: 390, height: 800 });
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "es");
+  const untranslated = await page.evaluate((es) => [...document.querySelectorAll("[data-i18n]")]
+    .filter((el) => el.textContent !== es[el.dataset.i18n]).map((el) => el.dataset.i18n), STRINGS.es);
+  assert.deepEqual(untranslated, []);
+  assert.match(await page.locator("#availability-summary").textContent(), /^Parte de la demanda de Dy cubierta en 2030: CN \d+%/);
+  assert.match(await page.locator("label[for=input-licence_approval]").textContent(), /^Parte de las solicitudes de licencia aprobadas/);
+  assert.match(await page.locator("#preset option:checked").textContent(), /^Régimen de licencias/);
+  assert.match(await page.locator("#help-licence_delay").textContent(), /En su valor por defecto, 120 días/);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, "no sideways scroll in Spanish");
+  assert.match(page.url(), /lang=es/, "the language stays in the link");
+  assert.deepEqual(errors, []);
+  await context.close();
 });
