@@ -105,8 +105,9 @@ pub fn bar_chart<DB: DrawingBackend>(
     let n = bars.len().max(1);
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max).max(1.0) * 1.18;
     let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+    let size = title_size(area, title, style);
     let mut chart = ChartBuilder::on(area)
-        .caption(title, (FONT, style.font(16.0)).into_font().color(&INK))
+        .caption(title, (FONT, style.font(size)).into_font().color(&INK))
         .margin(style.px(10.0))
         .x_label_area_size(style.px(34.0))
         .y_label_area_size(style.px(110.0))
@@ -182,6 +183,26 @@ pub struct PlotBox {
 }
 
 type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The title's font size (CSS pixels): 16, smaller down to 10 until the title fits the
+/// chart's width (long titles and translations on phones were clipped).
+fn title_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    style: &ChartStyle,
+) -> f64 {
+    let (w, _) = area.dim_in_pixel();
+    let room = w.saturating_sub(style.px(20.0));
+    let mut size = 16.0;
+    while size > 10.0 {
+        let font: TextStyle = (FONT, style.font(size)).into_font().into();
+        match area.estimate_text_size(title, &font) {
+            Ok((tw, _)) if tw > room => size -= 1.0,
+            _ => break,
+        }
+    }
+    size
+}
 
 /// Charts narrower than this (CSS pixels) put their legend below the plot, not beside.
 pub const NARROW_CSS_WIDTH: f64 = 560.0;
@@ -296,8 +317,9 @@ fn time_axes<'a, DB: DrawingBackend>(
     // About one year label per 64 CSS pixels of plot, at most 7.
     let plot_css = (w as f64 / style.scale - right - 66.0).max(0.0);
     let x_labels = ((plot_css / 64.0) as usize).clamp(3, 7);
+    let size = title_size(area, title, style);
     let mut chart = ChartBuilder::on(area)
-        .caption(title, (FONT, style.font(16.0)).into_font().color(&INK))
+        .caption(title, (FONT, style.font(size)).into_font().color(&INK))
         .margin(style.px(10.0))
         .margin_right(style.px(right))
         .x_label_area_size(style.px(30.0))

@@ -49,6 +49,34 @@ pub fn debug_panic() {
 
 thread_local! {
     static TEXT_SIZES: RefCell<HashMap<String, (u32, u32)>> = RefCell::new(HashMap::new());
+    /// Translations of the words the charts draw (axis descriptions, legend entries),
+    /// by key; see [`set_chart_labels`].
+    static CHART_LABELS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Set the words the charts draw, for the page's language: `{key: text}` with keys
+/// `share_of_demand_met`, `t_reo_per_year`, `t_reo_usgs`, `largest_share`, `own`,
+/// `allies`, `others`, `demand`, `mining`, `separation`, `metal`, `magnets`. Missing
+/// keys keep the English; texts are cut to 60 characters.
+#[wasm_bindgen(js_name = setChartLabels)]
+pub fn set_chart_labels(labels: JsValue) -> Result<(), JsError> {
+    let map: std::collections::BTreeMap<String, String> = serde_wasm_bindgen::from_value(labels)
+        .map_err(|e| JsError::new(&format!("labels: {e}")))?;
+    CHART_LABELS.with(|m| {
+        let mut m = m.borrow_mut();
+        m.clear();
+        for (k, v) in map {
+            m.insert(k, v.chars().take(60).collect());
+        }
+    });
+    Ok(())
+}
+
+/// A chart word in the page's language (English when not set).
+fn chart_label(key: &str, english: &str) -> String {
+    CHART_LABELS
+        .with(|m| m.borrow().get(key).cloned())
+        .unwrap_or_else(|| english.to_string())
 }
 
 /// plotters' canvas backend with text measured by `measureText` and cached.
@@ -210,7 +238,10 @@ pub fn draw_mining_chart(
     charts::bar_chart(
         &area,
         title,
-        "t REO per year (USGS MCS 2025, 2024 estimates)",
+        &chart_label(
+            "t_reo_usgs",
+            "t REO per year (USGS MCS 2025, 2024 estimates)",
+        ),
         &bars,
         &style,
     )
@@ -508,7 +539,7 @@ pub fn draw_availability(
         run,
         &lines,
         title,
-        "share of demand met",
+        &chart_label("share_of_demand_met", "share of demand met"),
         dpr,
         projector,
     )?;
@@ -542,31 +573,32 @@ pub fn draw_sourcing(
     let s = &run.out.series;
     let layers = [
         Layer {
-            label: "own".into(),
+            label: chart_label("own", "own"),
             values: s.source_own.series_sum(r, &e),
             color: 0,
         },
         Layer {
-            label: "allies".into(),
+            label: chart_label("allies", "allies"),
             values: s.source_allies.series_sum(r, &e),
             color: 2,
         },
         Layer {
-            label: "others".into(),
+            label: chart_label("others", "others"),
             values: s.source_others.series_sum(r, &e),
             color: 5,
         },
     ];
     let demand = s.demand.series_sum(r, &e);
+    let demand_label = chart_label("demand", "demand");
     let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
     let style = chart_style(dpr, projector);
     charts::stacked_area_chart(
         &area,
         title,
-        "t REO per year",
+        &chart_label("t_reo_per_year", "t REO per year"),
         &run.out.time,
         &layers,
-        Some(("demand", &demand)),
+        Some((demand_label.as_str(), &demand)),
         &style,
     )
     .map_err(js_err)
@@ -692,7 +724,7 @@ pub fn draw_concentration(
                 .map(|(s, t)| (*t, out.series.concentration.get(s, k, 1)))
                 .collect();
             lines.push(Line {
-                label: stage.to_string(),
+                label: chart_label(stage, stage),
                 points,
                 color: k,
                 dashed,
@@ -704,7 +736,7 @@ pub fn draw_concentration(
         run,
         &lines,
         title,
-        "largest region's share",
+        &chart_label("largest_share", "largest region's share"),
         dpr,
         projector,
     )

@@ -186,3 +186,47 @@ fn a_narrow_chart_puts_its_legend_below_and_thins_the_year_labels() {
         years(&wide)
     );
 }
+
+#[test]
+fn a_long_title_on_a_narrow_chart_is_drawn_smaller_not_clipped() {
+    let lines = vec![Line {
+        label: "CN".into(),
+        points: vec![(2024.0, 0.5), (2050.0, 0.6)],
+        color: 0,
+        dashed: false,
+    }];
+    let title = "Concentración: la parte de cada etapa en manos de la mayor región";
+    let draw = |w: u32| {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (w, 300)).into_drawing_area();
+            line_chart(
+                &area,
+                title,
+                "share",
+                &lines,
+                Ranges {
+                    x: (2024.0, 2050.0),
+                    y: (0.0, 1.05),
+                },
+                true,
+                &ChartStyle::default(),
+            )
+            .unwrap();
+        }
+        svg
+    };
+    let font_size = |svg: &str| -> f64 {
+        let at = svg.find(title).expect("title drawn");
+        let start = svg[..at].rfind("<text").unwrap();
+        let f = svg[start..at].split("font-size=\"").nth(1).unwrap();
+        f[..f.find('"').unwrap()].parse().unwrap()
+    };
+    let (phone, wide) = (font_size(&draw(340)), font_size(&draw(1000)));
+    // SVG font sizes are in points (the 16 px title is 12.9); the phone's is smaller,
+    // but not below 10 px.
+    assert!(
+        phone < wide * 0.9 && phone >= wide * 10.0 / 16.0,
+        "{phone} vs {wide}"
+    );
+}

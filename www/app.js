@@ -968,6 +968,11 @@ async function main() {
   const allSpecs = api.inputSpec({});
   readViewParams(params, allSpecs, warnings);
   applyLanguage();
+  if (LANG !== "en") {
+    const labels = {};
+    for (const [key, text] of Object.entries(STRINGS[LANG])) if (key.startsWith("chartLabel.")) labels[key.slice(11)] = text;
+    api.setChartLabels(labels);
+  }
   if (view.reset) {
     for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
     notice("reset", "This link reset the settings saved in this browser (reset=1).");

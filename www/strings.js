@@ -37,6 +37,12 @@ export const STRINGS = {
     "notice.dismiss": "Dismiss",
     "lang.unknown": "lang={lang}: the languages available are {list}; showing English.",
     "importedOption": "Imported: {name}",
+    "chartLabel.share_of_demand_met": "share of demand met",
+    "chartLabel.t_reo_per_year": "t REO per year",
+    "chartLabel.t_reo_usgs": "t REO per year (USGS MCS 2025, 2024 estimates)",
+    "chartLabel.largest_share": "largest region's share",
+    "chartLabel.own": "own", "chartLabel.allies": "allies", "chartLabel.others": "others", "chartLabel.demand": "demand",
+    "chartLabel.mining": "mining", "chartLabel.separation": "separation", "chartLabel.metal": "metal", "chartLabel.magnets": "magnets",
   },
   es: {
     // Static text of index.html.
@@ -136,7 +142,7 @@ export const STRINGS = {
     // Messages built in app.js.
     "chart.availability": "Disponibilidad de {el}: parte de la demanda cubierta",
     "chart.sourcing": "De dónde vino el {el} de {region}",
-    "chart.concentration": "Concentración: la parte de cada etapa en manos de la mayor región",
+    "chart.concentration": "Concentración: parte de la mayor región por etapa",
     "chart.mining": "Producción minera por país, 2024",
     "noDemand": "sin demanda",
     "statusQuo": "situación actual",
@@ -161,5 +167,12 @@ export const STRINGS = {
     "notice.dismiss": "Cerrar",
     "lang.unknown": "lang={lang}: los idiomas disponibles son {list}; se muestra en inglés.",
     "importedOption": "Importado: {name}",
+    // Words the charts draw (src/wasm.rs setChartLabels).
+    "chartLabel.share_of_demand_met": "parte de la demanda cubierta",
+    "chartLabel.t_reo_per_year": "t de óxidos al año",
+    "chartLabel.t_reo_usgs": "t de óxidos al año (USGS MCS 2025, estimaciones de 2024)",
+    "chartLabel.largest_share": "parte de la mayor región",
+    "chartLabel.own": "propio", "chartLabel.allies": "aliados", "chartLabel.others": "otros", "chartLabel.demand": "demanda",
+    "chartLabel.mining": "minería", "chartLabel.separation": "separación", "chartLabel.metal": "metal", "chartLabel.magnets": "imanes",
   },
 };
