@@ -87,14 +87,14 @@ function loadState() {
     // Never parse or run an oversized saved state: set it aside and start safely.
     storageSet(ASIDE_KEY, text);
     storageRemove(STORAGE_KEY);
-    startupNotes.push(`The settings saved in this browser were too large (${Math.ceil(text.length / 1024)} KB) and were set aside; the page started from its defaults.`);
+    startupNotes.push(t("note.savedTooLarge", { kb: Math.ceil(text.length / 1024) }));
     return {};
   }
   try {
     const saved = JSON.parse(text);
     return saved && typeof saved === "object" && !Array.isArray(saved) ? saved : {};
   } catch {
-    startupNotes.push("The settings saved in this browser could not be read; the page started from its defaults.");
+    startupNotes.push(t("note.savedUnreadable"));
     return {};
   }
 }
@@ -136,10 +136,10 @@ function clearNotice(id) {
 function inputProblem(spec, value) {
   if (!spec) return "unknown input";
   if (typeof value !== "number" || !Number.isFinite(value) || value < spec.min || value > spec.max) {
-    return `must be a number from ${spec.min} to ${spec.max} ${spec.unit}`;
+    return t("problem.range", { min: spec.min, max: spec.max, unit: t(`unit.${spec.unit}`) });
   }
   const k = (value - spec.min) / spec.step;
-  if (Math.abs(k - Math.round(k)) > 1e-6) return `must be on the slider's steps of ${spec.step} ${spec.unit} from ${spec.min}`;
+  if (Math.abs(k - Math.round(k)) > 1e-6) return t("problem.grid", { step: spec.step, unit: t(`unit.${spec.unit}`), min: spec.min });
   return "";
 }
 
@@ -179,7 +179,7 @@ function readViewParams(params, specs, warnings) {
     const v = params.get(name);
     if (v === null || v === "0") return false;
     if (v === "1") return true;
-    warnings.push(`${name}=${v.slice(0, 12)} in the link must be 0 or 1; ignored.`);
+    warnings.push(t("warn.flag", { name, value: v.slice(0, 12) }));
     return false;
   };
   for (const k of ["embed", "projector", "lock", "reset"]) view[k] = flag(k);
@@ -190,8 +190,7 @@ function readViewParams(params, specs, warnings) {
     const bad = list.filter((x) => !PANELS.includes(x));
     const good = list.filter((x) => PANELS.includes(x));
     if (bad.length) {
-      warnings.push(`Unknown chart "${bad.join(",").slice(0, 40)}" in panels= (known: ${PANELS.join(", ")}); `
-        + `showing ${(good.length ? good : view.panels).join(", ")}.`);
+      warnings.push(t("warn.panels", { bad: bad.join(",").slice(0, 40), known: PANELS.join(", "), shown: (good.length ? good : view.panels).join(", ") }));
     }
     if (good.length) view.panels = good;
   }
@@ -200,7 +199,7 @@ function readViewParams(params, specs, warnings) {
   if (levers !== null) {
     const list = levers.split(",").filter((x) => x !== "");
     const bad = list.filter((x) => !ids.includes(x));
-    if (bad.length) warnings.push(`Unknown lever "${bad.join(",").slice(0, 40)}" in levers= (known: ${ids.join(", ")}).`);
+    if (bad.length) warnings.push(t("warn.levers", { bad: bad.join(",").slice(0, 40), known: ids.join(", ") }));
     view.levers = list.filter((x) => ids.includes(x));
   } else if (view.embed) {
     // Embedded without a list: the inputs the link sets, else every lever.
@@ -260,37 +259,37 @@ function writeUrl() {
 // Read the URL over the saved state; every refused value is named in the warnings.
 function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
   const v = params.get("v");
-  if (v !== null && v !== URL_VERSION) warnings.push(`This link is from another version (v=${v.slice(0, 8)}); some settings may be ignored.`);
+  if (v !== null && v !== URL_VERSION) warnings.push(t("warn.version", { v: v.slice(0, 8) }));
   const preset = params.get("preset");
   if (preset !== null) {
     if (presetIds.includes(preset) || (preset === IMPORTED && state.imported)) {
       if (preset !== state.preset) { state.preset = preset; state.inputs = {}; }
     } else if (preset === IMPORTED) {
-      warnings.push("The link refers to an imported scenario that is not in this browser; import its file to see it.");
-    } else warnings.push(`Unknown preset "${preset.slice(0, 40)}" in the link; showing ${state.preset} instead.`);
+      warnings.push(t("warn.importedMissing"));
+    } else warnings.push(t("warn.preset", { preset: preset.slice(0, 40), shown: state.preset }));
   }
   const el = params.get("el");
   if (el !== null) {
     if (elementIds.includes(el)) state.element = el;
-    else warnings.push(`Unknown element "${el.slice(0, 8)}" in the link.`);
+    else warnings.push(t("warn.element", { el: el.slice(0, 8) }));
   }
   const r = params.get("r");
   if (r !== null) {
     const ids = r.split(",").filter((x) => regionIds.includes(x)).slice(0, 8);
     if (ids.length) state.regions = [...new Set(ids)];
-    else warnings.push("No known region in the link's r= list.");
+    else warnings.push(t("warn.regions"));
   }
   const src = params.get("src");
   if (src !== null) {
     if (regionIds.includes(src)) state.sourceRegion = src;
-    else warnings.push(`Unknown region "${src.slice(0, 8)}" in the link.`);
+    else warnings.push(t("warn.region", { region: src.slice(0, 8) }));
   }
   for (const spec of specs) {
     const raw = params.get(spec.id);
     if (raw === null) continue;
     const value = DECIMAL.test(raw) ? Number(raw) : NaN;
-    const problem = DECIMAL.test(raw) ? inputProblem(spec, value) : `must be a decimal number (got "${raw.slice(0, 12)}")`;
-    if (problem) warnings.push(`${spec.id} in the link ${problem}; using the default.`);
+    const problem = DECIMAL.test(raw) ? inputProblem(spec, value) : t("problem.decimal", { raw: raw.slice(0, 12) });
+    if (problem) warnings.push(t("warn.input", { id: spec.id, problem }));
     else state.inputs[spec.id] = value;
   }
 }
@@ -310,9 +309,7 @@ function saveState() {
     if (saveRefused) { saveRefused = false; clearNotice("save"); }
   } else if (!saveRefused) {
     saveRefused = true;
-    notice("save", "This browser refused to save your settings (its storage is full or blocked). "
-      + "They are kept in this tab only and are lost when it closes: export the scenario to keep it.",
-    [{ label: "Export scenario (JSON)", run: exportScenario }]);
+    notice("save", t("notice.saveRefused"), [{ label: t("notice.export"), run: exportScenario }]);
   }
   writeUrl();
 }
@@ -547,9 +544,9 @@ function explainLine() {
   $("why-list").innerHTML = "";
   for (const e of result.effects) {
     const li = document.createElement("li");
-    const fmt = (v) => `${Number(v).toFixed(e.unit === "×" ? 2 : 0)} ${e.unit}`;
-    li.textContent = `${e.label}: ${fmt(e.value_low)} → ${pct(e.result_low)}, ${fmt(e.value_high)} → ${pct(e.result_high)}`
-      + ` (now ${fmt(e.value)} → ${pct(result.base)}).`;
+    const fmt = (v) => `${Number(v).toFixed(e.unit === "×" ? 2 : 0)} ${t(`unit.${e.unit}`)}`;
+    li.textContent = `${tr(`input.${e.id}.label`, e.label)}: ${fmt(e.value_low)} → ${pct(e.result_low)}, ${fmt(e.value_high)} → ${pct(e.result_high)}`
+      + ` (${t("why.now")} ${fmt(e.value)} → ${pct(result.base)}).`;
     $("why-list").append(li);
   }
 }
@@ -878,7 +875,7 @@ function buildControls() {
   $("element").addEventListener("change", (e) => { state.element = e.target.value; saveState(); schedule(); });
   $("regions").addEventListener("change", () => {
     const chosen = [...document.querySelectorAll("#regions input:checked")].map((b) => b.value);
-    if (chosen.length === 0) { syncControls(); setStatus("Keep at least one region on the chart.", true); return; }
+    if (chosen.length === 0) { syncControls(); setStatus(t("status.oneRegion"), true); return; }
     state.regions = chosen.slice(0, 8);
     saveState(); syncControls(); schedule();
   });
@@ -891,21 +888,21 @@ function buildControls() {
     e.target.value = "";
     if (!file) return;
     if (file.size > MAX_SCENARIO_BYTES) {
-      setStatus(`${file.name} was not loaded; your current scenario is unchanged.\n`
-        + `It is ${Math.ceil(file.size / 1024)} KB; a scenario may be at most ${MAX_SCENARIO_BYTES / 1024} KB.`, true);
+      setStatus(`${t("status.notLoaded", { name: file.name })}\n`
+        + t("status.tooLarge", { kb: Math.ceil(file.size / 1024), max: MAX_SCENARIO_BYTES / 1024 }), true);
       return;
     }
     let scenario;
     try {
       scenario = api.checkScenario(await file.text());
     } catch (err) {
-      setStatus(`${file.name} was not loaded; your current scenario is unchanged.\n${err.message || err}`, true);
+      setStatus(`${t("status.notLoaded", { name: file.name })}\n${err.message || err}`, true);
       return;
     }
     state.imported = scenario;
     state.inputs = {};
     selectPreset(IMPORTED, true);
-    setStatus(`Loaded ${file.name}.`);
+    setStatus(t("status.loaded", { name: file.name }));
   });
   $("recover").addEventListener("click", () => location.reload());
   const resized = new ResizeObserver(schedule);
@@ -916,10 +913,9 @@ function buildControls() {
   chart.addEventListener("keydown", readoutKey);
   chart.addEventListener("focus", () => showReadoutAt(readoutStep < 0 && hover ? stepAt(hover.time, 2030) : readoutStep));
   chart.addEventListener("blur", hideReadout);
-  $("reset-saved").addEventListener("click", () => notice("reset",
-    "Reset every setting saved in this browser, including an imported scenario? This cannot be undone.", [
-      { label: "Reset saved settings", run: resetSaved },
-    ]));
+  $("reset-saved").addEventListener("click", () => notice("reset", t("notice.resetAsk"), [
+    { label: t("notice.resetDo"), run: resetSaved },
+  ]));
   $("embed-open").addEventListener("click", openEmbedDialog);
   $("embed-close").addEventListener("click", () => $("embed-dialog").close());
   $("embed-copy").addEventListener("click", copyEmbedCode);
@@ -975,7 +971,7 @@ async function main() {
   }
   if (view.reset) {
     for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
-    notice("reset", "This link reset the settings saved in this browser (reset=1).");
+    notice("reset", t("notice.resetDone"));
   }
   state = view.embed ? {} : loadState();
   applyView();
@@ -994,9 +990,9 @@ async function main() {
     delete state.imported;
     if (state.preset === IMPORTED) state.preset = DEFAULT_STATE.preset;
     storageRemove(LOADING_KEY);
-    notice("aside", "The last visit stopped while loading your imported scenario, so it was set aside and not run again.", [
-      { label: "Download it", run: () => download("set-aside-scenario.json", "application/json", aside) },
-      { label: "Try it again", run: () => {
+    notice("aside", t("notice.aside"), [
+      { label: t("notice.download"), run: () => download("set-aside-scenario.json", "application/json", aside) },
+      { label: t("notice.tryAgain"), run: () => {
         const kept = storageGet(ASIDE_KEY);
         if (kept === null) return;
         storageSet(STORAGE_KEY, JSON.stringify({ ...state, imported: JSON.parse(kept), preset: IMPORTED }));
@@ -1007,7 +1003,7 @@ async function main() {
   if (state.imported) {
     storageSet(LOADING_KEY, String(Date.now()));
     try { state.imported = api.checkScenario(state.imported); } catch (e) {
-      warnings.push(`The imported scenario kept in this browser is no longer valid and was dropped: ${e.message || e}`);
+      warnings.push(t("warn.importedInvalid", { error: e.message || e }));
       delete state.imported;
       if (state.preset === IMPORTED) state.preset = DEFAULT_STATE.preset;
     }
@@ -1018,9 +1014,9 @@ async function main() {
   if (savedBefore !== null && savedBefore !== JSON.stringify(comparable(state))
       && savedBefore !== JSON.stringify(comparable(DEFAULT_STATE))) {
     // A shared link replaced settings this browser had saved: offer them back.
-    notice("link", "This link replaced the settings saved in this browser.", [
-      { label: "Keep my saved settings", run: () => { clearNotice("link"); state = kept; selectPreset(state.preset, true); } },
-      { label: "Use the link's settings", run: () => clearNotice("link") },
+    notice("link", t("notice.linkReplaced"), [
+      { label: t("notice.keepMine"), run: () => { clearNotice("link"); state = kept; selectPreset(state.preset, true); } },
+      { label: t("notice.useLink"), run: () => clearNotice("link") },
     ]);
   }
   baselineRun = api.runScenario(api.presetScenario(BASELINE_PRESET));

@@ -234,4 +234,10 @@ test("lang=es switches the page's text, and long Spanish strings keep the phone 
   assert.match(page.url(), /lang=es/, "the language stays in the link");
   assert.deepEqual(errors, []);
   await context.close();
+  const bad = await open(`${server.origin}/index.html?v=1&lang=es&el=Xx&lock=si`);
+  const notes = await bad.page.locator("#notices").textContent();
+  assert.match(notes, /Elemento desconocido "Xx" en el enlace/);
+  assert.match(notes, /lock=si en el enlace debe ser 0 o 1; se ignora/);
+  assert.match(notes, /Cerrar/);
+  await bad.context.close();
 });
