@@ -175,6 +175,12 @@ const VIEW_KEYS = ["embed", "projector", "lock", "panels", "levers", "lang"];
 const view = { embed: false, projector: false, lock: false, reset: false, panels: [...PANELS], levers: null };
 
 function readViewParams(params, specs, warnings) {
+  // The language first, so that the notes below are in it.
+  const lang = params.get("lang");
+  if (lang !== null) {
+    if (Object.hasOwn(STRINGS, lang)) LANG = lang;
+    else warnings.push(t("lang.unknown", { lang: lang.slice(0, 8), list: Object.keys(STRINGS).join(", ") }));
+  }
   const flag = (name) => {
     const v = params.get(name);
     if (v === null || v === "0") return false;
@@ -205,11 +211,6 @@ function readViewParams(params, specs, warnings) {
     // Embedded without a list: the inputs the link sets, else every lever.
     const named = ids.filter((id) => params.has(id));
     view.levers = named.length ? named : specs.filter((x) => x.kind === "lever").map((x) => x.id);
-  }
-  const lang = params.get("lang");
-  if (lang !== null) {
-    if (Object.hasOwn(STRINGS, lang)) LANG = lang;
-    else warnings.push(t("lang.unknown", { lang: lang.slice(0, 8), list: Object.keys(STRINGS).join(", ") }));
   }
 }
 
