@@ -241,3 +241,13 @@ test("lang=es switches the page's text, and long Spanish strings keep the phone 
   assert.match(notes, /Cerrar/);
   await bad.context.close();
 });
+
+test("printing gives the charts and their text, without the controls", async () => {
+  const { page, context } = await open(`${server.origin}/index.html`);
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator(".controls").isVisible(), false);
+  assert.equal(await page.locator("#notices").isVisible(), false);
+  assert.equal(await page.locator("#availability-chart").isVisible(), true);
+  assert.equal(await page.locator("#availability-table").isVisible(), true, "data tables print open");
+  await context.close();
+});
