@@ -370,6 +370,30 @@ pub fn line_chart<DB: DrawingBackend>(
     percent: bool,
     style: &ChartStyle,
 ) -> Result<PlotBox, DrawingAreaErrorKind<DB::ErrorType>> {
+    line_chart_labelled(
+        area,
+        title,
+        y_desc,
+        lines,
+        ranges,
+        percent,
+        "dashed: baseline",
+        style,
+    )
+}
+
+/// [`line_chart`] with the baseline's legend entry in another language.
+#[allow(clippy::too_many_arguments)]
+pub fn line_chart_labelled<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    y_desc: &str,
+    lines: &[Line],
+    ranges: Ranges,
+    percent: bool,
+    baseline_label: &str,
+    style: &ChartStyle,
+) -> Result<PlotBox, DrawingAreaErrorKind<DB::ErrorType>> {
     let y_fmt = |v: &f64| {
         if percent {
             format!("{:.0}%", v * 100.0)
@@ -426,7 +450,7 @@ pub fn line_chart<DB: DrawingBackend>(
     if lines.iter().any(|l| l.dashed) {
         entries.push(Entry {
             swatch: Swatch::Line(INK.mix(0.6), width.max(2) - 1),
-            label: "dashed: baseline",
+            label: baseline_label,
             size: 11.0,
         });
     }

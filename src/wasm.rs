@@ -55,7 +55,7 @@ thread_local! {
 }
 
 /// Set the words the charts draw, for the page's language: `{key: text}` with keys
-/// `share_of_demand_met`, `t_reo_per_year`, `t_reo_usgs`, `largest_share`, `own`,
+/// `share_of_demand_met`, `dashed_baseline`, `t_reo_per_year`, `t_reo_usgs`, `largest_share`, `own`,
 /// `allies`, `others`, `demand`, `mining`, `separation`, `metal`, `magnets`. Missing
 /// keys keep the English; texts are cut to 60 characters.
 #[wasm_bindgen(js_name = setChartLabels)]
@@ -477,7 +477,7 @@ fn draw_share_lines(
     let t0 = run.out.time.first().copied().unwrap_or(2024.0);
     let t1 = run.out.time.last().copied().unwrap_or(2050.0) + 1.0 / run.out.steps_per_year as f64;
     let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
-    charts::line_chart(
+    charts::line_chart_labelled(
         &area,
         title,
         y_desc,
@@ -487,6 +487,7 @@ fn draw_share_lines(
             y: (0.0, 1.05),
         },
         true,
+        &chart_label("dashed_baseline", "dashed: baseline"),
         &chart_style(dpr, projector),
     )
     .map_err(js_err)

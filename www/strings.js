@@ -39,6 +39,7 @@ export const STRINGS = {
     "lang.unknown": "lang={lang}: the languages available are {list}; showing English.",
     "importedOption": "Imported: {name}",
     "chartLabel.share_of_demand_met": "share of demand met",
+    "chartLabel.dashed_baseline": "dashed: baseline",
     "chartLabel.t_reo_per_year": "t REO per year",
     "chartLabel.t_reo_usgs": "t REO per year (USGS MCS 2025, 2024 estimates)",
     "chartLabel.largest_share": "largest region's share",
@@ -203,6 +204,7 @@ export const STRINGS = {
     "importedOption": "Importado: {name}",
     // Words the charts draw (src/wasm.rs setChartLabels).
     "chartLabel.share_of_demand_met": "parte de la demanda cubierta",
+    "chartLabel.dashed_baseline": "discontinua: situación actual",
     "chartLabel.t_reo_per_year": "t de óxidos al año",
     "chartLabel.t_reo_usgs": "t de óxidos al año (USGS MCS 2025, estimaciones de 2024)",
     "chartLabel.largest_share": "parte de la mayor región",
