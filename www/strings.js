@@ -203,7 +203,7 @@ export const STRINGS = {
     "lang.unknown": "lang={lang}: los idiomas disponibles son {list}; se muestra en inglés.",
     "importedOption": "Importado: {name}",
     // Words the charts draw (src/wasm.rs setChartLabels).
-    "chartLabel.share_of_demand_met": "parte de la demanda cubierta",
+    "chartLabel.share_of_demand_met": "demanda cubierta",
     "chartLabel.dashed_baseline": "discontinua: situación actual",
     "chartLabel.t_reo_per_year": "t de óxidos al año",
     "chartLabel.t_reo_usgs": "t de óxidos al año (USGS MCS 2025, estimaciones de 2024)",
