@@ -227,6 +227,8 @@ function applyView() {
     rest.insertBefore(avail, first);
     lead.prepend(first);
   }
+  // Embedded, the levers come right after the chart; the chart's options after them.
+  if (view.embed) document.querySelector(".controls").append($("chart-options"));
   for (const p of PANELS) $(`${p}-figure`).classList.toggle("hidden-panel", !view.panels.includes(p));
   $("chart-options").classList.toggle("hidden-panel", !view.panels.some((p) => p !== "mining"));
   rest.classList.toggle("hidden-panel", ![...rest.querySelectorAll("figure")].some((f) => !f.classList.contains("hidden-panel")));

@@ -77,6 +77,9 @@ test("embedded in an article at 360 and 720 px: the chart first, the frame grows
     // Only the lever the link names; no preset menu, no files, other charts hidden.
     const visibleInputs = await frame.evaluate(() => [...document.querySelectorAll(".input")].filter((d) => d.getClientRects().length).map((d) => d.querySelector("input").id));
     assert.deepEqual(visibleInputs, ["input-licence_approval"]);
+    const [lever, options] = await frame.evaluate(() => ["input-licence_approval", "chart-options"]
+      .map((id) => document.getElementById(id).getBoundingClientRect().top));
+    assert.ok(lever < options, "the lever comes right after the chart, before the chart's options");
     for (const id of ["preset", "files", "sourcing-chart", "mining-chart"]) {
       assert.equal(await frame.locator(`#${id}`).isVisible(), false, `${id} hidden`);
     }
