@@ -105,8 +105,9 @@ pub fn bar_chart<DB: DrawingBackend>(
     let n = bars.len().max(1);
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max).max(1.0) * 1.18;
     let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+    let size = title_size(area, title, style);
     let mut chart = ChartBuilder::on(area)
-        .caption(title, (FONT, style.font(16.0)).into_font().color(&INK))
+        .caption(title, (FONT, style.font(size)).into_font().color(&INK))
         .margin(style.px(10.0))
         .x_label_area_size(style.px(34.0))
         .y_label_area_size(style.px(110.0))
@@ -183,21 +184,144 @@ pub struct PlotBox {
 
 type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// Axes shared by the time-series charts: title, years on x, a right margin for the
-/// legend, light grid, and `y_fmt` for the y labels.
+/// The title's font size (CSS pixels): 16, smaller down to 10 until the title fits the
+/// chart's width (long titles and translations on phones were clipped).
+fn title_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    style: &ChartStyle,
+) -> f64 {
+    let (w, _) = area.dim_in_pixel();
+    let room = w.saturating_sub(style.px(20.0));
+    let mut size = 16.0;
+    while size > 10.0 {
+        let font: TextStyle = (FONT, style.font(size)).into_font().into();
+        match area.estimate_text_size(title, &font) {
+            Ok((tw, _)) if tw > room => size -= 1.0,
+            _ => break,
+        }
+    }
+    size
+}
+
+/// Charts narrower than this (CSS pixels) put their legend below the plot, not beside.
+pub const NARROW_CSS_WIDTH: f64 = 560.0;
+
+/// One legend entry: a line sample (width, faded for the baseline) or a filled swatch.
+enum Swatch {
+    Line(RGBAColor, u32),
+    Fill(RGBAColor),
+}
+
+struct Entry<'a> {
+    swatch: Swatch,
+    label: &'a str,
+    size: f64,
+}
+
+/// Split a chart's area for its legend: beside the plot on wide charts (the plot keeps
+/// the whole area and leaves a right margin), below it on narrow ones (a strip of rows
+/// of entries, so a phone's chart keeps its full width for the data).
+fn legend_layout<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    n: usize,
+    style: &ChartStyle,
+) -> (
+    DrawingArea<DB, Shift>,
+    Option<DrawingArea<DB, Shift>>,
+    usize,
+) {
+    let (w, h) = area.dim_in_pixel();
+    if (w as f64) / style.scale >= NARROW_CSS_WIDTH {
+        return (area.clone(), None, 0);
+    }
+    let per_row = ((w.saturating_sub(style.px(20.0))) / style.px(110.0)).max(1) as usize;
+    let rows = n.div_ceil(per_row).max(1);
+    let strip = (rows as u32 * style.px(20.0) + style.px(8.0)).min(h / 3);
+    let (plot, legend) = area.split_vertically(h - strip);
+    (plot, Some(legend), per_row)
+}
+
+/// Draw a legend beside (`below` = None) or below the plot.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    below: Option<&DrawingArea<DB, Shift>>,
+    per_row: usize,
+    entries: &[Entry],
+    style: &ChartStyle,
+) -> DrawResult<DB> {
+    let (target, mut x, mut y, step_x) = match below {
+        None => {
+            let (w, _) = area.dim_in_pixel();
+            (
+                area,
+                w as i32 - style.px(124.0) as i32,
+                style.px(40.0) as i32,
+                0,
+            )
+        }
+        Some(b) => (
+            b,
+            style.px(10.0) as i32,
+            style.px(12.0) as i32,
+            style.px(110.0) as i32,
+        ),
+    };
+    let x_start = x;
+    for (k, e) in entries.iter().enumerate() {
+        let sw = style.px(18.0) as i32;
+        match e.swatch {
+            Swatch::Line(c, width) => target.draw(&PathElement::new(
+                vec![(x, y), (x + sw, y)],
+                c.stroke_width(width),
+            ))?,
+            Swatch::Fill(c) => {
+                let half = style.px(6.0) as i32;
+                target.draw(&Rectangle::new(
+                    [(x, y - half), (x + 2 * half, y + half)],
+                    c.filled(),
+                ))?
+            }
+        }
+        legend_text(
+            target,
+            e.label,
+            (x + sw + style.px(6.0) as i32, y),
+            e.size,
+            style,
+        )?;
+        if below.is_some() && (k + 1) % per_row != 0 {
+            x += step_x;
+        } else {
+            x = x_start;
+            y += style.px(20.0) as i32;
+        }
+    }
+    Ok(())
+}
+
+/// Axes shared by the time-series charts: title, years on x (as many labels as the
+/// width holds), a right margin for the legend unless it goes below, light grid, and
+/// `y_fmt` for the y labels.
 fn time_axes<'a, DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     ranges: Ranges,
     y_desc: &str,
     y_fmt: &dyn Fn(&f64) -> String,
+    legend_beside: bool,
     style: &ChartStyle,
 ) -> Result<TimeChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
-    area.fill(&WHITE)?;
+    let (w, _) = area.dim_in_pixel();
+    let right = if legend_beside { 130.0 } else { 14.0 };
+    // About one year label per 64 CSS pixels of plot, at most 7.
+    let plot_css = (w as f64 / style.scale - right - 66.0).max(0.0);
+    let x_labels = ((plot_css / 64.0) as usize).clamp(3, 7);
+    let size = title_size(area, title, style);
     let mut chart = ChartBuilder::on(area)
-        .caption(title, (FONT, style.font(16.0)).into_font().color(&INK))
+        .caption(title, (FONT, style.font(size)).into_font().color(&INK))
         .margin(style.px(10.0))
-        .margin_right(style.px(130.0))
+        .margin_right(style.px(right))
         .x_label_area_size(style.px(30.0))
         .y_label_area_size(style.px(56.0))
         .build_cartesian_2d(ranges.x.0..ranges.x.1, ranges.y.0..ranges.y.1)?;
@@ -206,7 +330,7 @@ fn time_axes<'a, DB: DrawingBackend>(
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID.stroke_width(style.stroke(1.0)))
         .axis_style(INK.stroke_width(style.stroke(1.0)))
-        .x_labels(7)
+        .x_labels(x_labels)
         .y_labels(6)
         .x_label_formatter(&|v| format!("{:.0}", v))
         .y_label_formatter(y_fmt)
@@ -246,6 +370,30 @@ pub fn line_chart<DB: DrawingBackend>(
     percent: bool,
     style: &ChartStyle,
 ) -> Result<PlotBox, DrawingAreaErrorKind<DB::ErrorType>> {
+    line_chart_labelled(
+        area,
+        title,
+        y_desc,
+        lines,
+        ranges,
+        percent,
+        "dashed: baseline",
+        style,
+    )
+}
+
+/// [`line_chart`] with the baseline's legend entry in another language.
+#[allow(clippy::too_many_arguments)]
+pub fn line_chart_labelled<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    y_desc: &str,
+    lines: &[Line],
+    ranges: Ranges,
+    percent: bool,
+    baseline_label: &str,
+    style: &ChartStyle,
+) -> Result<PlotBox, DrawingAreaErrorKind<DB::ErrorType>> {
     let y_fmt = |v: &f64| {
         if percent {
             format!("{:.0}%", v * 100.0)
@@ -253,7 +401,19 @@ pub fn line_chart<DB: DrawingBackend>(
             format_tonnes(*v)
         }
     };
-    let mut chart = time_axes(area, title, ranges, y_desc, &y_fmt, style)?;
+    area.fill(&WHITE)?;
+    let solid = lines.iter().filter(|l| !l.dashed).count();
+    let n_entries = solid + usize::from(lines.iter().any(|l| l.dashed));
+    let (plot_area, below, per_row) = legend_layout(area, n_entries, style);
+    let mut chart = time_axes(
+        &plot_area,
+        title,
+        ranges,
+        y_desc,
+        &y_fmt,
+        below.is_none(),
+        style,
+    )?;
     let (px, py) = chart.plotting_area().get_pixel_range();
     let plot = PlotBox {
         px: (px.start, px.end),
@@ -278,31 +438,23 @@ pub fn line_chart<DB: DrawingBackend>(
         ))?;
     }
     // Legend: solid lines only, each labelled (never colour alone).
-    let (w, _) = area.dim_in_pixel();
-    let x0 = w as i32 - style.px(124.0) as i32;
-    let mut y = style.px(40.0) as i32;
-    for l in lines.iter().filter(|l| !l.dashed) {
-        let c = PALETTE[l.color % PALETTE.len()];
-        area.draw(&PathElement::new(
-            vec![(x0, y), (x0 + style.px(18.0) as i32, y)],
-            c.stroke_width(width),
-        ))?;
-        legend_text(area, &l.label, (x0 + style.px(24.0) as i32, y), 12.0, style)?;
-        y += style.px(20.0) as i32;
-    }
+    let mut entries: Vec<Entry> = lines
+        .iter()
+        .filter(|l| !l.dashed)
+        .map(|l| Entry {
+            swatch: Swatch::Line(PALETTE[l.color % PALETTE.len()].to_rgba(), width),
+            label: &l.label,
+            size: 12.0,
+        })
+        .collect();
     if lines.iter().any(|l| l.dashed) {
-        area.draw(&PathElement::new(
-            vec![(x0, y), (x0 + style.px(18.0) as i32, y)],
-            INK.mix(0.6).stroke_width(width.max(2) - 1),
-        ))?;
-        legend_text(
-            area,
-            "dashed: baseline",
-            (x0 + style.px(24.0) as i32, y),
-            11.0,
-            style,
-        )?;
+        entries.push(Entry {
+            swatch: Swatch::Line(INK.mix(0.6), width.max(2) - 1),
+            label: baseline_label,
+            size: 11.0,
+        });
     }
+    draw_legend(area, below.as_ref(), per_row, &entries, style)?;
     area.present()?;
     Ok(plot)
 }
@@ -351,12 +503,16 @@ pub fn stacked_area_chart<DB: DrawingBackend>(
         x: (x0, x1),
         y: (0.0, ymax),
     };
+    area.fill(&WHITE)?;
+    let n_entries = layers.len() + usize::from(line.is_some());
+    let (plot_area, below, per_row) = legend_layout(area, n_entries, style);
     let mut chart = time_axes(
-        area,
+        &plot_area,
         title,
         ranges,
         y_desc,
         &|v: &f64| format_tonnes(*v),
+        below.is_none(),
         style,
     )?;
     // Top layer first, each filled down to zero, so lower layers paint over it.
@@ -377,38 +533,23 @@ pub fn stacked_area_chart<DB: DrawingBackend>(
             INK.stroke_width(style.stroke(2.0)),
         ))?;
     }
-    let (w, _) = area.dim_in_pixel();
-    let lx = w as i32 - style.px(124.0) as i32;
-    let mut y = style.px(40.0) as i32;
-    let swatch = style.px(12.0) as i32;
-    for l in layers.iter().rev() {
-        let c = PALETTE[l.color % PALETTE.len()];
-        area.draw(&Rectangle::new(
-            [(lx, y - swatch / 2), (lx + swatch, y + swatch / 2)],
-            c.mix(0.85).filled(),
-        ))?;
-        legend_text(
-            area,
-            &l.label,
-            (lx + swatch + style.px(6.0) as i32, y),
-            12.0,
-            style,
-        )?;
-        y += style.px(20.0) as i32;
-    }
+    let mut entries: Vec<Entry> = layers
+        .iter()
+        .rev()
+        .map(|l| Entry {
+            swatch: Swatch::Fill(PALETTE[l.color % PALETTE.len()].mix(0.85)),
+            label: &l.label,
+            size: 12.0,
+        })
+        .collect();
     if let Some((label, _)) = line {
-        area.draw(&PathElement::new(
-            vec![(lx, y), (lx + swatch, y)],
-            INK.stroke_width(style.stroke(2.0)),
-        ))?;
-        legend_text(
-            area,
+        entries.push(Entry {
+            swatch: Swatch::Line(INK.to_rgba(), style.stroke(2.0)),
             label,
-            (lx + swatch + style.px(6.0) as i32, y),
-            12.0,
-            style,
-        )?;
+            size: 12.0,
+        });
     }
+    draw_legend(area, below.as_ref(), per_row, &entries, style)?;
     area.present()?;
     Ok(())
 }

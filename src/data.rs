@@ -394,10 +394,13 @@ impl Dataset {
         match sc.data.as_deref() {
             None => Ok(self),
             Some(id) => Dataset::named(id).ok_or_else(|| {
+                // Quote at most 40 characters of a user's string.
+                let shown: String = id.chars().take(40).collect();
+                let more = if id.chars().count() > 40 { "…" } else { "" };
                 InputError::new(
                     "data",
                     format!(
-                        "unknown data set {id:?}; the data sets are {}",
+                        "unknown data set {shown:?}{more}; the data sets are {}",
                         DATA_SETS.join(", ")
                     ),
                 )

@@ -73,8 +73,34 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputE
         } else {
             inner.to_string()
         };
-        InputError::new(path, reason)
+        InputError::new(cut(&path, 200), cut_quoted(&reason))
     })
+}
+
+/// At most `max` characters of `s`, with "…" where it was cut.
+fn cut(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    }
+}
+
+/// serde quotes the offending key or value between backticks, whole: a hostile
+/// 200 KB key would make a 200 KB message. Quoted parts are cut to 40 characters.
+fn cut_quoted(reason: &str) -> String {
+    let parts: Vec<String> = reason
+        .split('`')
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                cut(p, 40)
+            } else {
+                p.to_string()
+            }
+        })
+        .collect();
+    cut(&parts.join("`"), 600)
 }
 
 /// Check that a number is finite and within `[lo, hi]`.
@@ -89,5 +115,20 @@ pub fn check_range(path: &str, value: f64, lo: f64, hi: f64, errors: &mut Vec<In
             path,
             format!("must be between {lo} and {hi}, got {value}"),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hostile_keys_do_not_make_hostile_messages() {
+        let key = "k".repeat(100_000);
+        let e = super::from_json::<std::collections::BTreeMap<String, Vec<u8>>>(&format!(
+            r#"{{"{key}": "x"}}"#
+        ))
+        .unwrap_err();
+        assert!(e.path.chars().count() <= 201, "{}", e.path.len());
+        assert!(e.reason.contains("invalid type"), "{}", e.reason);
+        assert!(e.to_string().len() < 1000, "{}", e.to_string().len());
     }
 }

@@ -56,7 +56,8 @@ pub const INPUTS: &[InputSpec] = &[
         unit: "days",
         min: 0.0,
         max: 365.0,
-        step: 7.0,
+        // One day: every preset's delay (63, 120 days) must be on the slider's grid.
+        step: 1.0,
         default: 0.0,
         description: "Days from the start of each licensing regime until the first approvals; nothing covered ships before.",
     },
@@ -282,6 +283,26 @@ mod tests {
         );
         for s in INPUTS {
             assert_eq!(s.value_in(&base), s.default, "{}", s.id);
+        }
+    }
+
+    #[test]
+    fn every_presets_value_is_on_its_sliders_grid() {
+        // A default off the grid cannot be reached by the slider (120 days on a
+        // 7-day grid read 119, "now -1 days").
+        for id in presets::ids() {
+            let sc = presets::load(id, Dataset::default_data()).unwrap();
+            for s in INPUTS {
+                let v = s.value_in(&sc);
+                let k = (v - s.min) / s.step;
+                assert!(
+                    (k - k.round()).abs() < 1e-9 && (s.min..=s.max).contains(&v),
+                    "{id}: {} = {v} is not on its grid ({} + k x {})",
+                    s.id,
+                    s.min,
+                    s.step
+                );
+            }
         }
     }
 

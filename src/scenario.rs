@@ -13,6 +13,38 @@ use serde::{Deserialize, Serialize};
 /// Version of the scenario format written by this build.
 pub const SCENARIO_VERSION: u32 = 1;
 
+/// Limits on what a scenario may hold, so that a hostile or broken file is refused at
+/// once with a message instead of freezing the page (every check below is linear in
+/// the input). Presets and any scenario a person writes by hand stay far below them.
+pub mod limits {
+    /// Largest scenario text, in bytes.
+    pub const MAX_BYTES: usize = 256 * 1024;
+    pub const MAX_ALLIANCES: usize = 64;
+    pub const MAX_EXPORT_CONTROLS: usize = 256;
+    pub const MAX_TARIFFS: usize = 256;
+    pub const MAX_SHOCKS: usize = 256;
+    /// Characters of an id (alliance id, region reference).
+    pub const MAX_ID_CHARS: usize = 64;
+    /// Characters of a name or label.
+    pub const MAX_NAME_CHARS: usize = 200;
+    /// Characters of the scenario's description.
+    pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+    /// Entries of a product or element list (repeats are harmless, but bounded).
+    pub const MAX_LIST: usize = 64;
+    /// Problems reported at once; the rest are counted.
+    pub const MAX_REPORTED_ERRORS: usize = 50;
+}
+
+/// A user's string quoted for a message, cut to 40 characters so that a hostile
+/// megabyte-long id does not become a megabyte-long message.
+fn shown(s: &str) -> String {
+    if s.chars().count() <= 40 {
+        format!("{s:?}")
+    } else {
+        format!("{:?}…", s.chars().take(40).collect::<String>())
+    }
+}
+
 /// A traded product at one stage of the chain.
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,6 +258,17 @@ impl Default for Scenario {
 impl Scenario {
     /// Parse JSON and validate against the data set.
     pub fn from_json(text: &str, data: &Dataset) -> Result<Scenario, InputErrors> {
+        if text.len() > limits::MAX_BYTES {
+            return Err(InputError::new(
+                "",
+                format!(
+                    "the scenario is {} KB; a scenario may be at most {} KB",
+                    text.len().div_ceil(1024),
+                    limits::MAX_BYTES / 1024
+                ),
+            )
+            .into());
+        }
         let s: Scenario = from_json(text)?;
         s.validate(data)?;
         Ok(s)
@@ -246,12 +289,122 @@ impl Scenario {
         ((self.end_year - self.start_year) * self.steps_per_year as f64).round() as usize
     }
 
-    /// Every rule a scenario must satisfy, all errors at once.
-    /// Check the scenario against the data set it names (`data`), or `data` when it
-    /// names none.
+    /// Every rule a scenario must satisfy, all errors at once, checked against the
+    /// data set it names (`data`), or `data` when it names none.
     pub fn validate(&self, data: &Dataset) -> Result<(), InputErrors> {
         let data = data.for_scenario(self)?;
+        // Counts first: a list over its limit is refused before any of it is read.
         let mut errs = Vec::new();
+        let count = |path: &str, n: usize, max: usize, what: &str, errs: &mut Vec<InputError>| {
+            if n > max {
+                errs.push(InputError::new(
+                    path,
+                    format!("at most {max} {what}, got {n}"),
+                ));
+            }
+        };
+        count(
+            "alliances",
+            self.alliances.len(),
+            limits::MAX_ALLIANCES,
+            "alliances",
+            &mut errs,
+        );
+        count(
+            "export_controls",
+            self.export_controls.len(),
+            limits::MAX_EXPORT_CONTROLS,
+            "export controls",
+            &mut errs,
+        );
+        count(
+            "tariffs",
+            self.tariffs.len(),
+            limits::MAX_TARIFFS,
+            "tariffs",
+            &mut errs,
+        );
+        count(
+            "shocks",
+            self.shocks.len(),
+            limits::MAX_SHOCKS,
+            "shocks",
+            &mut errs,
+        );
+        let n_regions = data.regions.len();
+        let n_groups = n_regions + self.alliances.len();
+        let n_elements = elements::ELEMENTS.len();
+        for (i, a) in self
+            .alliances
+            .iter()
+            .enumerate()
+            .take(limits::MAX_ALLIANCES)
+        {
+            count(
+                &format!("alliances[{i}].members"),
+                a.members.len(),
+                n_regions,
+                "members (the number of regions)",
+                &mut errs,
+            );
+        }
+        for (i, c) in self
+            .export_controls
+            .iter()
+            .enumerate()
+            .take(limits::MAX_EXPORT_CONTROLS)
+        {
+            let p = format!("export_controls[{i}]");
+            count(
+                &format!("{p}.products"),
+                c.products.len(),
+                limits::MAX_LIST,
+                "products",
+                &mut errs,
+            );
+            count(
+                &format!("{p}.elements"),
+                c.elements.len(),
+                limits::MAX_LIST.max(n_elements),
+                "elements",
+                &mut errs,
+            );
+            count(
+                &format!("{p}.trusted_partners"),
+                c.trusted_partners.len(),
+                n_groups,
+                "trusted partners (the number of regions and alliances)",
+                &mut errs,
+            );
+        }
+        for (i, t) in self.tariffs.iter().enumerate().take(limits::MAX_TARIFFS) {
+            count(
+                &format!("tariffs[{i}].products"),
+                t.products.len(),
+                limits::MAX_LIST,
+                "products",
+                &mut errs,
+            );
+        }
+        if !errs.is_empty() {
+            return Err(InputErrors(errs));
+        }
+        let text = |path: String, v: &str, max: usize, errs: &mut Vec<InputError>| {
+            let n = v.chars().count();
+            if n > max {
+                errs.push(InputError::new(
+                    path,
+                    format!("at most {max} characters, got {n}"),
+                ));
+            }
+        };
+        text("name".into(), &self.name, limits::MAX_NAME_CHARS, &mut errs);
+        text(
+            "description".into(),
+            &self.description,
+            limits::MAX_DESCRIPTION_CHARS,
+            &mut errs,
+        );
         if self.schema_version != SCENARIO_VERSION {
             errs.push(InputError::new(
                 "schema_version",
@@ -281,33 +434,44 @@ impl Scenario {
             ));
         }
         let is_region = |id: &str| data.region_index(id).is_some();
-        let mut alliance_ids = Vec::new();
+        // Alliance ids in a set: duplicates and references are checked in linear time.
+        let mut alliance_ids = std::collections::HashSet::new();
         for (i, a) in self.alliances.iter().enumerate() {
             let p = format!("alliances[{i}]");
-            if a.id.trim().is_empty() {
+            text(
+                format!("{p}.name"),
+                &a.name,
+                limits::MAX_NAME_CHARS,
+                &mut errs,
+            );
+            if a.id.chars().count() > limits::MAX_ID_CHARS {
+                errs.push(InputError::new(
+                    format!("{p}.id"),
+                    format!("at most {} characters", limits::MAX_ID_CHARS),
+                ));
+            } else if a.id.trim().is_empty() {
                 errs.push(InputError::new(format!("{p}.id"), "must not be empty"));
             } else if is_region(&a.id) {
                 errs.push(InputError::new(
                     format!("{p}.id"),
                     format!("{:?} is a region id; choose another", a.id),
                 ));
-            } else if alliance_ids.contains(&a.id.as_str()) {
+            } else if !alliance_ids.insert(a.id.as_str()) {
                 errs.push(InputError::new(
                     format!("{p}.id"),
                     format!("duplicate alliance {:?}", a.id),
                 ));
             }
-            alliance_ids.push(a.id.as_str());
             for (k, m) in a.members.iter().enumerate() {
                 if !is_region(m) {
                     errs.push(InputError::new(
                         format!("{p}.members[{k}]"),
-                        format!("unknown region {m:?}"),
+                        format!("unknown region {}", shown(m)),
                     ));
                 }
             }
         }
-        let is_group = |id: &str| is_region(id) || self.alliances.iter().any(|a| a.id == id);
+        let is_group = |id: &str| is_region(id) || alliance_ids.contains(id);
         let window = |p: &str, start: f64, end: Option<f64>, errs: &mut Vec<InputError>| {
             check_range(&format!("{p}.start"), start, 1900.0, 2200.0, errs);
             if let Some(e) = end {
@@ -333,7 +497,7 @@ impl Scenario {
             if !is_region(&c.exporter) {
                 errs.push(InputError::new(
                     format!("{p}.exporter"),
-                    format!("unknown region {:?}", c.exporter),
+                    format!("unknown region {}", shown(&c.exporter)),
                 ));
             }
             products(&p, &c.products, &mut errs);
@@ -341,7 +505,7 @@ impl Scenario {
                 if elements::index_of(e).is_none() {
                     errs.push(InputError::new(
                         format!("{p}.elements[{k}]"),
-                        format!("unknown element {e:?}"),
+                        format!("unknown element {}", shown(e)),
                     ));
                 }
             }
@@ -349,7 +513,7 @@ impl Scenario {
                 if !is_group(t) {
                     errs.push(InputError::new(
                         format!("{p}.trusted_partners[{k}]"),
-                        format!("unknown region or alliance {t:?}"),
+                        format!("unknown region or alliance {}", shown(t)),
                     ));
                 }
             }
@@ -389,13 +553,13 @@ impl Scenario {
             if !is_group(&t.importer) {
                 errs.push(InputError::new(
                     format!("{p}.importer"),
-                    format!("unknown region or alliance {:?}", t.importer),
+                    format!("unknown region or alliance {}", shown(&t.importer)),
                 ));
             }
             if t.exporter != "*" && !is_group(&t.exporter) {
                 errs.push(InputError::new(
                     format!("{p}.exporter"),
-                    format!("unknown region or alliance {:?}", t.exporter),
+                    format!("unknown region or alliance {}", shown(&t.exporter)),
                 ));
             }
             products(&p, &t.products, &mut errs);
@@ -407,11 +571,17 @@ impl Scenario {
             if !is_region(&s.region) {
                 errs.push(InputError::new(
                     format!("{p}.region"),
-                    format!("unknown region {:?}", s.region),
+                    format!("unknown region {}", shown(&s.region)),
                 ));
             }
             check_range(&format!("{p}.share"), s.share, 0.0, 1.0, &mut errs);
             window(&p, s.start, Some(s.end), &mut errs);
+            text(
+                format!("{p}.label"),
+                &s.label,
+                limits::MAX_NAME_CHARS,
+                &mut errs,
+            );
         }
         let a = &self.assumptions;
         check_range(
@@ -444,6 +614,11 @@ impl Scenario {
                 -0.01,
                 &mut errs,
             );
+        }
+        if errs.len() > limits::MAX_REPORTED_ERRORS {
+            let more = errs.len() - limits::MAX_REPORTED_ERRORS;
+            errs.truncate(limits::MAX_REPORTED_ERRORS);
+            errs.push(InputError::new("", format!("and {more} more problems")));
         }
         if errs.is_empty() {
             Ok(())
@@ -539,5 +714,134 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("alliances[0].id"), "{e}");
+    }
+
+    fn alliances(n: usize, id: impl Fn(usize) -> String) -> String {
+        let list: Vec<String> = (0..n)
+            .map(|k| format!(r#"{{"id":"{}","name":"A","members":["US"]}}"#, id(k)))
+            .collect();
+        format!(r#"{{"alliances":[{}]}}"#, list.join(","))
+    }
+
+    #[test]
+    fn a_megabyte_file_is_refused_by_its_size_before_it_is_read() {
+        let text = alliances(20_000, |k| format!("bloc{k}"));
+        assert!(text.len() > 900_000);
+        let t = std::time::Instant::now();
+        let e = Scenario::from_json(&text, data()).unwrap_err().to_string();
+        assert!(t.elapsed().as_millis() < 100, "{:?}", t.elapsed());
+        assert!(e.contains("at most 256 KB"), "{e}");
+    }
+
+    #[test]
+    fn each_count_limit_names_its_field() {
+        let e = Scenario::from_json(&alliances(65, |k| format!("b{k}")), data())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "alliances: at most 64 alliances, got 65");
+        Scenario::from_json(&alliances(64, |k| format!("b{k}")), data()).unwrap();
+        let ctl = r#"{"exporter":"CN","products":["oxide"],"measure":{"type":"ban"},"start":2026}"#;
+        let tar =
+            r#"{"importer":"US","exporter":"CN","products":["magnet"],"rate":0.1,"start":2026}"#;
+        let sho = r#"{"region":"MM","stage":"mining","share":0.5,"start":2026,"end":2027}"#;
+        for (field, item, what) in [
+            ("export_controls", ctl, "export controls"),
+            ("tariffs", tar, "tariffs"),
+            ("shocks", sho, "shocks"),
+        ] {
+            let list = vec![item; 257].join(",");
+            let e = Scenario::from_json(&format!(r#"{{"{field}":[{list}]}}"#), data())
+                .unwrap_err()
+                .to_string();
+            assert_eq!(e, format!("{field}: at most 256 {what}, got 257"));
+            let list = vec![item; 256].join(",");
+            Scenario::from_json(&format!(r#"{{"{field}":[{list}]}}"#), data()).unwrap();
+        }
+        let n = data().regions.len();
+        let members = vec![r#""US""#; n + 1].join(",");
+        let e = Scenario::from_json(
+            &format!(r#"{{"alliances":[{{"id":"x","name":"X","members":[{members}]}}]}}"#),
+            data(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            format!(
+                "alliances[0].members: at most {n} members (the number of regions), got {}",
+                n + 1
+            )
+        );
+        let partners = vec![r#""US""#; n + 2].join(",");
+        let e = Scenario::from_json(
+            &format!(r#"{{"export_controls":[{{"exporter":"CN","products":["oxide"],"measure":{{"type":"ban"}},"start":2026,"trusted_partners":[{partners}]}}]}}"#),
+            data(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("export_controls[0].trusted_partners: at most"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn long_names_and_ids_are_refused_and_messages_stay_short() {
+        let long = "x".repeat(5000);
+        let text = format!(
+            r#"{{"name":"{long}","alliances":[{{"id":"{long}","name":"A","members":["{long}"]}}]}}"#
+        );
+        let e = Scenario::from_json(&text, data()).unwrap_err().to_string();
+        assert!(e.contains("name: at most 200 characters, got 5000"), "{e}");
+        assert!(e.contains("alliances[0].id: at most 64 characters"), "{e}");
+        assert!(
+            e.contains("alliances[0].members[0]: unknown region \"xxxx"),
+            "{e}"
+        );
+        assert!(
+            e.len() < 400,
+            "the message does not echo the long strings: {e}"
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_found_and_many_problems_are_counted_not_listed() {
+        let text = alliances(64, |_| "same".into());
+        let e = Scenario::from_json(&text, data()).unwrap_err();
+        assert_eq!(e.0.len(), limits::MAX_REPORTED_ERRORS + 1);
+        assert_eq!(
+            e.0[0].to_string(),
+            "alliances[1].id: duplicate alliance \"same\""
+        );
+        assert_eq!(e.0.last().unwrap().to_string(), "and 13 more problems");
+    }
+
+    #[test]
+    fn the_largest_allowed_scenario_validates_quickly() {
+        // 64 alliances of every region, 256 controls trusting every alliance: the
+        // checks are linear, so this takes milliseconds, not seconds.
+        let regions: Vec<String> = data()
+            .region_ids()
+            .iter()
+            .map(|r| format!("{r:?}"))
+            .collect();
+        let members = regions.join(",");
+        let list: Vec<String> = (0..64)
+            .map(|k| format!(r#"{{"id":"b{k}","name":"B","members":[{members}]}}"#))
+            .collect();
+        let partners: Vec<String> = (0..64).map(|k| format!(r#""b{k}""#)).collect();
+        let ctl = format!(
+            r#"{{"exporter":"CN","products":["oxide"],"measure":{{"type":"ban"}},"start":2026,"trusted_partners":[{}]}}"#,
+            partners.join(",")
+        );
+        let text = format!(
+            r#"{{"alliances":[{}],"export_controls":[{}]}}"#,
+            list.join(","),
+            vec![ctl.as_str(); 256].join(",")
+        );
+        assert!(text.len() < limits::MAX_BYTES, "{}", text.len());
+        let t = std::time::Instant::now();
+        Scenario::from_json(&text, data()).unwrap();
+        assert!(t.elapsed().as_millis() < 500, "{:?}", t.elapsed());
     }
 }

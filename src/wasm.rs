@@ -49,6 +49,34 @@ pub fn debug_panic() {
 
 thread_local! {
     static TEXT_SIZES: RefCell<HashMap<String, (u32, u32)>> = RefCell::new(HashMap::new());
+    /// Translations of the words the charts draw (axis descriptions, legend entries),
+    /// by key; see [`set_chart_labels`].
+    static CHART_LABELS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Set the words the charts draw, for the page's language: `{key: text}` with keys
+/// `share_of_demand_met`, `dashed_baseline`, `t_reo_per_year`, `t_reo_usgs`, `largest_share`, `own`,
+/// `allies`, `others`, `demand`, `mining`, `separation`, `metal`, `magnets`. Missing
+/// keys keep the English; texts are cut to 60 characters.
+#[wasm_bindgen(js_name = setChartLabels)]
+pub fn set_chart_labels(labels: JsValue) -> Result<(), JsError> {
+    let map: std::collections::BTreeMap<String, String> = serde_wasm_bindgen::from_value(labels)
+        .map_err(|e| JsError::new(&format!("labels: {e}")))?;
+    CHART_LABELS.with(|m| {
+        let mut m = m.borrow_mut();
+        m.clear();
+        for (k, v) in map {
+            m.insert(k, v.chars().take(60).collect());
+        }
+    });
+    Ok(())
+}
+
+/// A chart word in the page's language (English when not set).
+fn chart_label(key: &str, english: &str) -> String {
+    CHART_LABELS
+        .with(|m| m.borrow().get(key).cloned())
+        .unwrap_or_else(|| english.to_string())
 }
 
 /// plotters' canvas backend with text measured by `measureText` and cached.
@@ -210,7 +238,10 @@ pub fn draw_mining_chart(
     charts::bar_chart(
         &area,
         title,
-        "t REO per year (USGS MCS 2025, 2024 estimates)",
+        &chart_label(
+            "t_reo_usgs",
+            "t REO per year (USGS MCS 2025, 2024 estimates)",
+        ),
         &bars,
         &style,
     )
@@ -435,7 +466,7 @@ fn draw_share_lines(
     let t0 = run.out.time.first().copied().unwrap_or(2024.0);
     let t1 = run.out.time.last().copied().unwrap_or(2050.0) + 1.0 / run.out.steps_per_year as f64;
     let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
-    charts::line_chart(
+    charts::line_chart_labelled(
         &area,
         title,
         y_desc,
@@ -445,6 +476,7 @@ fn draw_share_lines(
             y: (0.0, 1.05),
         },
         true,
+        &chart_label("dashed_baseline", "dashed: baseline"),
         &chart_style(dpr, projector),
     )
     .map_err(js_err)
@@ -497,7 +529,7 @@ pub fn draw_availability(
         run,
         &lines,
         title,
-        "share of demand met",
+        &chart_label("share_of_demand_met", "share of demand met"),
         dpr,
         projector,
     )?;
@@ -531,31 +563,32 @@ pub fn draw_sourcing(
     let s = &run.out.series;
     let layers = [
         Layer {
-            label: "own".into(),
+            label: chart_label("own", "own"),
             values: s.source_own.series_sum(r, &e),
             color: 0,
         },
         Layer {
-            label: "allies".into(),
+            label: chart_label("allies", "allies"),
             values: s.source_allies.series_sum(r, &e),
             color: 2,
         },
         Layer {
-            label: "others".into(),
+            label: chart_label("others", "others"),
             values: s.source_others.series_sum(r, &e),
             color: 5,
         },
     ];
     let demand = s.demand.series_sum(r, &e);
+    let demand_label = chart_label("demand", "demand");
     let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
     let style = chart_style(dpr, projector);
     charts::stacked_area_chart(
         &area,
         title,
-        "t REO per year",
+        &chart_label("t_reo_per_year", "t REO per year"),
         &run.out.time,
         &layers,
-        Some(("demand", &demand)),
+        Some((demand_label.as_str(), &demand)),
         &style,
     )
     .map_err(js_err)
@@ -614,6 +647,20 @@ pub fn apply_inputs(scenario: JsValue, values: JsValue) -> Result<JsValue, JsErr
     to_js(&sc)
 }
 
+/// Apply input values to a scenario and run it: one parse and check of the scenario
+/// per change (the page's path on every slider move).
+#[wasm_bindgen(js_name = runWithInputs)]
+pub fn run_with_inputs(scenario: JsValue, values: JsValue) -> Result<Run, JsError> {
+    let mut sc = scenario_from_js(&scenario)?;
+    let values: std::collections::BTreeMap<String, f64> = serde_wasm_bindgen::from_value(values)
+        .map_err(|e| JsError::new(&format!("inputs: {e}")))?;
+    for (id, v) in &values {
+        crate::inputs::apply(&mut sc, id, *v).map_err(js_err)?;
+    }
+    let out = crate::model::run(Dataset::default_data(), &sc).map_err(js_err)?;
+    Ok(Run { out })
+}
+
 #[derive(Serialize)]
 struct ExplainJs {
     base: f64,
@@ -667,7 +714,7 @@ pub fn draw_concentration(
                 .map(|(s, t)| (*t, out.series.concentration.get(s, k, 1)))
                 .collect();
             lines.push(Line {
-                label: stage.to_string(),
+                label: chart_label(stage, stage),
                 points,
                 color: k,
                 dashed,
@@ -679,7 +726,7 @@ pub fn draw_concentration(
         run,
         &lines,
         title,
-        "largest region's share",
+        &chart_label("largest_share", "largest region's share"),
         dpr,
         projector,
     )

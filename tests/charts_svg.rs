@@ -73,7 +73,8 @@ fn line_chart_draws_scenario_solid_baseline_dashed_and_a_legend() {
         },
     ];
     {
-        let area = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
+        // 800x400 CSS pixels at devicePixelRatio 2: wide, so the legend is beside.
+        let area = SVGBackend::with_string(&mut svg, (1600, 800)).into_drawing_area();
         let style = ChartStyle {
             scale: 2.0,
             projector: false,
@@ -93,14 +94,14 @@ fn line_chart_draws_scenario_solid_baseline_dashed_and_a_legend() {
         .unwrap();
     }
 
-    // The plotting area lies inside the 800x400 image, left of the legend, and keeps the
+    // The plotting area lies inside the 1600x800 image, left of the legend, and keeps the
     // data ranges: the page turns pointer positions into years with it.
     assert!(
-        0 < plot.px.0 && plot.px.0 < plot.px.1 && plot.px.1 < 800 - 2 * 124,
+        0 < plot.px.0 && plot.px.0 < plot.px.1 && plot.px.1 < 1600 - 2 * 124,
         "{plot:?}"
     );
     assert!(
-        0 < plot.py.0 && plot.py.0 < plot.py.1 && plot.py.1 < 400,
+        0 < plot.py.0 && plot.py.0 < plot.py.1 && plot.py.1 < 800,
         "{plot:?}"
     );
     assert_eq!(plot.ranges.x, (2024.0, 2044.0));
@@ -116,5 +117,116 @@ fn line_chart_draws_scenario_solid_baseline_dashed_and_a_legend() {
     assert!(
         svg.contains(r##"stroke="#009E73""##),
         "second series colour"
+    );
+}
+
+/// The y coordinate of the first SVG text element holding `label`.
+fn text_y(svg: &str, label: &str) -> f64 {
+    let at = svg.find(&format!(">\n{label}\n<")).expect(label);
+    let start = svg[..at].rfind("<text").unwrap();
+    let y = svg[start..at].split("y=\"").nth(1).unwrap();
+    y[..y.find('"').unwrap()].parse().unwrap()
+}
+
+#[test]
+fn a_narrow_chart_puts_its_legend_below_and_thins_the_year_labels() {
+    let lines: Vec<Line> = ["CN", "JP", "US", "EU"]
+        .iter()
+        .enumerate()
+        .flat_map(|(k, r)| {
+            [true, false].map(|dashed| Line {
+                label: r.to_string(),
+                points: (0..27).map(|i| (2024.0 + i as f64, 0.8)).collect(),
+                color: k,
+                dashed,
+            })
+        })
+        .collect();
+    let draw = |w: u32| {
+        let mut svg = String::new();
+        let plot;
+        {
+            let area = SVGBackend::with_string(&mut svg, (w, 300)).into_drawing_area();
+            plot = line_chart(
+                &area,
+                "Dy",
+                "share",
+                &lines,
+                Ranges {
+                    x: (2024.0, 2050.0),
+                    y: (0.0, 1.05),
+                },
+                true,
+                &ChartStyle::default(),
+            )
+            .unwrap();
+        }
+        (svg, plot)
+    };
+    let years = |svg: &str| {
+        (2024..=2050)
+            .filter(|y| svg.contains(&format!(">\n{y}\n<")))
+            .count()
+    };
+    let (phone, plot) = draw(358);
+    assert!(
+        text_y(&phone, "dashed: baseline") > plot.py.1 as f64,
+        "legend below the plot on a phone"
+    );
+    assert!(plot.px.1 > 358 - 40, "the plot keeps the width: {plot:?}");
+    let (wide, wplot) = draw(900);
+    assert!(
+        text_y(&wide, "dashed: baseline") < wplot.py.1 as f64,
+        "legend beside on a wide chart"
+    );
+    assert!(
+        years(&phone) <= 4 && years(&phone) < years(&wide),
+        "year labels thinned: {} on a phone, {} wide",
+        years(&phone),
+        years(&wide)
+    );
+}
+
+#[test]
+fn a_long_title_on_a_narrow_chart_is_drawn_smaller_not_clipped() {
+    let lines = vec![Line {
+        label: "CN".into(),
+        points: vec![(2024.0, 0.5), (2050.0, 0.6)],
+        color: 0,
+        dashed: false,
+    }];
+    let title = "Concentración: la parte de cada etapa en manos de la mayor región";
+    let draw = |w: u32| {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (w, 300)).into_drawing_area();
+            line_chart(
+                &area,
+                title,
+                "share",
+                &lines,
+                Ranges {
+                    x: (2024.0, 2050.0),
+                    y: (0.0, 1.05),
+                },
+                true,
+                &ChartStyle::default(),
+            )
+            .unwrap();
+        }
+        svg
+    };
+    let font_size = |svg: &str| -> f64 {
+        let at = svg.find(title).expect("title drawn");
+        let start = svg[..at].rfind("<text").unwrap();
+        let f = svg[start..at].split("font-size=\"").nth(1).unwrap();
+        f[..f.find('"').unwrap()].parse().unwrap()
+    };
+    let (phone, wide) = (font_size(&draw(340)), font_size(&draw(1000)));
+    // SVG font sizes are in points (the 16 px title is 12.9); the phone's is smaller,
+    // but not below 10 px.
+    assert!(
+        phone < wide * 0.9 && phone >= wide * 10.0 / 16.0,
+        "{phone} vs {wide}"
     );
 }

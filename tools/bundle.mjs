@@ -5,12 +5,16 @@
 // Usage: node tools/bundle.mjs <pkg dir> <out dir>
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 
 const [pkg = "www/pkg", out = "dist"] = process.argv.slice(2);
 const glue = readFileSync(join(pkg, "rare_earth_alliances.js"), "utf8");
 const wasmBytes = readFileSync(join(pkg, "rare_earth_alliances_bg.wasm"));
 const app = readFileSync("www/app.js", "utf8");
+// The strings module is inlined before the shell (its one export becomes a const).
+const strings = readFileSync("www/strings.js", "utf8").replace(/^export const STRINGS/m, "const STRINGS");
+if (/^export /m.test(strings)) throw new Error("bundle: www/strings.js has an export this script does not handle");
 const css = readFileSync("www/style.css", "utf8");
 let html = readFileSync("index.html", "utf8");
 
@@ -43,6 +47,7 @@ const script = [
   `return { api: { ${[...new Set(names)].join(", ")} }, init: __wbg_init };`,
   "})();",
   `const EMBEDDED_WASM = "${wasmBytes.toString("base64")}";`,
+  strings,
   appBody,
 ].join("\n");
 
@@ -50,9 +55,16 @@ const replaceOnce = (text, pattern, replacement) => {
   if (!pattern.test(text)) throw new Error(`bundle: index.html lacks ${pattern}`);
   return text.replace(pattern, () => replacement);
 };
-html = replaceOnce(html, /<link rel="stylesheet" href="www\/style.css">/, `<style>\n${css}</style>`);
-html = replaceOnce(html, /<script type="module" src="www\/app.js"><\/script>/,
-  `<script type="module">\n${script.replace(/<\/script/gi, "<\\/script")}\n</script>`);
+const styleText = `\n${css}`;
+const scriptText = `\n${script.replace(/<\/script/gi, "<\\/script")}\n`;
+html = replaceOnce(html, /<link rel="stylesheet" href="www\/style.css">/, `<style>${styleText}</style>`);
+html = replaceOnce(html, /<script type="module" src="www\/app.js"><\/script>/, `<script type="module">${scriptText}</script>`);
+// The Content-Security-Policy allows exactly the inline script and style, by hash
+// (the hosted page allows its own files, 'self'; a file:// page has no 'self').
+const sha = (text) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+html = replaceOnce(html, /script-src 'self' 'wasm-unsafe-eval'; style-src 'self';/,
+  `script-src ${sha(scriptText)} 'wasm-unsafe-eval'; style-src ${sha(styleText)};`);
+html = replaceOnce(html, /connect-src 'self'; frame-src 'self'; /, "");
 
 mkdirSync(out, { recursive: true });
 const file = join(out, "rare-earths.html");
@@ -64,7 +76,7 @@ const report = [
   `${"file".padEnd(34)} ${"raw".padStart(11)} ${"gzip -9".padStart(11)}`,
   row("rare_earth_alliances_bg.wasm (opt)", wasmBytes),
   row("rare_earth_alliances.js (glue)", Buffer.from(glue)),
-  row("www/app.js + style.css", Buffer.from(app + css)),
+  row("www/app.js + strings + style.css", Buffer.from(app + strings + css)),
   row("dist/rare-earths.html (one file)", Buffer.from(html)),
 ].join("\n");
 writeFileSync(join(out, "size-report.txt"), report + "\n");

@@ -3,10 +3,45 @@
 // the single-file build (tools/bundle.mjs), which inlines the wasm-bindgen glue and
 // the wasm bytes.
 import init, * as api from "./pkg/rare_earth_alliances.js";
+import { STRINGS } from "./strings.js";
 const EMBEDDED_WASM = null;
 // ---- BUNDLE-CUT ----
 
+// Interface language (lang=): messages come from www/strings.js through t(); the static
+// text of index.html is English, and elements marked data-i18n are translated in place.
+let LANG = "en";
+function t(key, vars = {}) {
+  const text = STRINGS[LANG]?.[key] ?? STRINGS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
+}
+// A translated name from the strings (region, element, preset…), else the given one.
+function tr(key, fallback) {
+  return STRINGS[LANG]?.[key] ?? fallback;
+}
+function applyLanguage() {
+  document.documentElement.lang = LANG;
+  if (LANG === "en") return;
+  for (const el of document.querySelectorAll("[data-i18n]")) {
+    const text = STRINGS[LANG][el.dataset.i18n];
+    if (text !== undefined) el.textContent = text;
+  }
+  for (const el of document.querySelectorAll("[data-i18n-aria]")) {
+    const text = STRINGS[LANG][el.dataset.i18nAria];
+    if (text !== undefined) el.setAttribute("aria-label", text);
+  }
+  document.title = `${t("title")}`;
+}
+
 const STORAGE_KEY = "ree.state.v1";
+// Set while a saved imported scenario is being checked and first run; still set at the
+// next load means that load never finished (a freeze, a crash): the scenario is set
+// aside under ASIDE_KEY instead of being run again.
+const LOADING_KEY = "ree.loading.v1";
+const ASIDE_KEY = "ree.aside.v1";
+// The model refuses scenarios above 256 KB (src/scenario.rs limits); files above it
+// are refused before they are read, saved state above this is set aside unread.
+const MAX_SCENARIO_BYTES = 256 * 1024;
+const MAX_SAVED_CHARS = 2 * MAX_SCENARIO_BYTES;
 const URL_VERSION = "1";
 const BASELINE_PRESET = "status-quo";
 const IMPORTED = "imported"; // the preset id of a scenario imported from a file
@@ -17,7 +52,9 @@ let baselineRun = null;
 let currentRun = null;
 let presetScenario = null;
 let inputSpec = [];
-let state = loadState();
+// Problems met before the page could show them (storage, saved state, the link).
+const startupNotes = [];
+let state = {};
 let frame = 0;
 // Promises waiting for the next frame's drawing to finish (tests and embedding hosts use it).
 let settledWaiters = [];
@@ -32,23 +69,82 @@ function showFatal(message) {
   $("fatal").hidden = false;
 }
 
+// localStorage may be missing, full or refused (private mode, file://, policies).
+function storageGet(key) {
+  try { return localStorage.getItem(key); } catch { return null; }
+}
+function storageSet(key, value) {
+  try { localStorage.setItem(key, value); return true; } catch { return false; }
+}
+function storageRemove(key) {
+  try { localStorage.removeItem(key); } catch { /* nothing to remove */ }
+}
+
 function loadState() {
+  const text = storageGet(STORAGE_KEY);
+  if (text === null) return {};
+  if (text.length > MAX_SAVED_CHARS) {
+    // Never parse or run an oversized saved state: set it aside and start safely.
+    storageSet(ASIDE_KEY, text);
+    storageRemove(STORAGE_KEY);
+    startupNotes.push(t("note.savedTooLarge", { kb: Math.ceil(text.length / 1024) }));
+    return {};
+  }
   try {
-    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
-    return saved && typeof saved === "object" ? saved : {};
+    const saved = JSON.parse(text);
+    return saved && typeof saved === "object" && !Array.isArray(saved) ? saved : {};
   } catch {
+    startupNotes.push(t("note.savedUnreadable"));
     return {};
   }
 }
 
-// Check one input value against the spec; returns an error sentence or "".
+// Notices: messages that stay until the reader acts (saving refused, settings set
+// aside, a link that replaced saved settings). Each has an id, a sentence and buttons.
+function notice(id, text, actions = []) {
+  let box = document.getElementById(`notice-${id}`);
+  if (!box) {
+    box = document.createElement("div");
+    box.id = `notice-${id}`;
+    box.className = "notice";
+    $("notices").append(box);
+  }
+  box.innerHTML = "";
+  const p = document.createElement("p");
+  p.textContent = text;
+  box.append(p);
+  for (const { label, run } of actions) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.addEventListener("click", run);
+    box.append(b);
+  }
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "dismiss";
+  close.textContent = t("notice.dismiss");
+  close.addEventListener("click", () => box.remove());
+  box.append(close);
+}
+function clearNotice(id) {
+  document.getElementById(`notice-${id}`)?.remove();
+}
+
+// Check one input value against the spec: in range and on the slider's grid (so the
+// slider can show it); returns an error sentence or "".
 function inputProblem(spec, value) {
   if (!spec) return "unknown input";
   if (typeof value !== "number" || !Number.isFinite(value) || value < spec.min || value > spec.max) {
-    return `must be a number from ${spec.min} to ${spec.max} ${spec.unit}`;
+    return t("problem.range", { min: spec.min, max: spec.max, unit: t(`unit.${spec.unit}`) });
   }
+  const k = (value - spec.min) / spec.step;
+  if (Math.abs(k - Math.round(k)) > 1e-6) return t("problem.grid", { step: spec.step, unit: t(`unit.${spec.unit}`), min: spec.min });
   return "";
 }
+
+// Numbers in links are plain decimals: "0x10", "1e2", "Infinity" or " 5" are refused.
+const DECIMAL = /^-?\d{1,9}(\.\d{1,9})?$/;
 
 // Saved state may be old, edited or hostile: keep only values the page knows.
 function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
@@ -70,12 +166,90 @@ function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
   return clean;
 }
 
+// How the page is shown (classroom and embedding parameters), not what the model runs:
+// embed, projector, lock, reset (0 or 1), panels (which charts, the first leads), levers
+// (the inputs an embedded page shows), lang. Read once at start; a bad value falls back
+// with a note.
+const PANELS = ["availability", "sourcing", "concentration", "mining"];
+const VIEW_KEYS = ["embed", "projector", "lock", "panels", "levers", "lang"];
+const view = { embed: false, projector: false, lock: false, reset: false, panels: [...PANELS], levers: null };
+
+function readViewParams(params, specs, warnings) {
+  // The language first, so that the notes below are in it.
+  const lang = params.get("lang");
+  if (lang !== null) {
+    if (Object.hasOwn(STRINGS, lang)) LANG = lang;
+    else warnings.push(t("lang.unknown", { lang: lang.slice(0, 8), list: Object.keys(STRINGS).join(", ") }));
+  }
+  const flag = (name) => {
+    const v = params.get(name);
+    if (v === null || v === "0") return false;
+    if (v === "1") return true;
+    warnings.push(t("warn.flag", { name, value: v.slice(0, 12) }));
+    return false;
+  };
+  for (const k of ["embed", "projector", "lock", "reset"]) view[k] = flag(k);
+  if (view.embed) view.panels = ["availability"];
+  const panels = params.get("panels");
+  if (panels !== null) {
+    const list = [...new Set(panels.split(","))];
+    const bad = list.filter((x) => !PANELS.includes(x));
+    const good = list.filter((x) => PANELS.includes(x));
+    if (bad.length) {
+      warnings.push(t("warn.panels", { bad: bad.join(",").slice(0, 40), known: PANELS.join(", "), shown: (good.length ? good : view.panels).join(", ") }));
+    }
+    if (good.length) view.panels = good;
+  }
+  const levers = params.get("levers");
+  const ids = specs.map((x) => x.id);
+  if (levers !== null) {
+    const list = levers.split(",").filter((x) => x !== "");
+    const bad = list.filter((x) => !ids.includes(x));
+    if (bad.length) warnings.push(t("warn.levers", { bad: bad.join(",").slice(0, 40), known: ids.join(", ") }));
+    view.levers = list.filter((x) => ids.includes(x));
+  } else if (view.embed) {
+    // Embedded without a list: the inputs the link sets, else every lever.
+    const named = ids.filter((id) => params.has(id));
+    view.levers = named.length ? named : specs.filter((x) => x.kind === "lever").map((x) => x.id);
+  }
+}
+
+// Apply the view: classes, which charts are shown and which leads, locked controls.
+function applyView() {
+  document.body.classList.toggle("embed", view.embed);
+  document.body.classList.toggle("projector", view.projector);
+  const lead = document.querySelector(".lead");
+  const rest = document.querySelector(".rest");
+  const first = $(`${view.panels[0]}-figure`);
+  if (first.parentElement !== lead) {
+    // Another chart leads: swap it with the availability figure.
+    const avail = $("availability-figure");
+    rest.insertBefore(avail, first);
+    lead.prepend(first);
+  }
+  // Embedded, the levers come right after the chart; the chart's options after them.
+  if (view.embed) document.querySelector(".controls").append($("chart-options"));
+  for (const p of PANELS) $(`${p}-figure`).classList.toggle("hidden-panel", !view.panels.includes(p));
+  $("chart-options").classList.toggle("hidden-panel", !view.panels.some((p) => p !== "mining"));
+  rest.classList.toggle("hidden-panel", ![...rest.querySelectorAll("figure")].some((f) => !f.classList.contains("hidden-panel")));
+  if (view.lock) {
+    $("locked-note").hidden = false;
+    for (const el of document.querySelectorAll(".controls select, .controls input, #chart-options select, #chart-options input, #source-region, #import-json")) el.disabled = true;
+    document.querySelector("label[for=import-json]").classList.add("hidden-panel");
+  }
+}
+
+function shown(id) {
+  const el = $(id);
+  return !!el && el.getClientRects().length > 0;
+}
+
 // The URL holds everything that differs from the defaults, so a link (a teacher's, a
 // reader's) reproduces the page: ?v=1&preset=…&el=…&r=…&src=…&<input id>=<value>.
 function writeUrl() {
   const p = new URLSearchParams();
   const keep = new URLSearchParams(location.search);
-  for (const k of ["projector", "embed"]) if (keep.has(k)) p.set(k, keep.get(k));
+  for (const k of VIEW_KEYS) if (keep.has(k)) p.set(k, keep.get(k));
   p.set("v", URL_VERSION);
   if (state.preset !== DEFAULT_STATE.preset) p.set("preset", state.preset);
   if (state.element !== DEFAULT_STATE.element) p.set("el", state.element);
@@ -88,44 +262,63 @@ function writeUrl() {
 // Read the URL over the saved state; every refused value is named in the warnings.
 function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
   const v = params.get("v");
-  if (v !== null && v !== URL_VERSION) warnings.push(`This link is from another version (v=${v.slice(0, 8)}); some settings may be ignored.`);
+  if (v !== null && v !== URL_VERSION) warnings.push(t("warn.version", { v: v.slice(0, 8) }));
   const preset = params.get("preset");
   if (preset !== null) {
     if (presetIds.includes(preset) || (preset === IMPORTED && state.imported)) {
       if (preset !== state.preset) { state.preset = preset; state.inputs = {}; }
     } else if (preset === IMPORTED) {
-      warnings.push("The link refers to an imported scenario that is not in this browser; import its file to see it.");
-    } else warnings.push(`Unknown preset "${preset.slice(0, 40)}" in the link; showing ${state.preset} instead.`);
+      warnings.push(t("warn.importedMissing"));
+    } else warnings.push(t("warn.preset", { preset: preset.slice(0, 40), shown: state.preset }));
   }
   const el = params.get("el");
   if (el !== null) {
     if (elementIds.includes(el)) state.element = el;
-    else warnings.push(`Unknown element "${el.slice(0, 8)}" in the link.`);
+    else warnings.push(t("warn.element", { el: el.slice(0, 8) }));
   }
   const r = params.get("r");
   if (r !== null) {
     const ids = r.split(",").filter((x) => regionIds.includes(x)).slice(0, 8);
     if (ids.length) state.regions = [...new Set(ids)];
-    else warnings.push("No known region in the link's r= list.");
+    else warnings.push(t("warn.regions"));
   }
   const src = params.get("src");
   if (src !== null) {
     if (regionIds.includes(src)) state.sourceRegion = src;
-    else warnings.push(`Unknown region "${src.slice(0, 8)}" in the link.`);
+    else warnings.push(t("warn.region", { region: src.slice(0, 8) }));
   }
   for (const spec of specs) {
     const raw = params.get(spec.id);
     if (raw === null) continue;
-    const value = raw.trim() === "" ? NaN : Number(raw);
-    const problem = inputProblem(spec, value);
-    if (problem) warnings.push(`${spec.id} in the link ${problem}; using the default.`);
+    const value = DECIMAL.test(raw) ? Number(raw) : NaN;
+    const problem = DECIMAL.test(raw) ? inputProblem(spec, value) : t("problem.decimal", { raw: raw.slice(0, 12) });
+    if (problem) warnings.push(t("warn.input", { id: spec.id, problem }));
     else state.inputs[spec.id] = value;
   }
 }
 
+// Save to the browser; a refusal (quota, private mode) is said, once, with an export.
+let saveRefused = false;
+// The part of the state a link can set (to tell whether a link changed saved work).
+function comparable(st) {
+  return [st.preset, st.inputs, st.element, st.regions, st.sourceRegion];
+}
+
 function saveState() {
-  try { localStorage.setItem(STORAGE_KEY, JSON.stringify(state)); } catch { /* private mode: keep going */ }
+  // An embedded page is defined by its link: it neither reads nor writes saved settings
+  // (an article must not overwrite what a reader saved on the page itself).
+  if (view.embed) { writeUrl(); return; }
+  if (storageSet(STORAGE_KEY, JSON.stringify(state))) {
+    if (saveRefused) { saveRefused = false; clearNotice("save"); }
+  } else if (!saveRefused) {
+    saveRefused = true;
+    notice("save", t("notice.saveRefused"), [{ label: t("notice.export"), run: exportScenario }]);
+  }
   writeUrl();
+}
+
+function exportScenario() {
+  download("scenario.json", "application/json", JSON.stringify(currentScenario(), null, 2));
 }
 
 function setStatus(text, isError = false) {
@@ -158,7 +351,7 @@ function currentScenario() {
 
 function fmtValue(spec, v) {
   const digits = spec.step < 1 ? 2 : 0;
-  return `${Number(v).toFixed(digits)} ${spec.unit}`;
+  return `${Number(v).toFixed(digits)} ${t(`unit.${spec.unit}`)}`;
 }
 
 // Controls from the input spec: a range with a tick at its default, the current value,
@@ -178,19 +371,21 @@ function buildInputControls() {
         <datalist id="ticks-${spec.id}"><option value="${spec.default}"></option></datalist>
         <p class="note" id="help-${spec.id}"></p>`;
       const label = div.querySelector("label");
-      label.textContent = `${spec.label} `;
+      label.textContent = `${tr(`input.${spec.id}.label`, spec.label)} `;
       const out = document.createElement("output");
       out.id = `out-${spec.id}`;
       out.htmlFor = `input-${spec.id}`;
       label.append(out);
       const help = div.querySelector("p");
-      help.textContent = spec.applies ? spec.description : `${spec.description} This preset has no such policy.`;
+      const description = tr(`input.${spec.id}.description`, spec.description);
+      help.textContent = spec.applies ? description : `${description} ${t("input.notApplicable")}`;
       const diff = document.createElement("span");
       diff.className = "from-default";
       help.append(diff);
       const range = div.querySelector("input");
-      range.disabled = !spec.applies;
+      range.disabled = !spec.applies || view.lock;
       div.classList.toggle("inactive", !spec.applies);
+      if (view.levers && !view.levers.includes(spec.id)) div.classList.add("embed-hidden");
       range.addEventListener("keydown", (ev) => keyStep(ev, spec, range));
       range.addEventListener("input", () => {
         const v = Number(range.value);
@@ -200,6 +395,9 @@ function buildInputControls() {
       });
       box.append(div);
     }
+    // In an embed, a fieldset whose inputs are all left out is left out too.
+    const fieldset = $(kind === "lever" ? "levers" : "assumptions");
+    fieldset.classList.toggle("hidden-panel", !!view.levers && !box.querySelector(".input:not(.embed-hidden)"));
   }
 }
 
@@ -232,8 +430,8 @@ function syncControls() {
     $(`input-${spec.id}`).setAttribute("aria-valuetext", fmtValue(spec, v));
     const d = v - spec.default;
     const diff = document.querySelector(`#help-${spec.id} .from-default`);
-    diff.textContent = Math.abs(d) < spec.step / 1000 ? `At its default, ${fmtValue(spec, spec.default)}.`
-      : `Default ${fmtValue(spec, spec.default)}; now ${d > 0 ? "+" : ""}${fmtValue(spec, d)}.`;
+    diff.textContent = Math.abs(d) < spec.step / 1000 ? t("input.atDefault", { value: fmtValue(spec, spec.default) })
+      : t("input.fromDefault", { def: fmtValue(spec, spec.default), sign: d > 0 ? "+" : "", diff: fmtValue(spec, d) });
   }
   $("element").value = state.element;
   $("source-region").value = state.sourceRegion;
@@ -242,7 +440,7 @@ function syncControls() {
 
 function runModel() {
   try {
-    const next = api.runScenario(currentScenario());
+    const next = api.runWithInputs(presetScenario, state.inputs);
     if (currentRun) currentRun.free();
     currentRun = next;
     setStatus("");
@@ -285,43 +483,50 @@ function tableYears(time) {
 }
 
 function describeAvailability() {
-  const t = currentRun.time();
+  const tm = currentRun.time();
   const tb = baselineRun.time();
-  const yearIdx = (y) => stepAt(t, y);
-  const years = tableYears(t);
-  let html = `<table><thead><tr><th>Region</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>`;
+  const yearIdx = (y) => stepAt(tm, y);
+  const years = tableYears(tm);
+  let html = `<table><thead><tr><th>${t("table.region")}</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>`;
   const parts = [];
+  let demanded = 0;
   for (const r of state.regions) {
     const s = currentRun.series("availability", r, state.element);
     const b = baselineRun.series("availability", r, state.element);
-    html += `<tr><td>${r}</td>${years.map((y) => `<td>${fmtPct(s[yearIdx(y)])}</td>`).join("")}</tr>`;
+    const dem = currentRun.series("demand", r, state.element);
+    // Where there is no demand the model reports availability 1: say "no demand".
+    const cell = (k) => (dem[k] > 0 ? fmtPct(s[k]) : t("noDemand"));
+    html += `<tr><td>${r}</td>${years.map((y) => `<td>${cell(yearIdx(y))}</td>`).join("")}</tr>`;
     const k = yearIdx(2030);
+    if (!(dem[k] > 0)) { parts.push(`${r} ${t("noDemand")}`); continue; }
+    demanded++;
     const d = Math.round((s[k] - b[stepAt(tb, 2030)]) * 100);
-    parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${d > 0 ? "+" : ""}${d} points vs status quo)`}`);
+    parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${t("summary.points", { sign: d > 0 ? "+" : "", d })})`}`);
   }
   html += "</tbody></table>";
   $("availability-table").innerHTML = html;
-  $("availability-summary").textContent = `Share of ${state.element} demand met in 2030: ${parts.join("; ")}. Magnets count by their element content.`;
+  $("availability-summary").textContent = demanded === 0
+    ? t("summary.noDemandAll", { el: state.element, parts: parts.join("; ") })
+    : t("summary.availability", { el: state.element, parts: parts.join("; ") });
 }
 
 function describeSourcing() {
-  const t = currentRun.time();
-  const yearIdx = (y) => stepAt(t, y);
-  const years = tableYears(t);
+  const tm = currentRun.time();
+  const yearIdx = (y) => stepAt(tm, y);
+  const years = tableYears(tm);
   const r = state.sourceRegion, e = state.element;
   const rows = [["own", "source_own"], ["allies", "source_allies"], ["others", "source_others"], ["demand", "demand"]]
-    .map(([label, name]) => [label, currentRun.series(name, r, e)]);
+    .map(([label, name]) => [t(`source.${label}`), currentRun.series(name, r, e)]);
   const t0 = (x) => Math.round(x).toLocaleString("en");
-  $("sourcing-table").innerHTML = `<table><thead><tr><th>t ${e} per year</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>${
+  $("sourcing-table").innerHTML = `<table><thead><tr><th>${t("table.perYear", { el: e })}</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>${
     rows.map(([label, s]) => `<tr><td>${label}</td>${years.map((y) => `<td>${t0(s[yearIdx(y)])}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
   const k = yearIdx(2030);
   const [own, allies, others, demand] = rows.map(([, s]) => s[k]);
   const got = own + allies + others;
   const pct = (x) => (got > 0 ? Math.round((x / got) * 100) : 0);
   $("sourcing-summary").textContent = demand > 0
-    ? `In 2030 ${r} gets ${t0(got)} t of its ${t0(demand)} t ${e} demand: ${pct(own)}% from itself, ${pct(allies)}% from allies, ${pct(others)}% from others ` +
-      "(oxides count as coming from the region that shipped them, magnets from the region that made them)."
-    : `${r} has no ${e} demand.`;
+    ? t("summary.sourcing", { region: r, got: t0(got), demand: t0(demand), el: e, own: pct(own), allies: pct(allies), others: pct(others) })
+    : t("summary.sourcingNone", { region: r, el: e });
 }
 
 // "Why?": rank the inputs by how much they move the chosen line, only while the panel
@@ -330,7 +535,7 @@ function explainLine() {
   if (!$("why").open || !currentRun) return;
   const region = $("why-region").value || state.regions[0];
   const year = Number($("why-year").value || 2030);
-  $("why-target").textContent = `${region}'s ${state.element} in ${year}`;
+  $("why-target").textContent = t("why.target", { region, el: state.element, year });
   let result;
   try {
     result = api.explain(currentScenario(), region, state.element, year);
@@ -342,9 +547,9 @@ function explainLine() {
   $("why-list").innerHTML = "";
   for (const e of result.effects) {
     const li = document.createElement("li");
-    const fmt = (v) => `${Number(v).toFixed(e.unit === "×" ? 2 : 0)} ${e.unit}`;
-    li.textContent = `${e.label}: ${fmt(e.value_low)} → ${pct(e.result_low)}, ${fmt(e.value_high)} → ${pct(e.result_high)}`
-      + ` (now ${fmt(e.value)} → ${pct(result.base)}).`;
+    const fmt = (v) => `${Number(v).toFixed(e.unit === "×" ? 2 : 0)} ${t(`unit.${e.unit}`)}`;
+    li.textContent = `${tr(`input.${e.id}.label`, e.label)}: ${fmt(e.value_low)} → ${pct(e.result_low)}, ${fmt(e.value_high)} → ${pct(e.result_high)}`
+      + ` (${t("why.now")} ${fmt(e.value)} → ${pct(result.base)}).`;
     $("why-list").append(li);
   }
 }
@@ -353,26 +558,25 @@ function explainLine() {
 // step, scenario and status quo. `hover` is refreshed at each draw.
 let hover = null;
 
-function showReadout(ev) {
+// The readout at step k of the current run: every line's value and its status quo.
+let readoutStep = -1;
+function showReadoutAt(k) {
   const canvas = $("availability-chart");
   const readout = $("availability-readout");
   const guide = $("availability-guide");
   if (!hover) return;
+  k = Math.max(0, Math.min(hover.time.length - 1, k));
+  readoutStep = k;
   const rect = canvas.getBoundingClientRect();
   const scale = canvas.width / rect.width;
   const [x0, x1, y0, y1, t0, t1] = hover.box;
-  const px = (ev.clientX - rect.left) * scale;
-  if (px < x0 || px > x1) { readout.hidden = true; guide.hidden = true; return; }
-  const year = t0 + ((px - x0) / (x1 - x0)) * (t1 - t0);
-  let k = hover.time.findIndex((t) => t > year) - 1;
-  if (k < 0) k = hover.time.length - 1;
   const kb = Math.max(0, stepAt(hover.baseTime, hover.time[k]));
-  const t = hover.time[k];
-  const quarter = Math.floor((t - Math.floor(t)) * 4 + 1e-9) + 1;
-  readout.innerHTML = `<b>${Math.floor(t)} Q${quarter}</b>` + hover.rows
-    .map(({ r, s, b }) => `${r} ${fmtPct(s[k])} <span class="note">(status quo ${fmtPct(b[kb])})</span>`).join("<br>");
+  const tm = hover.time[k];
+  const quarter = Math.floor((tm - Math.floor(tm)) * 4 + 1e-9) + 1;
+  readout.innerHTML = `<b>${Math.floor(tm)} Q${quarter}</b>` + hover.rows
+    .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) : t("noDemand")} <span class="note">(${t("statusQuo")} ${db[kb] > 0 ? fmtPct(b[kb]) : t("noDemand")})</span>`).join("<br>");
   readout.hidden = false;
-  const gx = (x0 + ((t - t0) / (t1 - t0)) * (x1 - x0)) / scale;
+  const gx = (x0 + ((tm - t0) / (t1 - t0)) * (x1 - x0)) / scale;
   guide.style.left = `${gx}px`;
   guide.style.top = `${y0 / scale}px`;
   guide.style.height = `${(y1 - y0) / scale}px`;
@@ -381,49 +585,97 @@ function showReadout(ev) {
   readout.style.left = `${Math.max(0, left)}px`;
 }
 
+function hideReadout() {
+  $("availability-readout").hidden = true;
+  $("availability-guide").hidden = true;
+}
+
+function showReadout(ev) {
+  const canvas = $("availability-chart");
+  if (!hover) return;
+  const rect = canvas.getBoundingClientRect();
+  const scale = canvas.width / rect.width;
+  const [x0, x1, , , t0, t1] = hover.box;
+  const px = (ev.clientX - rect.left) * scale;
+  if (px < x0 || px > x1) { hideReadout(); return; }
+  const year = t0 + ((px - x0) / (x1 - x0)) * (t1 - t0);
+  let k = hover.time.findIndex((t) => t > year) - 1;
+  if (k < 0) k = hover.time.length - 1;
+  showReadoutAt(k);
+}
+
+// The same readout from the keyboard: the chart takes focus; arrows move a quarter
+// (Shift: a year), Home/End go to the ends; the readout is a live region.
+function readoutKey(ev) {
+  if (!hover) return;
+  const n = hover.time.length;
+  const year = Math.round(n / Math.max(1, hover.time[n - 1] - hover.time[0] + 1 / 4));
+  const moves = { ArrowRight: 1, ArrowLeft: -1, ArrowUp: 1, ArrowDown: -1 };
+  let k = readoutStep < 0 ? stepAt(hover.time, 2030) : readoutStep;
+  if (ev.key in moves) k += moves[ev.key] * (ev.shiftKey ? year : 1);
+  else if (ev.key === "Home") k = 0;
+  else if (ev.key === "End") k = n - 1;
+  else if (ev.key === "Escape") { hideReadout(); return; }
+  else return;
+  ev.preventDefault();
+  showReadoutAt(k);
+}
+
 function describeConcentration() {
-  const t = currentRun.time();
-  const years = tableYears(t);
+  const tm = currentRun.time();
+  const years = tableYears(tm);
   const stages = ["mining", "separation", "metal", "magnets"];
   const rows = stages.map((st) => [st, api.concentrationSeries(currentRun, st, "top_share"), api.concentrationSeries(currentRun, st, "hhi")]);
-  $("concentration-table").innerHTML = `<table><thead><tr><th>Stage</th>${years.map((y) => `<th>${y} top share</th><th>${y} HHI</th>`).join("")}</tr></thead><tbody>${
-    rows.map(([st, top, hhi]) => `<tr><td>${st}</td>${years.map((y) => `<td>${fmtPct(top[stepAt(t, y)])}</td><td>${hhi[stepAt(t, y)].toFixed(2)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
-  const k = stepAt(t, 2030);
+  $("concentration-table").innerHTML = `<table><thead><tr><th>${t("table.stage")}</th>${years.map((y) => `<th>${t("table.topShare", { year: y })}</th><th>${t("table.hhi", { year: y })}</th>`).join("")}</tr></thead><tbody>${
+    rows.map(([st, top, hhi]) => `<tr><td>${t(`stage.${st}`)}</td>${years.map((y) => `<td>${fmtPct(top[stepAt(tm, y)])}</td><td>${hhi[stepAt(tm, y)].toFixed(2)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
+  const k = stepAt(tm, 2030);
   const [mining, separation] = [rows[0][1][k], rows[1][1][k]];
-  $("concentration-summary").textContent = `In 2030 the largest region holds ${rows.map(([st, top]) => `${fmtPct(top[k])} of ${st}`).join(", ")}. ` +
-    (separation > mining ? "Separation is more concentrated than mining, as the article says." : "Here separation is no more concentrated than mining.");
+  $("concentration-summary").textContent = `${t("summary.concentration", {
+    parts: rows.map(([st, top]) => t("summary.concentrationPart", { pct: fmtPct(top[k]), stage: t(`stage.${st}`) })).join(", "),
+  })} ${separation > mining ? t("summary.separationMore") : t("summary.separationNotMore")}`;
 }
 
 function draw() {
   if (!currentRun) return;
   const projector = document.body.classList.contains("projector");
-  const a = $("availability-chart");
-  const dpr = fitCanvas(a);
   try {
-    const box = api.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
-      `${state.element} availability: share of demand met`);
-    hover = {
-      box, time: currentRun.time(), baseTime: baselineRun.time(),
-      rows: state.regions.map((r) => ({
-        r, s: currentRun.series("availability", r, state.element), b: baselineRun.series("availability", r, state.element),
-      })),
-    };
-    describeAvailability();
-    explainLine();
-    const conc = $("concentration-chart");
-    api.drawConcentration(conc, currentRun, baselineRun, fitCanvas(conc), projector, "Concentration: the largest region's share of each stage");
-    describeConcentration();
-    const src = $("sourcing-chart");
-    api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
-      `Where ${state.sourceRegion}'s ${state.element} came from`);
-    describeSourcing();
+    // Charts a link leaves out (panels=) are not drawn.
+    const a = $("availability-chart");
+    if (shown("availability-chart")) {
+      const dpr = fitCanvas(a);
+      const box = api.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
+        t("chart.availability", { el: state.element }));
+      hover = {
+        box, time: currentRun.time(), baseTime: baselineRun.time(),
+        rows: state.regions.map((r) => ({
+          r, s: currentRun.series("availability", r, state.element), b: baselineRun.series("availability", r, state.element),
+          d: currentRun.series("demand", r, state.element), db: baselineRun.series("demand", r, state.element),
+        })),
+      };
+      describeAvailability();
+      if (document.activeElement === a && readoutStep >= 0) showReadoutAt(readoutStep);
+      explainLine();
+    }
+    if (shown("concentration-chart")) {
+      const conc = $("concentration-chart");
+      api.drawConcentration(conc, currentRun, baselineRun, fitCanvas(conc), projector, t("chart.concentration"));
+      describeConcentration();
+    }
+    if (shown("sourcing-chart")) {
+      const src = $("sourcing-chart");
+      api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
+        t("chart.sourcing", { region: state.sourceRegion, el: state.element }));
+      describeSourcing();
+    }
     // The base-year chart never changes with the scenario: redraw it only when its size does.
     const m = $("mining-chart");
-    const mdpr = fitCanvas(m);
-    const size = `${m.width}x${m.height}x${projector}`;
-    if (m.dataset.drawn !== size) {
-      api.drawMiningChart(m, mdpr, projector, "Mine production by country, 2024");
-      m.dataset.drawn = size;
+    if (shown("mining-chart")) {
+      const mdpr = fitCanvas(m);
+      const size = `${m.width}x${m.height}x${projector}`;
+      if (m.dataset.drawn !== size) {
+        api.drawMiningChart(m, mdpr, projector, t("chart.mining"));
+        m.dataset.drawn = size;
+      }
     }
     document.body.dataset.ready = "1";
   } catch (e) {
@@ -436,12 +688,13 @@ function showImportedOption() {
   let opt = $("preset").querySelector(`option[value="${IMPORTED}"]`);
   if (!state.imported) { if (opt) opt.remove(); return; }
   if (!opt) { opt = document.createElement("option"); opt.value = IMPORTED; $("preset").append(opt); }
-  opt.textContent = `Imported: ${state.imported.name || "scenario file"}`;
+  opt.textContent = t("importedOption", { name: state.imported.name || "scenario file" });
 }
 
 function selectPreset(id, keepInputs = false) {
   try {
-    presetScenario = id === IMPORTED ? api.checkScenario(state.imported) : api.presetScenario(id);
+    // An imported scenario was checked once, when it was imported or loaded.
+    presetScenario = id === IMPORTED ? state.imported : api.presetScenario(id);
   } catch (e) {
     setStatus(String(e.message || e), true);
     return;
@@ -453,7 +706,7 @@ function selectPreset(id, keepInputs = false) {
     for (const s of inputSpec.filter((x) => x.kind === "lever")) delete state.inputs[s.id];
   }
   const p = PRESETS.find((x) => x.id === id);
-  $("preset-description").textContent = p ? p.description
+  $("preset-description").textContent = p ? tr(`preset.${p.id}.description`, p.description)
     : presetScenario.description || "A scenario imported from a file and kept in this browser.";
   showImportedOption();
   buildInputControls();
@@ -473,10 +726,142 @@ function download(name, type, text) {
 
 let PRESETS = [];
 
+// Forget everything saved in this browser and start again from the defaults (the
+// view parameters of the link stay).
+function resetSaved() {
+  for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
+  const keep = new URLSearchParams();
+  const now = new URLSearchParams(location.search);
+  for (const k of VIEW_KEYS) if (now.has(k)) keep.set(k, now.get(k));
+  location.href = `${location.pathname}${[...keep].length ? `?${keep}` : ""}`;
+}
+
+// "Copy embed code": size, levers, the code and a live preview of the embedded page.
+function embedUrl() {
+  const u = new URL(location.href);
+  for (const k of ["projector", "lock", "panels", "levers", "reset"]) u.searchParams.delete(k);
+  u.searchParams.set("embed", "1");
+  const levers = [...document.querySelectorAll("#embed-levers input:checked")].map((b) => b.value);
+  u.searchParams.set("levers", levers.join(","));
+  return u.href;
+}
+
+function embedCode(url, size) {
+  const width = size === "responsive" ? "100%" : size;
+  const origin = new URL(url).origin;
+  return `<iframe src="${url.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}" title="Rare earths and alliances: who still gets each rare earth element, an interactive chart"`
+    + ` width="${width}" height="600" style="border:0;max-width:100%" loading="lazy"></iframe>\n`
+    + "<script>addEventListener(\"message\", function (e) {\n"
+    + `  if (e.origin !== ${JSON.stringify(origin)} || !e.data || e.data.type !== "rare-earths:height") return;\n`
+    + "  document.querySelectorAll(\"iframe\").forEach(function (f) { if (f.contentWindow === e.source) f.style.height = e.data.height + \"px\"; });\n"
+    + "});<\/script>";
+}
+
+function openEmbedDialog() {
+  const box = $("embed-levers");
+  if (!box.children.length) {
+    for (const spec of inputSpec) {
+      const label = document.createElement("label");
+      const input = Object.assign(document.createElement("input"), { type: "checkbox", value: spec.id });
+      input.checked = spec.kind === "lever" && spec.applies;
+      label.append(input, tr(`input.${spec.id}.label`, spec.label));
+      box.append(label);
+    }
+  }
+  updateEmbedCode();
+  $("embed-dialog").showModal();
+}
+
+function updateEmbedCode() {
+  const size = document.querySelector("input[name=embed-size]:checked").value;
+  const url = embedUrl();
+  $("embed-code").value = embedCode(url, size);
+  const preview = $("embed-preview");
+  preview.style.width = size === "responsive" ? "100%" : `${size}px`;
+  if (preview.dataset.src !== url) { preview.dataset.src = url; preview.src = url; }
+}
+
+async function copyEmbedCode() {
+  const code = $("embed-code");
+  try {
+    await navigator.clipboard.writeText(code.value);
+    $("embed-copied").textContent = "Copied.";
+  } catch {
+    code.select();
+    $("embed-copied").textContent = "Selected: press Ctrl+C (⌘C) to copy.";
+  }
+}
+
+// What a file exported from the page says about where it came from.
+function settingsText() {
+  const p = PRESETS.find((x) => x.id === state.preset);
+  const name = p ? p.name : `imported: ${(state.imported && state.imported.name) || "scenario file"}`;
+  const inputs = Object.entries(state.inputs).map(([id, v]) => {
+    const spec = inputSpec.find((x) => x.id === id);
+    return spec ? `${spec.label} ${fmtValue(spec, v)}` : `${id} ${v}`;
+  });
+  return `Scenario: ${name}${inputs.length ? `; ${inputs.join("; ")}` : "; preset values"}`;
+}
+function exportDate() { return new Date().toISOString().slice(0, 10); }
+
+// CSV exports start with comment lines: the scenario, its settings, units, date, link.
+function csvHeader() {
+  return [
+    "# Rare earths and alliances: model results",
+    `# ${settingsText()}`,
+    `# preset: ${state.preset}`,
+    `# inputs: ${JSON.stringify(state.inputs)}`,
+    "# units: availability and top shares 0..1 (1 where there is no demand); flows t REO per year (magnets counted by their element content); magnet_output t magnets per year; stocks t REO at the end of the step; hhi on shares 0..1",
+    `# exported: ${exportDate()}`,
+    `# link: ${location.href}`,
+  ].join("\n") + "\n";
+}
+
+// The availability chart's own data: one column per line, scenario and status quo.
+function chartCsv() {
+  const tm = currentRun.time();
+  const tb = baselineRun.time();
+  const cols = state.regions.flatMap((r) => [
+    [`${r}`, currentRun.series("availability", r, state.element), currentRun.series("demand", r, state.element), (k) => k],
+    [`${r} status quo`, baselineRun.series("availability", r, state.element), baselineRun.series("demand", r, state.element), (k) => stepAt(tb, tm[k])],
+  ]);
+  const lines = [`time,${cols.map(([c]) => c).join(",")}`];
+  for (let k = 0; k < tm.length; k++) {
+    lines.push(`${tm[k]},${cols.map(([, s, d, at]) => (d[at(k)] > 0 ? s[at(k)] : "")).join(",")}`);
+  }
+  return csvHeader() + `# ${state.element} availability: share of demand met; empty where there is no demand\n` + lines.join("\n") + "\n";
+}
+
+// The PNG carries the chart's title, the settings and the date around the chart.
+function exportPng() {
+  const chart = $("availability-chart");
+  const dpr = window.devicePixelRatio || 1;
+  const pad = Math.round(12 * dpr);
+  const line = Math.round(18 * dpr);
+  const out = document.createElement("canvas");
+  out.width = chart.width;
+  out.height = chart.height + 2 * line + 2 * pad + line;
+  const ctx = out.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.fillStyle = "#28283a";
+  ctx.textBaseline = "top";
+  ctx.font = `bold ${Math.round(15 * dpr)}px sans-serif`;
+  ctx.fillText(`${state.element} availability: share of demand met, ${state.regions.join(", ")} (status quo dashed)`, pad, pad, out.width - 2 * pad);
+  ctx.font = `${Math.round(12 * dpr)}px sans-serif`;
+  ctx.fillText(settingsText(), pad, pad + line, out.width - 2 * pad);
+  ctx.drawImage(chart, 0, pad + 2 * line);
+  ctx.fillStyle = "#5b5b6e";
+  ctx.fillText(`Rare earths and alliances, an interactive model. Exported ${exportDate()}.`, pad, pad + 2 * line + chart.height + pad / 2, out.width - 2 * pad);
+  const a = Object.assign(document.createElement("a"), { href: out.toDataURL("image/png"), download: `availability-${state.element}.png` });
+  document.body.append(a); a.click(); a.remove();
+}
+
 function buildControls() {
   PRESETS = api.presetList();
-  $("preset").innerHTML = PRESETS.map((p) => `<option value="${p.id}">${p.name}</option>`).join("");
-  $("element").innerHTML = api.elementChoices().map((c) => `<option value="${c.id}">${c.label}</option>`).join("");
+  $("preset").innerHTML = PRESETS.map((p) => `<option value="${p.id}">${tr(`preset.${p.id}.name`, p.name)}</option>`).join("");
+  $("element").innerHTML = api.elementChoices()
+    .map((c) => `<option value="${c.id}">${LANG === "en" ? c.label : `${c.id}: ${tr(`element.${c.id}`, c.label)}`}</option>`).join("");
   const regions = api.regionList();
   $("why-region").innerHTML = regions.map((r) => `<option value="${r.id}">${r.id}</option>`).join("");
   $("why-region").value = "JP";
@@ -484,49 +869,66 @@ function buildControls() {
   $("why-year").value = "2030";
   for (const id of ["why-region", "why-year"]) $(id).addEventListener("change", explainLine);
   $("why").addEventListener("toggle", explainLine);
-  $("source-region").innerHTML = regions.map((r) => `<option value="${r.id}">${r.name}</option>`).join("");
+  $("source-region").innerHTML = regions.map((r) => `<option value="${r.id}">${tr(`region.${r.id}`, r.name)}</option>`).join("");
   $("source-region").addEventListener("change", (e) => { state.sourceRegion = e.target.value; saveState(); schedule(); });
   $("regions").innerHTML = regions
-    .map((r) => `<label title="${r.name}"><input type="checkbox" value="${r.id}">${r.id}</label>`).join("");
+    .map((r) => `<label title="${tr(`region.${r.id}`, r.name)}"><input type="checkbox" value="${r.id}">${r.id}</label>`).join("");
 
   $("preset").addEventListener("change", (e) => selectPreset(e.target.value));
   $("element").addEventListener("change", (e) => { state.element = e.target.value; saveState(); schedule(); });
   $("regions").addEventListener("change", () => {
     const chosen = [...document.querySelectorAll("#regions input:checked")].map((b) => b.value);
-    if (chosen.length === 0) { syncControls(); setStatus("Keep at least one region on the chart.", true); return; }
+    if (chosen.length === 0) { syncControls(); setStatus(t("status.oneRegion"), true); return; }
     state.regions = chosen.slice(0, 8);
     saveState(); syncControls(); schedule();
   });
-  $("export-json").addEventListener("click", () =>
-    download("scenario.json", "application/json", JSON.stringify(currentScenario(), null, 2)));
-  $("export-csv").addEventListener("click", () => download("results.csv", "text/csv", currentRun.toCsv()));
-  $("export-png").addEventListener("click", () => {
-    const url = $("availability-chart").toDataURL("image/png");
-    const a = Object.assign(document.createElement("a"), { href: url, download: "availability.png" });
-    document.body.append(a); a.click(); a.remove();
-  });
+  $("export-json").addEventListener("click", exportScenario);
+  $("export-csv").addEventListener("click", () => download("results.csv", "text/csv", csvHeader() + currentRun.toCsv()));
+  $("export-chart-csv").addEventListener("click", () => download(`availability-${state.element}.csv`, "text/csv", chartCsv()));
+  $("export-png").addEventListener("click", exportPng);
   $("import-json").addEventListener("change", async (e) => {
     const file = e.target.files[0];
     e.target.value = "";
     if (!file) return;
+    if (file.size > MAX_SCENARIO_BYTES) {
+      setStatus(`${t("status.notLoaded", { name: file.name })}\n`
+        + t("status.tooLarge", { kb: Math.ceil(file.size / 1024), max: MAX_SCENARIO_BYTES / 1024 }), true);
+      return;
+    }
     let scenario;
     try {
       scenario = api.checkScenario(await file.text());
     } catch (err) {
-      setStatus(`${file.name} was not loaded; your current scenario is unchanged.\n${err.message || err}`, true);
+      setStatus(`${t("status.notLoaded", { name: file.name })}\n${err.message || err}`, true);
       return;
     }
     state.imported = scenario;
     state.inputs = {};
     selectPreset(IMPORTED, true);
-    setStatus(`Loaded ${file.name}.`);
+    setStatus(t("status.loaded", { name: file.name }));
   });
   $("recover").addEventListener("click", () => location.reload());
-  new ResizeObserver(schedule).observe($("availability-chart"));
-  $("availability-chart").addEventListener("pointermove", showReadout);
-  $("availability-chart").addEventListener("pointerleave", () => {
-    $("availability-readout").hidden = true;
-    $("availability-guide").hidden = true;
+  const resized = new ResizeObserver(schedule);
+  for (const p of PANELS) resized.observe($(`${p}-chart`));
+  const chart = $("availability-chart");
+  chart.addEventListener("pointermove", showReadout);
+  chart.addEventListener("pointerleave", () => { if (document.activeElement !== chart) hideReadout(); });
+  chart.addEventListener("keydown", readoutKey);
+  chart.addEventListener("focus", () => showReadoutAt(readoutStep < 0 && hover ? stepAt(hover.time, 2030) : readoutStep));
+  chart.addEventListener("blur", hideReadout);
+  $("reset-saved").addEventListener("click", () => notice("reset", t("notice.resetAsk"), [
+    { label: t("notice.resetDo"), run: resetSaved },
+  ]));
+  $("embed-open").addEventListener("click", openEmbedDialog);
+  $("embed-close").addEventListener("click", () => $("embed-dialog").close());
+  $("embed-copy").addEventListener("click", copyEmbedCode);
+  $("embed-dialog").addEventListener("change", updateEmbedCode);
+  // Only the dialog's own preview frame may tell this page its height.
+  window.addEventListener("message", (e) => {
+    const preview = $("embed-preview");
+    if (e.source === preview.contentWindow && e.data && e.data.type === "rare-earths:height" && Number.isFinite(e.data.height)) {
+      preview.style.height = `${Math.min(5000, Math.max(100, e.data.height))}px`;
+    }
   });
 
   const esc = (t) => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -534,45 +936,98 @@ function buildControls() {
 
   // Text equivalent of the mining chart.
   const bars = api.baseYearMining();
-  $("mining-table").innerHTML = `<table><thead><tr><th>Country</th><th>t REO, 2024</th></tr></thead><tbody>${
+  $("mining-table").innerHTML = `<table><thead><tr><th>${t("table.country")}</th><th>t REO, 2024</th></tr></thead><tbody>${
     bars.map((b) => `<tr><td>${b.label}</td><td>${Math.round(b.value).toLocaleString("en")}</td></tr>`).join("")}</tbody></table>`;
+}
+
+// Tell the host page our height so its iframe fits us, growing and shrinking with the
+// content: the body (a flow root in embed mode) is measured, not the document, whose
+// scroll height never falls below the frame's own height.
+function reportHeight() {
+  if (window.parent === window) return;
+  let last = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
+    if (height !== last) {
+      last = height;
+      window.parent.postMessage({ type: "rare-earths:height", height }, "*");
+    }
+  }).observe(document.body);
 }
 
 async function main() {
   const params = new URLSearchParams(location.search);
+  const warnings = [];
+  // The view parameters are checked against the input ids compiled into the page, so
+  // they need the module; the classes that change the layout come first.
+  if (params.get("embed") === "1") document.body.classList.add("embed");
   if (params.get("projector") === "1") document.body.classList.add("projector");
-  if (params.get("embed") === "1") {
-    document.body.classList.add("embed");
-    // Tell the host page our height so its iframe can fit us (no scroll bars).
-    let last = 0;
-    new ResizeObserver(() => {
-      const height = Math.ceil(document.documentElement.scrollHeight);
-      if (height !== last && window.parent !== window) {
-        last = height;
-        window.parent.postMessage({ type: "rare-earths:height", height }, "*");
-      }
-    }).observe(document.body);
-  }
   await init(EMBEDDED_WASM ? { module_or_path: base64ToBytes(EMBEDDED_WASM) } : undefined);
-  globalThis.ree = { wasm: api, settled, get run() { return currentRun; }, get state() { return state; } };
+  globalThis.ree = { wasm: api, settled, view, get run() { return currentRun; }, get state() { return state; } };
+  const allSpecs = api.inputSpec({});
+  readViewParams(params, allSpecs, warnings);
+  applyLanguage();
+  if (LANG !== "en") {
+    const labels = {};
+    for (const [key, text] of Object.entries(STRINGS[LANG])) if (key.startsWith("chartLabel.")) labels[key.slice(11)] = text;
+    api.setChartLabels(labels);
+  }
+  if (view.reset) {
+    for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
+    notice("reset", t("notice.resetDone"));
+  }
+  state = view.embed ? {} : loadState();
+  applyView();
+  if (view.embed) reportHeight();
+  if (location.protocol === "file:") $("embed-open").hidden = true;
   buildControls();
   const presetIds = PRESETS.map((p) => p.id);
   const regionIds = api.regionList().map((r) => r.id);
   const elementIds = api.elementChoices().map((c) => c.id);
-  const allSpecs = api.inputSpec({});
   state = sanitizeState(state, presetIds, regionIds, elementIds, allSpecs);
-  const warnings = [];
+  for (const text of startupNotes) notice("startup", text);
+  if (state.imported && storageGet(LOADING_KEY) !== null) {
+    // The last load stopped while this scenario was checked or run: do not run it again.
+    const aside = JSON.stringify(state.imported);
+    storageSet(ASIDE_KEY, aside);
+    delete state.imported;
+    if (state.preset === IMPORTED) state.preset = DEFAULT_STATE.preset;
+    storageRemove(LOADING_KEY);
+    notice("aside", t("notice.aside"), [
+      { label: t("notice.download"), run: () => download("set-aside-scenario.json", "application/json", aside) },
+      { label: t("notice.tryAgain"), run: () => {
+        const kept = storageGet(ASIDE_KEY);
+        if (kept === null) return;
+        storageSet(STORAGE_KEY, JSON.stringify({ ...state, imported: JSON.parse(kept), preset: IMPORTED }));
+        location.reload();
+      } },
+    ]);
+  }
   if (state.imported) {
+    storageSet(LOADING_KEY, String(Date.now()));
     try { state.imported = api.checkScenario(state.imported); } catch (e) {
-      warnings.push(`The imported scenario kept in this browser is no longer valid and was dropped: ${e.message || e}`);
+      warnings.push(t("warn.importedInvalid", { error: e.message || e }));
       delete state.imported;
       if (state.preset === IMPORTED) state.preset = DEFAULT_STATE.preset;
     }
   }
+  const savedBefore = !view.embed && storageGet(STORAGE_KEY) !== null ? JSON.stringify(comparable(state)) : null;
+  const kept = structuredClone(state);
   readUrl(params, presetIds, regionIds, elementIds, allSpecs, warnings);
+  if (savedBefore !== null && savedBefore !== JSON.stringify(comparable(state))
+      && savedBefore !== JSON.stringify(comparable(DEFAULT_STATE))) {
+    // A shared link replaced settings this browser had saved: offer them back.
+    notice("link", t("notice.linkReplaced"), [
+      { label: t("notice.keepMine"), run: () => { clearNotice("link"); state = kept; selectPreset(state.preset, true); } },
+      { label: t("notice.useLink"), run: () => clearNotice("link") },
+    ]);
+  }
   baselineRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
   selectPreset(state.preset, true);
-  if (warnings.length) setStatus(warnings.join("\n"), true);
+  if (warnings.length) notice("link-values", warnings.join("\n"));
+  if (view.lock) applyView();
+  await settled();
+  storageRemove(LOADING_KEY);
 }
 
 main().catch((e) => showFatal(`The model could not start: ${e.message || e}`));

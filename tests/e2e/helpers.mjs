@@ -41,6 +41,11 @@ export async function launch() {
 // Open a page that records every request and console error.
 export async function openPage(browser, url, { deviceScaleFactor = 1 } = {}) {
   const context = await browser.newContext({ deviceScaleFactor, viewport: { width: 1280, height: 900 } });
+  // Record Content-Security-Policy violations from the first script on.
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   const page = await context.newPage();
   const requests = [];
   const errors = [];
@@ -69,4 +74,9 @@ export async function colourCounts(page, canvasId, colours = SERIES_COLOURS) {
     }
     return { counts, opaque, width: c.width, height: c.height, cssWidth: c.getBoundingClientRect().width };
   }, { canvasId, colours });
+}
+
+// Content-Security-Policy violations the page has met so far.
+export async function cspViolations(page) {
+  return page.evaluate(() => window.__csp);
 }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { statSync } from "node:fs";
-import { ROOT, launch, openPage, colourCounts } from "./helpers.mjs";
+import { ROOT, launch, openPage, colourCounts, cspViolations } from "./helpers.mjs";
 
 const FILE = join(ROOT, "dist", "rare-earths.html");
 let browser;
@@ -31,5 +31,6 @@ test("dist/rare-earths.html works from file:// with the network off", async () =
   const foreign = requests.filter((u) => u !== url && !u.startsWith("data:") && !u.startsWith("blob:"));
   assert.deepEqual(foreign, [], "the file requests nothing but itself");
   assert.deepEqual(errors, []);
+  assert.deepEqual(await cspViolations(page), [], "no Content-Security-Policy violation");
   await ctx.close();
 });

@@ -3,10 +3,10 @@
 // beyond its own files.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { writeFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, launch, openPage, colourCounts } from "./helpers.mjs";
+import { startServer, launch, openPage, colourCounts, cspViolations } from "./helpers.mjs";
 
 let server;
 let browser;
@@ -31,6 +31,7 @@ test("the served page paints both charts and stays on its own origin", async () 
   const foreign = requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith("data:") && !u.startsWith("blob:"));
   assert.deepEqual(foreign, [], "no request leaves the page's own files");
   assert.deepEqual(errors, []);
+  assert.deepEqual(await cspViolations(page), [], "no Content-Security-Policy violation");
   await context.close();
 });
 
@@ -128,7 +129,7 @@ test("hostile saved state and an unknown ?preset fall back with a warning", asyn
   assert.equal(state.element, "Dy");
   assert.deepEqual(state.regions, ["CN", "JP", "US", "EU"]);
   assert.deepEqual(state.inputs, {});
-  assert.match(await page.locator("#status").textContent(), /Unknown preset "nope"/);
+  assert.match(await page.locator("#notices").textContent(), /Unknown preset "nope"/);
   await page.goto(`${server.origin}/index.html?preset=fragmentation`);
   await page.waitForFunction(() => document.body.dataset.ready === "1");
   assert.equal(await page.locator("#preset").inputValue(), "fragmentation");
@@ -181,8 +182,8 @@ test("a hostile link is refused value by value, with the defaults kept", async (
   const state = await page.evaluate(() => ree.state);
   assert.deepEqual(state.inputs, { separation_recovery: 90 }, "only the valid value is taken");
   assert.equal(state.element, "Dy");
-  const status = await page.locator("#status").textContent();
-  assert.match(status, /licence_approval in the link must be a number from 0 to 100 %/);
+  const status = await page.locator("#notices").textContent();
+  assert.match(status, /licence_approval in the link must be a decimal number \(got "abc"\)/);
   assert.match(status, /demand_growth in the link must be a number from 0 to 3/);
   assert.match(status, /Unknown element/);
   assert.equal(await page.locator("script").count(), 1, "nothing from the link became markup");
@@ -217,19 +218,21 @@ test("sliders step PhET-style from the keyboard and announce their unit", async 
   const { page, context } = await openPage(browser, `${server.origin}/index.html?v=1&preset=licensing-regime`);
   const delay = page.locator("#input-licence_delay");
   await delay.focus();
-  await page.keyboard.press("ArrowRight"); // a twentieth of 0-365 days, on the 7-day grid
-  await page.waitForFunction(() => ree.state.inputs.licence_delay === 140);
+  assert.equal(await delay.inputValue(), "120", "the preset's 120 days is on the slider's grid");
+  assert.match(await page.locator("#help-licence_delay").textContent(), /At its default, 120 days/);
+  await page.keyboard.press("ArrowRight"); // a twentieth of 0-365 days, on the 1-day grid
+  await page.waitForFunction(() => ree.state.inputs.licence_delay === 138);
   await page.evaluate(() => ree.settled());
   await page.keyboard.press("Shift+ArrowRight"); // one step
-  await page.waitForFunction(() => ree.state.inputs.licence_delay === 147);
+  await page.waitForFunction(() => ree.state.inputs.licence_delay === 139);
   await page.evaluate(() => ree.settled());
   await page.keyboard.press("PageDown"); // a fifth of the range
-  await page.waitForFunction(() => ree.state.inputs.licence_delay === 77);
+  await page.waitForFunction(() => ree.state.inputs.licence_delay === 66);
   await page.evaluate(() => ree.settled());
   await page.keyboard.press("End");
-  await page.waitForFunction(() => ree.state.inputs.licence_delay === 364);
+  await page.waitForFunction(() => ree.state.inputs.licence_delay === 365);
   await page.evaluate(() => ree.settled());
-  assert.equal(await delay.getAttribute("aria-valuetext"), "364 days");
+  assert.equal(await delay.getAttribute("aria-valuetext"), "365 days");
   await context.close();
 });
 
@@ -242,9 +245,84 @@ test("?embed=1 drops the page chrome and tells the host page its height", async 
   await page.waitForFunction(() => window.heights.length > 0, null, { timeout: 20000 });
   const frame = page.frame({ url: /embed=1/ });
   await frame.waitForFunction(() => document.body.dataset.ready === "1");
-  assert.equal(await frame.locator("header.top").isHidden(), true);
+  const header = await frame.locator("header.top").boundingBox();
+  assert.ok(header.width <= 1 && header.height <= 1, "the page's header is only for screen readers");
   assert.equal(await frame.locator("#files").isHidden(), true);
   const heights = await page.evaluate(() => window.heights);
   assert.ok(heights.at(-1) > 300, `reported height ${heights.at(-1)}`);
+  await context.close();
+});
+
+test("link values in hex or off the slider's grid are refused with a visible note", async () => {
+  const { page, context } = await openPage(browser,
+    `${server.origin}/index.html?v=1&licence_approval=0x10&tariff_sensitivity=4.3&separation_recovery=1e2&demand_growth=1.5`);
+  assert.deepEqual(await page.evaluate(() => ree.state.inputs), { demand_growth: 1.5 });
+  const status = await page.locator("#notices").textContent();
+  assert.match(status, /licence_approval in the link must be a decimal number \(got "0x10"\)/);
+  assert.match(status, /tariff_sensitivity in the link must be on the slider's steps of 0.5 exponent/);
+  assert.match(status, /separation_recovery in the link must be a decimal number/);
+  assert.ok(await page.locator("#notice-link-values").isVisible());
+  await context.close();
+});
+
+test("elements nobody uses read 'no demand', not 100% met", async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/index.html?v=1&el=Pm`);
+  const demand = await page.evaluate(() => ["CN", "JP", "US", "EU"].map((r) => Math.max(...ree.run.series("demand", r, "Pm"))));
+  assert.deepEqual(demand, [0, 0, 0, 0], "the data has no Pm demand");
+  assert.match(await page.locator("#availability-summary").textContent(), /No region shown has any Pm demand in 2030 \(CN no demand; JP no demand/);
+  const table = await page.locator("#availability-table").textContent();
+  assert.match(table, /no demand/);
+  assert.doesNotMatch(table, /100%/);
+  const box = await page.locator("#availability-chart").boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.waitForSelector("#availability-readout:not([hidden])");
+  assert.match(await page.locator("#availability-readout").textContent(), /CN no demand \(status quo no demand\)/);
+  await context.close();
+});
+
+test("exports carry what they show: PNG with title and settings, CSV with a metadata header", async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/index.html?v=1&preset=licensing-regime&licence_approval=10`);
+  const read = async (button) => {
+    const [d] = await Promise.all([page.waitForEvent("download"), page.locator(button).click()]);
+    return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
+  };
+  const png = await read("#export-png");
+  assert.equal(png.name, "availability-Dy.png");
+  assert.equal(png.bytes.subarray(1, 4).toString(), "PNG");
+  const chart = await page.evaluate(() => { const c = document.getElementById("availability-chart"); return [c.width, c.height]; });
+  assert.equal(png.bytes.readUInt32BE(16), chart[0]);
+  assert.ok(png.bytes.readUInt32BE(20) > chart[1] + 40, "room for the title, the settings and the date");
+  const csv = await read("#export-csv");
+  const text = csv.bytes.toString();
+  const head = text.slice(0, 2000).split("\n");
+  assert.equal(head[0], "# Rare earths and alliances: model results");
+  assert.match(head[1], /^# Scenario: Licensing regime.*Share of licence requests approved 10 %/);
+  assert.match(text.slice(0, 2000), /# units: availability/);
+  assert.match(text.slice(0, 2000), /# exported: \d{4}-\d\d-\d\d/);
+  assert.ok(head.includes("series,region,element,time,value"), "then the data");
+  const chartCsv = (await read("#export-chart-csv")).bytes.toString().split("\n");
+  const header = chartCsv.find((l) => l.startsWith("time,"));
+  assert.equal(header, "time,CN,CN status quo,JP,JP status quo,US,US status quo,EU,EU status quo");
+  assert.equal(chartCsv.filter((l) => /^\d/.test(l)).length, 104);
+  await context.close();
+});
+
+test("a shared link that would replace saved settings offers to keep them", async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/index.html`);
+  await page.locator("#input-licence_approval").fill("40");
+  await page.waitForFunction(() => ree.state.inputs.licence_approval === 40);
+  await page.goto(`${server.origin}/index.html?v=1&preset=fragmentation`);
+  await page.waitForFunction(() => document.body.dataset.ready === "1");
+  assert.equal(await page.evaluate(() => ree.state.preset), "fragmentation", "the link applies first");
+  assert.match(await page.locator("#notice-link").textContent(), /This link replaced the settings saved in this browser/);
+  await page.locator("#notice-link button", { hasText: "Keep my saved settings" }).click();
+  await page.waitForFunction(() => ree.state.preset === "status-quo");
+  assert.equal(await page.evaluate(() => ree.state.inputs.licence_approval), 40);
+  assert.match(page.url(), /licence_approval=40/);
+  assert.equal(await page.locator("#notice-link").count(), 0);
+  // Opening the page's own link again changes nothing, so no offer.
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready === "1");
+  assert.equal(await page.locator("#notice-link").count(), 0);
   await context.close();
 });
