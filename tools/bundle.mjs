@@ -81,8 +81,11 @@ const report = [
 ].join("\n");
 writeFileSync(join(out, "size-report.txt"), report + "\n");
 console.log(report);
-const limit = 1024 * 1024;
+// The budget: a classroom downloads one file. 1.5 MiB since the market model (issue 6)
+// brought a second data set (the world of 2009) and the market mechanisms: the wasm grew
+// from 574 to about 820 KiB (287 KiB gzipped).
+const limit = 1.5 * 1024 * 1024;
 if (Buffer.byteLength(html) >= limit) {
-  console.error(`bundle: the single file is ${kb(Buffer.byteLength(html))}, over the 1 MiB budget`);
+  console.error(`bundle: the single file is ${kb(Buffer.byteLength(html))}, over the 1.5 MiB budget`);
   process.exit(1);
 }
