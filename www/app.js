@@ -438,11 +438,32 @@ function syncControls() {
   for (const box of document.querySelectorAll("#regions input")) box.checked = state.regions.includes(box.value);
 }
 
+// The comparison run for the current scenario: the status quo, or, for a scenario on
+// another data set or horizon (the 2010 replay), the same world with no policy.
+let statusQuoRun = null;
+function baselineFor(run) {
+  const t0 = run.time()[0];
+  if (statusQuoRun && statusQuoRun.time()[0] === t0) return statusQuoRun;
+  if (baselineRun && baselineRun !== statusQuoRun && baselineRun.time()[0] === t0) return baselineRun;
+  const sc = presetScenario || {};
+  return api.runScenario({ data: sc.data, start_year: sc.start_year, end_year: sc.end_year });
+}
+
+// The year the summaries speak of: 2030 where the run covers it, else two years into
+// the run (the 2010 replay: 2011, the height of the crisis).
+function focusYear(time) {
+  const last = time[time.length - 1];
+  return time[0] <= 2030 && 2030 <= last ? 2030 : Math.min(Math.floor(last), Math.floor(time[0]) + 2);
+}
+
 function runModel() {
   try {
     const next = api.runWithInputs(presetScenario, state.inputs);
     if (currentRun) currentRun.free();
     currentRun = next;
+    const base = baselineFor(next);
+    if (baselineRun && baselineRun !== base && baselineRun !== statusQuoRun) baselineRun.free();
+    baselineRun = base;
     setStatus("");
     return true;
   } catch (e) {
@@ -479,7 +500,9 @@ function stepAt(time, year) {
 
 // Years shown in the data tables, within the run's horizon.
 function tableYears(time) {
-  return [2025, 2030, 2040, 2049].filter((y) => y >= time[0] && y <= time[time.length - 1]);
+  const within = (y) => y >= time[0] && y <= time[time.length - 1];
+  const years = [2025, 2030, 2040, 2049].filter(within);
+  return years.length ? years : [2010, 2011, 2012, 2015, 2019].filter(within);
 }
 
 function describeAvailability() {
@@ -487,6 +510,7 @@ function describeAvailability() {
   const tb = baselineRun.time();
   const yearIdx = (y) => stepAt(tm, y);
   const years = tableYears(tm);
+  const focus = focusYear(tm);
   let html = `<table><thead><tr><th>${t("table.region")}</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>`;
   const parts = [];
   let demanded = 0;
@@ -497,17 +521,17 @@ function describeAvailability() {
     // Where there is no demand the model reports availability 1: say "no demand".
     const cell = (k) => (dem[k] > 0 ? fmtPct(s[k]) : t("noDemand"));
     html += `<tr><td>${r}</td>${years.map((y) => `<td>${cell(yearIdx(y))}</td>`).join("")}</tr>`;
-    const k = yearIdx(2030);
+    const k = yearIdx(focus);
     if (!(dem[k] > 0)) { parts.push(`${r} ${t("noDemand")}`); continue; }
     demanded++;
-    const d = Math.round((s[k] - b[stepAt(tb, 2030)]) * 100);
+    const d = Math.round((s[k] - b[stepAt(tb, focus)]) * 100);
     parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${t("summary.points", { sign: d > 0 ? "+" : "", d })})`}`);
   }
   html += "</tbody></table>";
   $("availability-table").innerHTML = html;
   $("availability-summary").textContent = demanded === 0
-    ? t("summary.noDemandAll", { el: state.element, parts: parts.join("; ") })
-    : t("summary.availability", { el: state.element, parts: parts.join("; ") });
+    ? t("summary.noDemandAll", { el: state.element, parts: parts.join("; "), year: focus })
+    : t("summary.availability", { el: state.element, parts: parts.join("; "), year: focus });
 }
 
 function describeSourcing() {
@@ -520,12 +544,13 @@ function describeSourcing() {
   const t0 = (x) => Math.round(x).toLocaleString("en");
   $("sourcing-table").innerHTML = `<table><thead><tr><th>${t("table.perYear", { el: e })}</th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>${
     rows.map(([label, s]) => `<tr><td>${label}</td>${years.map((y) => `<td>${t0(s[yearIdx(y)])}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
-  const k = yearIdx(2030);
+  const focus = focusYear(tm);
+  const k = yearIdx(focus);
   const [own, allies, others, demand] = rows.map(([, s]) => s[k]);
   const got = own + allies + others;
   const pct = (x) => (got > 0 ? Math.round((x / got) * 100) : 0);
   $("sourcing-summary").textContent = demand > 0
-    ? t("summary.sourcing", { region: r, got: t0(got), demand: t0(demand), el: e, own: pct(own), allies: pct(allies), others: pct(others) })
+    ? t("summary.sourcing", { region: r, got: t0(got), demand: t0(demand), el: e, own: pct(own), allies: pct(allies), others: pct(others), year: focus })
     : t("summary.sourcingNone", { region: r, el: e });
 }
 
@@ -611,7 +636,7 @@ function readoutKey(ev) {
   const n = hover.time.length;
   const year = Math.round(n / Math.max(1, hover.time[n - 1] - hover.time[0] + 1 / 4));
   const moves = { ArrowRight: 1, ArrowLeft: -1, ArrowUp: 1, ArrowDown: -1 };
-  let k = readoutStep < 0 ? stepAt(hover.time, 2030) : readoutStep;
+  let k = readoutStep < 0 ? stepAt(hover.time, focusYear(hover.time)) : readoutStep;
   if (ev.key in moves) k += moves[ev.key] * (ev.shiftKey ? year : 1);
   else if (ev.key === "Home") k = 0;
   else if (ev.key === "End") k = n - 1;
@@ -628,9 +653,11 @@ function describeConcentration() {
   const rows = stages.map((st) => [st, api.concentrationSeries(currentRun, st, "top_share"), api.concentrationSeries(currentRun, st, "hhi")]);
   $("concentration-table").innerHTML = `<table><thead><tr><th>${t("table.stage")}</th>${years.map((y) => `<th>${t("table.topShare", { year: y })}</th><th>${t("table.hhi", { year: y })}</th>`).join("")}</tr></thead><tbody>${
     rows.map(([st, top, hhi]) => `<tr><td>${t(`stage.${st}`)}</td>${years.map((y) => `<td>${fmtPct(top[stepAt(tm, y)])}</td><td>${hhi[stepAt(tm, y)].toFixed(2)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
-  const k = stepAt(tm, 2030);
+  const focus = focusYear(tm);
+  const k = stepAt(tm, focus);
   const [mining, separation] = [rows[0][1][k], rows[1][1][k]];
   $("concentration-summary").textContent = `${t("summary.concentration", {
+    year: focus,
     parts: rows.map(([st, top]) => t("summary.concentrationPart", { pct: fmtPct(top[k]), stage: t(`stage.${st}`) })).join(", "),
   })} ${separation > mining ? t("summary.separationMore") : t("summary.separationNotMore")}`;
 }
@@ -914,7 +941,7 @@ function buildControls() {
   chart.addEventListener("pointermove", showReadout);
   chart.addEventListener("pointerleave", () => { if (document.activeElement !== chart) hideReadout(); });
   chart.addEventListener("keydown", readoutKey);
-  chart.addEventListener("focus", () => showReadoutAt(readoutStep < 0 && hover ? stepAt(hover.time, 2030) : readoutStep));
+  chart.addEventListener("focus", () => showReadoutAt(readoutStep < 0 && hover ? stepAt(hover.time, focusYear(hover.time)) : readoutStep));
   chart.addEventListener("blur", hideReadout);
   $("reset-saved").addEventListener("click", () => notice("reset", t("notice.resetAsk"), [
     { label: t("notice.resetDo"), run: resetSaved },
@@ -1022,7 +1049,8 @@ async function main() {
       { label: t("notice.useLink"), run: () => clearNotice("link") },
     ]);
   }
-  baselineRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
+  statusQuoRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
+  baselineRun = statusQuoRun;
   selectPreset(state.preset, true);
   if (warnings.length) notice("link-values", warnings.join("\n"));
   if (view.lock) applyView();
