@@ -334,6 +334,13 @@ function base64ToBytes(b64) {
   return out;
 }
 
+// The one-file page carries the wasm gzipped (tools/bundle.mjs): inflate it with the
+// browser's own DecompressionStream (no library, no request).
+async function gunzip(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 // Size a canvas's backing store to its CSS box times devicePixelRatio.
 function fitCanvas(canvas) {
   const dpr = window.devicePixelRatio || 1;
@@ -989,7 +996,7 @@ async function main() {
   // they need the module; the classes that change the layout come first.
   if (params.get("embed") === "1") document.body.classList.add("embed");
   if (params.get("projector") === "1") document.body.classList.add("projector");
-  await init(EMBEDDED_WASM ? { module_or_path: base64ToBytes(EMBEDDED_WASM) } : undefined);
+  await init(EMBEDDED_WASM ? { module_or_path: await gunzip(base64ToBytes(EMBEDDED_WASM)) } : undefined);
   globalThis.ree = { wasm: api, settled, view, get run() { return currentRun; }, get state() { return state; } };
   const allSpecs = api.inputSpec({});
   readViewParams(params, allSpecs, warnings);
