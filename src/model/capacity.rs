@@ -116,6 +116,18 @@ pub fn invest(m: &Compiled, st: &mut State, c: &Clock) {
             st.utilisation[k][r] += w * (used - st.utilisation[k][r]);
         }
     }
+    // Year-averaged prices (USD/kg) in each market, `[inside, outside]`, once a step.
+    let mut year_price = [[0.0; 2]; N_EL];
+    for (el, p) in year_price.iter_mut().enumerate() {
+        let q = &st.price[el];
+        *p = [
+            m.market.p0[el] * libm::exp(q.year_inside),
+            m.market.p0[el] * libm::exp(q.year_outside),
+        ];
+    }
+    let basis_price = |m: &Compiled, st: &State, region: usize, b: &Basis| {
+        basis_price(m, st, region, b, &year_price)
+    };
     for (u, unit) in m.units.iter().enumerate() {
         if let Some(e) = &unit.candidate {
             if st.committed[u].is_infinite()
@@ -142,17 +154,15 @@ pub fn invest(m: &Compiled, st: &mut State, c: &Clock) {
 }
 
 /// A unit's price basis (USD/kg) in the market its region sells to, from the prices
-/// averaged over about a year.
-pub fn basis_price(m: &Compiled, st: &State, region: usize, b: &Basis) -> f64 {
-    let price = |el: usize| {
-        let p = &st.price[el];
-        let lp = if m.inside(st.split[el], region) {
-            p.year_inside
-        } else {
-            p.year_outside
-        };
-        m.market.p0[el] * libm::exp(lp)
-    };
+/// averaged over about a year (`year_price[element][inside, outside]`).
+fn basis_price(
+    m: &Compiled,
+    st: &State,
+    region: usize,
+    b: &Basis,
+    year_price: &[[f64; 2]; N_EL],
+) -> f64 {
+    let price = |el: usize| year_price[el][usize::from(!m.inside(st.split[el], region))];
     match b {
         Basis::Basket(comp) => (0..N_EL)
             .filter(|el| comp[*el] > 0.0)
