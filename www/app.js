@@ -532,7 +532,8 @@ function describeAvailability() {
     if (!(dem[k] > 0)) { parts.push(`${r} ${t("noDemand")}`); continue; }
     demanded++;
     const d = Math.round((s[k] - b[stepAt(tb, focus)]) * 100);
-    parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${t("summary.points", { sign: d > 0 ? "+" : "", d })})`}`);
+    const vs = baselineRun === statusQuoRun ? "summary.points" : "summary.pointsNoPolicy";
+    parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${t(vs, { sign: d > 0 ? "+" : "", d })})`}`);
   }
   html += "</tbody></table>";
   $("availability-table").innerHTML = html;
@@ -561,10 +562,27 @@ function describeSourcing() {
     : t("summary.sourcingNone", { region: r, el: e });
 }
 
+// The years the "Why?" panel offers: within the run (the 2010 replay: 2010-2019),
+// keeping the chosen one where it still fits, else the summaries' year.
+function whyYears() {
+  const tm = currentRun ? currentRun.time() : [2024, 2049.75];
+  const first = Math.ceil(tm[0]), last = Math.floor(tm[tm.length - 1]);
+  const years = (first < 2024 ? [2010, 2011, 2012, 2013, 2015, 2019] : [2026, 2028, 2030, 2035, 2040, 2045])
+    .filter((y) => y >= first && y <= last);
+  const key = years.join(",");
+  const sel = $("why-year");
+  if (sel.dataset.years === key) return;
+  const keep = Number(sel.value);
+  sel.innerHTML = years.map((y) => `<option>${y}</option>`).join("");
+  sel.dataset.years = key;
+  sel.value = String(years.includes(keep) ? keep : (currentRun ? focusYear(tm) : 2030));
+}
+
 // "Why?": rank the inputs by how much they move the chosen line, only while the panel
 // is open (twelve model runs, a few tens of milliseconds).
 function explainLine() {
   if (!$("why").open || !currentRun) return;
+  whyYears();
   const region = $("why-region").value || state.regions[0];
   const year = Number($("why-year").value || 2030);
   $("why-target").textContent = t("why.target", { region, el: state.element, year });
@@ -579,7 +597,7 @@ function explainLine() {
   $("why-list").innerHTML = "";
   for (const e of result.effects) {
     const li = document.createElement("li");
-    const fmt = (v) => `${Number(v).toFixed(e.unit === "×" ? 2 : 0)} ${t(`unit.${e.unit}`)}`;
+    const fmt = (v) => `${Number(v).toFixed(e.unit === "×" || e.unit === "elasticity" ? 2 : 0)} ${t(`unit.${e.unit}`)}`;
     li.textContent = `${tr(`input.${e.id}.label`, e.label)}: ${fmt(e.value_low)} → ${pct(e.result_low)}, ${fmt(e.value_high)} → ${pct(e.result_high)}`
       + ` (${t("why.now")} ${fmt(e.value)} → ${pct(result.base)}).`;
     $("why-list").append(li);
@@ -899,8 +917,7 @@ function buildControls() {
   const regions = api.regionList();
   $("why-region").innerHTML = regions.map((r) => `<option value="${r.id}">${r.id}</option>`).join("");
   $("why-region").value = "JP";
-  $("why-year").innerHTML = [2026, 2028, 2030, 2035, 2040, 2045].map((y) => `<option>${y}</option>`).join("");
-  $("why-year").value = "2030";
+  whyYears();
   for (const id of ["why-region", "why-year"]) $(id).addEventListener("change", explainLine);
   $("why").addEventListener("toggle", explainLine);
   $("source-region").innerHTML = regions.map((r) => `<option value="${r.id}">${tr(`region.${r.id}`, r.name)}</option>`).join("");
