@@ -76,18 +76,19 @@ fn without_policy_supply_keeps_pace_and_no_region_falls_behind() {
 #[test]
 fn base_year_prices_are_the_usgs_averages_within_ten_percent() {
     let o = run_json("{}");
-    for (e, p) in [
-        ("Nd", 56.0),
-        ("Pr", 56.0),
-        ("Dy", 257.0),
-        ("Tb", 812.0),
-        ("Ce", 1.21),
-        ("La", 0.97),
+    let usgs = &data().prices.as_ref().unwrap().oxide;
+    for e in [
+        "Nd", "Pr", "Dy", "Tb", "La", "Ce", "Sm", "Eu", "Gd", "Ho", "Er", "Yb", "Lu", "Y",
     ] {
+        let p = usgs[e];
         let got = world_price(&o, "price", e, 2024.0);
-        // Ce and La start at their 2024 price but the balance problem's surplus stock
-        // pushes them to the floor during the year.
-        let tol = if matches!(e, "Ce" | "La") { 0.5 } else { 0.1 };
+        // Ho, Er, Yb and Lu, mined at five to twelve times their demand, drift down
+        // within the year as their surplus stock grows: 10-14% below the USGS average.
+        let tol = if matches!(e, "Ho" | "Er" | "Yb" | "Lu") {
+            0.15
+        } else {
+            0.1
+        };
         assert!((got - p).abs() <= tol * p, "{e}: {got:.2} vs USGS {p}");
     }
 }
