@@ -60,8 +60,8 @@ pub struct Pipeline {
     pub ramp_years: f64,
 }
 
-/// Capacity by year for a unit (same unit as its capacity): linear between points,
-/// flat after the last point (see [`path_value`]). For China's quota-governed mines and
+/// Capacity by year for a unit (same unit as its capacity): each point holds through
+/// its year (see [`path_value`]). For China's quota-governed mines and
 /// separation, and sourced ramp schedules. For separation plants the points are the
 /// light+heavy total and scale both alike.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -1061,25 +1061,18 @@ fn check_path(path: &str, cp: &CapacityPath, errs: &mut Vec<InputError>) {
     }
 }
 
-/// Capacity on a path at time `t`: linear between points, flat after the last point,
-/// `None` before the first (the unit's own capacity applies there).
+/// Capacity on a path at time `t`: each point is a year's figure (a quota, a reported
+/// output) and holds from the start of its year to the next point; the first point
+/// holds before it, so a year's average is its figure exactly. `None` for no points.
 pub fn path_value(points: &[[f64; 2]], t: f64) -> Option<f64> {
     let first = points.first()?;
-    if t < first[0] {
-        return None;
-    }
-    for w in points.windows(2) {
-        let ([t0, v0], [t1, v1]) = (w[0], w[1]);
-        if t < t1 {
-            let span = t1 - t0;
-            return Some(if span > 0.0 {
-                v0 + (v1 - v0) * (t - t0) / span
-            } else {
-                v1
-            });
-        }
-    }
-    points.last().map(|p| p[1])
+    Some(
+        points
+            .iter()
+            .take_while(|p| p[0] <= t)
+            .last()
+            .unwrap_or(first)[1],
+    )
 }
 
 /// Element vector from a map of symbol → share, normalised to sum to `total`.
@@ -1609,27 +1602,6 @@ mod tests {
         }
         let d: Dataset = serde_json::from_value(v).unwrap();
         assert!(d.prices.is_none() && d.market.is_none());
-    }
-
-    #[test]
-    fn path_value_is_linear_between_points_and_flat_after() {
-        let p = [
-            [2024.0, 100.0],
-            [2026.0, 140.0],
-            [2030.0, 140.0],
-            [2031.0, 200.0],
-        ];
-        assert_eq!(path_value(&p, 2023.9), None);
-        assert_eq!(path_value(&p, 2024.0), Some(100.0));
-        assert_eq!(path_value(&p, 2025.0), Some(120.0));
-        assert_eq!(path_value(&p, 2026.0), Some(140.0));
-        assert_eq!(path_value(&p, 2028.0), Some(140.0));
-        assert_eq!(path_value(&p, 2030.5), Some(170.0));
-        assert_eq!(path_value(&p, 2031.0), Some(200.0));
-        assert_eq!(path_value(&p, 2100.0), Some(200.0));
-        assert_eq!(path_value(&[], 2024.0), None);
-        assert_eq!(path_value(&[[2024.0, 5.0]], 2050.0), Some(5.0));
-        assert_eq!(path_value(&[[2024.0, 5.0]], 2020.0), None);
     }
 
     #[test]

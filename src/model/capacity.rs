@@ -32,7 +32,7 @@
 
 use super::compile::{Basis, Compiled, MINING};
 use super::state::{Clock, State};
-use crate::data::pipeline_factor;
+use crate::data::{path_value, pipeline_factor};
 use crate::elements::{ND, N_EL, PR};
 
 /// Averaging time of the prices and utilisation investment decisions read (years).
@@ -45,7 +45,7 @@ pub fn update(m: &Compiled, st: &mut State, c: &Clock) {
     }
     for (u, unit) in m.units.iter().enumerate() {
         let mut cap = match &unit.path {
-            Some(p) => annual(p, c.mid).unwrap_or(unit.nominal),
+            Some(p) => path_value(p, c.mid).unwrap_or(unit.nominal),
             None => unit.nominal,
         };
         cap *= pipeline_factor(&unit.pipeline, c.mid);
@@ -66,18 +66,6 @@ pub fn update(m: &Compiled, st: &mut State, c: &Clock) {
         st.unit_cap[u] = cap;
         st.stage_cap[unit.stage][unit.region] += cap;
     }
-}
-
-/// The figure of the last point at or before `t` (the first point before it).
-fn annual(points: &[[f64; 2]], t: f64) -> Option<f64> {
-    let first = points.first()?;
-    Some(
-        points
-            .iter()
-            .take_while(|p| p[0] <= t)
-            .last()
-            .unwrap_or(first)[1],
-    )
 }
 
 /// Share of a unit's capacity at `t` when it starts at `online` and ramps over `years`.
@@ -178,14 +166,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_path_holds_each_years_figure_through_that_year() {
+    fn a_path_holds_each_years_figure_through_that_year_before_its_first_and_after_its_last() {
         let p = [[2024.0, 100.0], [2025.0, 80.0], [2027.0, 120.0]];
-        assert_eq!(annual(&p, 2023.5), Some(100.0));
-        assert_eq!(annual(&p, 2024.9), Some(100.0));
-        assert_eq!(annual(&p, 2025.0), Some(80.0));
-        assert_eq!(annual(&p, 2026.99), Some(80.0));
-        assert_eq!(annual(&p, 2040.0), Some(120.0));
-        assert_eq!(annual(&[], 2024.0), None);
+        assert_eq!(path_value(&p, 2023.5), Some(100.0));
+        assert_eq!(path_value(&p, 2024.9), Some(100.0));
+        assert_eq!(path_value(&p, 2025.0), Some(80.0));
+        assert_eq!(path_value(&p, 2026.99), Some(80.0));
+        assert_eq!(path_value(&p, 2040.0), Some(120.0));
+        assert_eq!(path_value(&[], 2024.0), None);
     }
 
     #[test]
