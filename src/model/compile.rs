@@ -201,12 +201,21 @@ pub(crate) struct ShockC {
     pub(crate) end: f64,
 }
 
+/// Product indexes in lanes, contracts, controls and the `exports` series (the order of
+/// [`crate::output::PRODUCTS`]).
+pub(crate) mod product {
+    pub(crate) const CONCENTRATE: usize = 0;
+    pub(crate) const OXIDE: usize = 1;
+    pub(crate) const MAGNET: usize = 2;
+    pub(crate) const METAL: usize = 3;
+}
+
 pub(crate) fn product_index(p: Product) -> usize {
     match p {
-        Product::Concentrate => 0,
-        Product::Oxide => 1,
-        Product::Magnet => 2,
-        Product::Metal => 3,
+        Product::Concentrate => product::CONCENTRATE,
+        Product::Oxide => product::OXIDE,
+        Product::Magnet => product::MAGNET,
+        Product::Metal => product::METAL,
     }
 }
 
@@ -507,10 +516,10 @@ impl Compiled {
         let mut contracts: [Vec<ContractLane>; N_PRODUCTS] = Default::default();
         for c in &data.contracts {
             let k = match c.product.as_str() {
-                "concentrate" => 0,
-                "oxide" => 1,
-                "metal" => 3,
-                _ => 2,
+                "concentrate" => product::CONCENTRATE,
+                "oxide" => product::OXIDE,
+                "metal" => product::METAL,
+                _ => product::MAGNET,
             };
             contracts[k].push(ContractLane {
                 from: ri(&c.from),

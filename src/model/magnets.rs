@@ -12,14 +12,11 @@
 
 use super::allocate::allocate;
 use super::capacity;
-use super::compile::{mask_of, Compiled, N_PRODUCTS};
+use super::compile::{mask_of, product, Compiled, N_PRODUCTS};
 use super::state::{Clock, State};
 use crate::elements::{self, N_EL, ZERO};
 use crate::output::Series;
 use crate::scenario::Stage;
-
-/// Product index of magnets in lanes and contracts.
-const MAGNET: usize = 2;
 
 pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
     let n = m.n;
@@ -67,14 +64,14 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
         trade.supply.copy_from_slice(&mag_cap[k]);
         trade.need.copy_from_slice(&magnet_need[k]);
         let content_mask = mask_of(&m.magnet_content[k]);
-        m.lane_key(MAGNET, |_| content_mask, t, dt, &mut trade.key);
+        m.lane_key(product::MAGNET, |_| content_mask, t, dt, &mut trade.key);
         let li = trade.lane_cache.get(n, &trade.key, |l| {
-            m.lanes(MAGNET, |_| content_mask, t, dt, l)
+            m.lanes(product::MAGNET, |_| content_mask, t, dt, l)
         });
         let lanes = &trade.lane_cache.entries[li].1;
         let cap_k = &mag_cap[k];
         m.quota_budgets(
-            MAGNET,
+            product::MAGNET,
             t,
             dt,
             |e, mask| {
@@ -99,7 +96,7 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
             &mut trade.supply,
             &mut trade.need,
             lanes,
-            &m.contracts[MAGNET],
+            &m.contracts[product::MAGNET],
             &mut trade.quota,
             o,
             &mut trade.scratch,
@@ -164,7 +161,7 @@ pub fn make(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 let delivered = made * x / ordered;
                 st.magnet_recv[k][i] += delivered;
                 if i != j {
-                    exports[j * N_PRODUCTS + MAGNET] += delivered * spy;
+                    exports[j * N_PRODUCTS + product::MAGNET] += delivered * spy;
                 }
                 supplied_by[i * n + j] += delivered * elements::sum(content) * spy;
                 let src = match m.source_tier(j, i) {

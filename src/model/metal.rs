@@ -10,14 +10,11 @@
 
 use super::allocate::allocate;
 use super::capacity;
-use super::compile::{mask_of, Compiled, N_PRODUCTS};
+use super::compile::{mask_of, product, Compiled, N_PRODUCTS};
 use super::state::{Clock, State};
 use crate::elements::{self, N_EL, ZERO};
 use crate::output::Series;
 use crate::scenario::Stage;
-
-/// Product index of metal in lanes and contracts.
-const METAL: usize = 3;
 
 pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
     let n = m.n;
@@ -49,13 +46,13 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
         trade.need[j] = elements::sum(&maker_need[j]);
     }
     metal_need.copy_from_slice(&trade.need);
-    m.lane_key(METAL, |_| metal_mask, t, dt, &mut trade.key);
-    let li = trade
-        .lane_cache
-        .get(n, &trade.key, |l| m.lanes(METAL, |_| metal_mask, t, dt, l));
+    m.lane_key(product::METAL, |_| metal_mask, t, dt, &mut trade.key);
+    let li = trade.lane_cache.get(n, &trade.key, |l| {
+        m.lanes(product::METAL, |_| metal_mask, t, dt, l)
+    });
     let lanes = &trade.lane_cache.entries[li].1;
     m.quota_budgets(
-        METAL,
+        product::METAL,
         t,
         dt,
         |e, mask| {
@@ -73,7 +70,7 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
         &mut trade.supply,
         &mut trade.need,
         lanes,
-        &m.contracts[METAL],
+        &m.contracts[product::METAL],
         &mut trade.quota,
         metal_orders,
         &mut trade.scratch,
@@ -102,7 +99,7 @@ pub fn make(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 st.maker_recv[j][el] += x;
                 metal_region[mk] += x;
                 if mk != j {
-                    exports[mk * N_PRODUCTS + METAL] += x * c.spy;
+                    exports[mk * N_PRODUCTS + product::METAL] += x * c.spy;
                 }
             }
         }

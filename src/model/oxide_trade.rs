@@ -6,13 +6,10 @@
 //! exporters fill a quota with what sells.
 
 use super::allocate::allocate;
-use super::compile::{Compiled, N_PRODUCTS};
+use super::compile::{product, Compiled, N_PRODUCTS};
 use super::state::{Clock, State};
 use crate::elements::{N_EL, ZERO};
 use crate::output::Series;
-
-/// Product index of oxide in lanes and contracts.
-const OXIDE: usize = 1;
 
 pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let n = m.n;
@@ -56,7 +53,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             m.controls
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.products[OXIDE] && c.elements & bit != 0)
+                .filter(|(_, c)| c.products[product::OXIDE] && c.elements & bit != 0)
                 .fold(0u64, |mk, (ci, _)| mk | 1 << ci)
         });
         let known = class.and_then(|cl| {
@@ -69,10 +66,10 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         let li = match known {
             Some(li) => li,
             None => {
-                m.lane_key(OXIDE, |_| bit, t, dt, &mut trade.key);
-                let li = trade
-                    .lane_cache
-                    .get(n, &trade.key, |l| m.lanes(OXIDE, |_| bit, t, dt, l));
+                m.lane_key(product::OXIDE, |_| bit, t, dt, &mut trade.key);
+                let li = trade.lane_cache.get(n, &trade.key, |l| {
+                    m.lanes(product::OXIDE, |_| bit, t, dt, l)
+                });
                 if let Some(cl) = class {
                     trade.oxide_lanes.push((cl, li, trade.lane_cache.builds));
                 }
@@ -81,7 +78,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         };
         let lanes = &trade.lane_cache.entries[li].1;
         m.quota_budgets(
-            OXIDE,
+            product::OXIDE,
             t,
             dt,
             // An exporter fills a quota with what foreign buyers ask of it: the
@@ -106,7 +103,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             &mut trade.supply,
             &mut trade.need,
             lanes,
-            &m.contracts[OXIDE],
+            &m.contracts[product::OXIDE],
             &mut trade.quota,
             &mut trade.flows,
             &mut trade.scratch,
@@ -130,7 +127,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             oxide_got[i][el] += x;
             if e != i {
                 oxide_exports[e * N_EL + el] += x * spy;
-                exports[e * N_PRODUCTS + OXIDE] += x * spy;
+                exports[e * N_PRODUCTS + product::OXIDE] += x * spy;
             }
             let d = x * direct_share;
             direct_recv[i][el] += d;

@@ -43,7 +43,7 @@
 //!   prices averaged over about a year (see `capacity.rs`).
 
 use super::capacity::DECISION_YEARS;
-use super::compile::Compiled;
+use super::compile::{product, Compiled};
 use super::state::{Clock, State};
 use crate::elements::N_EL;
 use crate::output::Series;
@@ -51,7 +51,7 @@ use crate::scenario::Measure;
 
 /// Product indexes of oxide, magnets and metal: the products whose control splits an
 /// element's market.
-const SPLITTING: [usize; 3] = [1, 2, 3];
+const SPLITTING: [usize; 3] = [product::OXIDE, product::MAGNET, product::METAL];
 
 /// Before demand: which elements' markets a control splits this step.
 pub fn split(m: &Compiled, st: &mut State, c: &Clock) {

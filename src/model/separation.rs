@@ -11,14 +11,11 @@
 
 use super::allocate::allocate;
 use super::capacity;
-use super::compile::{mask_of, Compiled, N_PRODUCTS};
+use super::compile::{mask_of, product, Compiled, N_PRODUCTS};
 use super::state::{Clock, State};
 use crate::elements::{self, N_EL, ZERO};
 use crate::output::Series;
 use crate::scenario::Stage;
-
-/// Product index of concentrate in lanes and contracts.
-const CONCENTRATE: usize = 0;
 
 pub fn trade_concentrate(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let n = m.n;
@@ -49,13 +46,13 @@ pub fn trade_concentrate(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock
         }
         trade.before.copy_from_slice(&trade.supply);
         let good = |e: usize| mask_of(&conc[e][frac]);
-        m.lane_key(CONCENTRATE, good, t, dt, &mut trade.key);
-        let li = trade
-            .lane_cache
-            .get(n, &trade.key, |l| m.lanes(CONCENTRATE, good, t, dt, l));
+        m.lane_key(product::CONCENTRATE, good, t, dt, &mut trade.key);
+        let li = trade.lane_cache.get(n, &trade.key, |l| {
+            m.lanes(product::CONCENTRATE, good, t, dt, l)
+        });
         let lanes = &trade.lane_cache.entries[li].1;
         m.quota_budgets(
-            CONCENTRATE,
+            product::CONCENTRATE,
             t,
             dt,
             |e, mk| {
@@ -74,7 +71,7 @@ pub fn trade_concentrate(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock
             &mut trade.supply,
             &mut trade.need,
             lanes,
-            &m.contracts[CONCENTRATE],
+            &m.contracts[product::CONCENTRATE],
             &mut trade.quota,
             &mut trade.flows,
             &mut trade.scratch,
@@ -85,7 +82,7 @@ pub fn trade_concentrate(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock
             let k = e * n + i;
             let share = trade.flows[k] / trade.before[e];
             if e != i {
-                exports[e * N_PRODUCTS + CONCENTRATE] += trade.flows[k] * c.spy;
+                exports[e * N_PRODUCTS + product::CONCENTRATE] += trade.flows[k] * c.spy;
             }
             trade.flows[k] = 0.0;
             for el in 0..N_EL {
