@@ -490,7 +490,6 @@ impl Compiled {
             .collect();
         let policy = PolicyC::new(data, sc, &group, &ri);
         let projects = super::investment::compile(
-            data,
             sc,
             &policy,
             &group,

@@ -19,12 +19,10 @@
 //!   shares sum below one, to the host). It enters `policy_cost`.
 
 use super::allocate::ContractLane;
-use super::compile::{
-    Compiled, MineC, PlantC, UnitC, MAGNETS, METAL, MINING, N_PRODUCTS, SEPARATION,
-};
-use super::policy::{charge, stage_index, PolicyC};
+use super::compile::{Compiled, MineC, PlantC, UnitC, METAL, MINING, N_PRODUCTS, SEPARATION};
+use super::policy::{stage_index, PolicyC};
 use super::state::{Clock, State};
-use crate::data::{Dataset, Pipeline};
+use crate::data::Pipeline;
 use crate::elements::{EVec, ZERO};
 use crate::scenario::Scenario;
 
@@ -56,7 +54,6 @@ fn product_of(stage: usize) -> usize {
 /// Turn the scenario's investments into units and projects.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn compile(
-    data: &Dataset,
     sc: &Scenario,
     pol: &PolicyC,
     group: &dyn Fn(&str) -> Vec<bool>,
@@ -82,7 +79,6 @@ pub(crate) fn compile(
     } else {
         1.0
     };
-    let _ = data;
     sc.investments
         .iter()
         .map(|inv| {
@@ -206,5 +202,4 @@ pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
             }
         }
     }
-    let _ = (charge, MAGNETS);
 }
