@@ -73,6 +73,50 @@ pub const INPUTS: &[InputSpec] = &[
         description: "Ad valorem rate of every tariff of the scenario (it has no effect where the scenario has no tariff).",
     },
     InputSpec {
+        id: "stockpile_days",
+        kind: Kind::Lever,
+        label: "Stockpile target",
+        unit: "days",
+        min: 0.0,
+        max: 365.0,
+        step: 5.0,
+        default: 0.0,
+        description: "Days of its holder's consumption that every stockpile of the scenario aims to hold (Japan's JOGMEC and US Project Vault aim at 60, Korea at 100).",
+    },
+    InputSpec {
+        id: "recycling_target",
+        kind: Kind::Lever,
+        label: "Recycling rate reached by research",
+        unit: "%",
+        min: 0.0,
+        max: 90.0,
+        step: 1.0,
+        default: 0.0,
+        description: "Percent of end-of-life rare earths recovered in the funders' regions once every research programme of the scenario has matured (about 1% today).",
+    },
+    InputSpec {
+        id: "price_floor",
+        kind: Kind::Lever,
+        label: "Guaranteed price",
+        unit: "USD/kg",
+        min: 0.0,
+        max: 300.0,
+        step: 5.0,
+        default: 0.0,
+        description: "Price every price floor of the scenario guarantees its producers, the payer making up the gap to the market (the US pays MP Materials up to 110 USD/kg NdPr).",
+    },
+    InputSpec {
+        id: "retaliation",
+        kind: Kind::Lever,
+        label: "Retaliation",
+        unit: "rounds",
+        min: 0.0,
+        max: 3.0,
+        step: 1.0,
+        default: 0.0,
+        description: "Rounds of answers to export controls and tariffs (0: none; 1: regions under a measure answer it after half a year; 2 or 3: the answers are answered in turn).",
+    },
+    InputSpec {
         id: "demand_growth",
         kind: Kind::Assumption,
         label: "Demand growth, relative to the data",
@@ -155,6 +199,29 @@ impl InputSpec {
                 .first()
                 .map(|t| t.rate * 100.0)
                 .unwrap_or(self.default),
+            "stockpile_days" => sc
+                .stockpiles
+                .first()
+                .map(|x| x.target_days)
+                .unwrap_or(self.default),
+            "recycling_target" => sc
+                .research
+                .iter()
+                .find_map(|r| r.recycling_rate)
+                .map(|r| r * 100.0)
+                .unwrap_or(self.default),
+            "price_floor" => sc
+                .price_floors
+                .first()
+                .map(|f| f.price_usd_per_kg)
+                .unwrap_or(self.default),
+            "retaliation" => {
+                if sc.retaliation.enabled {
+                    sc.retaliation.rounds as f64
+                } else {
+                    0.0
+                }
+            }
             "demand_growth" => sc.assumptions.demand_growth_scale,
             "separation_recovery" => sc
                 .assumptions
@@ -180,6 +247,10 @@ impl InputSpec {
                 .iter()
                 .any(|c| matches!(c.measure, Measure::Licensing { .. })),
             "tariff_rate" => !sc.tariffs.is_empty(),
+            "stockpile_days" => !sc.stockpiles.is_empty(),
+            "recycling_target" => sc.research.iter().any(|r| r.recycling_rate.is_some()),
+            "price_floor" => !sc.price_floors.is_empty(),
+            "retaliation" => !sc.export_controls.is_empty() || !sc.tariffs.is_empty(),
             _ => true,
         }
     }
@@ -233,6 +304,20 @@ pub fn apply(sc: &mut Scenario, id: &str, value: f64) -> Result<(), InputError> 
             }
         }
         "tariff_rate" => sc.tariffs.iter_mut().for_each(|t| t.rate = value / 100.0),
+        "stockpile_days" => sc.stockpiles.iter_mut().for_each(|x| x.target_days = value),
+        "recycling_target" => sc
+            .research
+            .iter_mut()
+            .filter(|r| r.recycling_rate.is_some())
+            .for_each(|r| r.recycling_rate = Some(value / 100.0)),
+        "price_floor" => sc
+            .price_floors
+            .iter_mut()
+            .for_each(|f| f.price_usd_per_kg = value),
+        "retaliation" => {
+            sc.retaliation.enabled = value >= 1.0;
+            sc.retaliation.rounds = value.round() as u32;
+        }
         "demand_growth" => sc.assumptions.demand_growth_scale = value,
         "separation_recovery" => sc.assumptions.separation_recovery = Some(value / 100.0),
         "tariff_sensitivity" => sc.assumptions.tariff_sensitivity = Some(value),
