@@ -253,9 +253,10 @@ struct PresetJs {
     id: String,
     name: String,
     description: String,
+    question: String,
 }
 
-/// The built presets: `[{id, name, description}]`.
+/// The presets: `[{id, name, description, question}]`.
 #[wasm_bindgen(js_name = presetList)]
 pub fn preset_list() -> Result<JsValue, JsError> {
     let data = Dataset::default_data();
@@ -266,6 +267,7 @@ pub fn preset_list() -> Result<JsValue, JsError> {
             id: id.to_string(),
             name: s.name,
             description: s.description,
+            question: s.question,
         });
     }
     to_js(&out)

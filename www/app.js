@@ -760,6 +760,8 @@ function selectPreset(id, keepInputs = false) {
   const p = PRESETS.find((x) => x.id === id);
   $("preset-description").textContent = p ? tr(`preset.${p.id}.description`, p.description)
     : presetScenario.description || "A scenario imported from a file and kept in this browser.";
+  const question = p ? tr(`preset.${p.id}.question`, p.question) : presetScenario.question || "";
+  $("preset-question").textContent = question ? `${t("preset.question")} ${question}` : "";
   showImportedOption();
   buildInputControls();
   saveState();

@@ -16,6 +16,7 @@ export const STRINGS = {
     "chart.mining": "Mine production by country, 2024",
     "noDemand": "no demand",
     "statusQuo": "status quo",
+    "preset.question": "For the class:",
     "table.region": "Region",
     "table.perYear": "t {el} per year",
     "table.stage": "Stage",
@@ -192,6 +193,7 @@ export const STRINGS = {
     "preset.status-quo.question": "¿Qué regiones pierden más Dy y Tb con las licencias de China y hay algo que las recupere antes de 2035?",
     "preset.licensing-regime.question": "¿Quién gana con ser socio de confianza y qué pasa con el precio fuera de China?",
     "preset.fragmentation.question": "¿Qué bloque se queda corto primero y de qué elementos?",
+    "preset.question": "Para la clase:",
     "preset.replay-2010.question": "¿Por qué cayeron tan rápido los precios después de 2011 si las cuotas seguían vigentes?",
     // Elements and groups (src/elements.rs), by symbol.
     "element.NdPr": "neodimio + praseodimio (tierras raras ligeras de los imanes)",
