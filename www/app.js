@@ -4,6 +4,7 @@
 // the wasm bytes.
 import init, * as api from "./pkg/rare_earth_alliances.js";
 import { STRINGS } from "./strings.js";
+import * as charts from "./charts.js";
 const EMBEDDED_WASM = null;
 // ---- BUNDLE-CUT ----
 
@@ -170,9 +171,9 @@ function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
 // embed, projector, lock, reset (0 or 1), panels (which charts, the first leads), levers
 // (the inputs an embedded page shows), lang. Read once at start; a bad value falls back
 // with a note.
-const PANELS = ["availability", "sourcing", "concentration", "mining"];
+const PANELS = charts.ALL;
 const VIEW_KEYS = ["embed", "projector", "lock", "panels", "levers", "lang"];
-const view = { embed: false, projector: false, lock: false, reset: false, panels: [...PANELS], levers: null };
+const view = { embed: false, projector: false, lock: false, reset: false, panels: [...charts.DEFAULT], levers: null };
 
 function readViewParams(params, specs, warnings) {
   // The language first, so that the notes below are in it.
@@ -239,11 +240,6 @@ function applyView() {
   }
 }
 
-function shown(id) {
-  const el = $(id);
-  return !!el && el.getClientRects().length > 0;
-}
-
 // The URL holds everything that differs from the defaults, so a link (a teacher's, a
 // reader's) reproduces the page: ?v=1&preset=…&el=…&r=…&src=…&<input id>=<value>.
 function writeUrl() {
@@ -256,6 +252,7 @@ function writeUrl() {
   if (state.regions.join(",") !== DEFAULT_STATE.regions.join(",")) p.set("r", state.regions.join(","));
   if (state.sourceRegion !== DEFAULT_STATE.sourceRegion) p.set("src", state.sourceRegion);
   for (const [id, v] of Object.entries(state.inputs)) p.set(id, String(v));
+  charts.url(p);
   try { history.replaceState(null, "", `${location.pathname}?${p}`); } catch { /* file:// may refuse */ }
 }
 
@@ -449,6 +446,8 @@ function syncControls() {
 // another data set or horizon (the 2010 replay), the same world with no policy.
 let statusQuoRun = null;
 function baselineFor(run) {
+  const chosen = charts.comparisonFor(run);
+  if (chosen) return chosen;
   const t0 = run.time()[0];
   if (statusQuoRun && statusQuoRun.time()[0] === t0) return statusQuoRun;
   if (baselineRun && baselineRun !== statusQuoRun && baselineRun.time()[0] === t0) return baselineRun;
@@ -469,7 +468,7 @@ function runModel() {
     if (currentRun) currentRun.free();
     currentRun = next;
     const base = baselineFor(next);
-    if (baselineRun && baselineRun !== base && baselineRun !== statusQuoRun) baselineRun.free();
+    if (baselineRun && baselineRun !== base && baselineRun !== statusQuoRun && !charts.owns(baselineRun)) baselineRun.free();
     baselineRun = base;
     setStatus("");
     return true;
@@ -532,8 +531,7 @@ function describeAvailability() {
     if (!(dem[k] > 0)) { parts.push(`${r} ${t("noDemand")}`); continue; }
     demanded++;
     const d = Math.round((s[k] - b[stepAt(tb, focus)]) * 100);
-    const vs = baselineRun === statusQuoRun ? "summary.points" : "summary.pointsNoPolicy";
-    parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${t(vs, { sign: d > 0 ? "+" : "", d })})`}`);
+    parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${t("summary.points", { sign: d > 0 ? "+" : "", d, cmp: charts.cmpName() })})`}`);
   }
   html += "</tbody></table>";
   $("availability-table").innerHTML = html;
@@ -624,7 +622,7 @@ function showReadoutAt(k) {
   const tm = hover.time[k];
   const quarter = Math.floor((tm - Math.floor(tm)) * 4 + 1e-9) + 1;
   readout.innerHTML = `<b>${Math.floor(tm)} Q${quarter}</b>` + hover.rows
-    .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) : t("noDemand")} <span class="note">(${t("statusQuo")} ${db[kb] > 0 ? fmtPct(b[kb]) : t("noDemand")})</span>`).join("<br>");
+    .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) : t("noDemand")} <span class="note">(${charts.cmpName()} ${db[kb] > 0 ? fmtPct(b[kb]) : t("noDemand")})</span>`).join("<br>");
   readout.hidden = false;
   const gx = (x0 + ((tm - t0) / (t1 - t0)) * (x1 - x0)) / scale;
   guide.style.left = `${gx}px`;
@@ -693,10 +691,8 @@ function draw() {
   try {
     // Charts a link leaves out (panels=) are not drawn.
     const a = $("availability-chart");
-    if (shown("availability-chart")) {
-      const dpr = fitCanvas(a);
-      const box = api.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
-        t("chart.availability", { el: state.element }));
+    if (charts.visible("availability-chart")) {
+      const box = charts.drawChart("availability", currentRun, baselineRun, fitCanvas(a), projector);
       hover = {
         box, time: currentRun.time(), baseTime: baselineRun.time(),
         rows: state.regions.map((r) => ({
@@ -708,12 +704,13 @@ function draw() {
       if (document.activeElement === a && readoutStep >= 0) showReadoutAt(readoutStep);
       explainLine();
     }
-    if (shown("concentration-chart")) {
+    if (charts.visible("concentration-chart")) {
       const conc = $("concentration-chart");
-      api.drawConcentration(conc, currentRun, baselineRun, fitCanvas(conc), projector, t("chart.concentration"));
+      charts.drawChart("concentration", currentRun, baselineRun, fitCanvas(conc), projector);
       describeConcentration();
     }
-    if (shown("sourcing-chart")) {
+    charts.draw(currentRun, baselineRun, projector);
+    if (charts.visible("sourcing-chart")) {
       const src = $("sourcing-chart");
       api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
         t("chart.sourcing", { region: state.sourceRegion, el: state.element }));
@@ -721,7 +718,7 @@ function draw() {
     }
     // The base-year chart never changes with the scenario: redraw it only when its size does.
     const m = $("mining-chart");
-    if (shown("mining-chart")) {
+    if (charts.visible("mining-chart")) {
       const mdpr = fitCanvas(m);
       const size = `${m.width}x${m.height}x${projector}`;
       if (m.dataset.drawn !== size) {
@@ -741,6 +738,7 @@ function showImportedOption() {
   if (!state.imported) { if (opt) opt.remove(); return; }
   if (!opt) { opt = document.createElement("option"); opt.value = IMPORTED; $("preset").append(opt); }
   opt.textContent = t("importedOption", { name: state.imported.name || "scenario file" });
+  charts.compareOptions();
 }
 
 function selectPreset(id, keepInputs = false) {
@@ -1023,12 +1021,16 @@ async function main() {
     for (const [key, text] of Object.entries(STRINGS[LANG])) if (key.startsWith("chartLabel.")) labels[key.slice(11)] = text;
     api.setChartLabels(labels);
   }
+  charts.setup({ api, t, tr, view, get state() { return state; }, presets: () => (PRESETS.length ? PRESETS : (PRESETS = api.presetList())), schedule, fit: fitCanvas,
+    download, csvHeader, stepAt, tableYears, focusYear, warn: (w) => warnings.push(w), writeUrl: saveState,
+    rerun: () => { if (runModel()) schedule(); } }, params);
   if (view.reset) {
     for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
     notice("reset", t("notice.resetDone"));
   }
   state = view.embed ? {} : loadState();
   applyView();
+  charts.place();
   if (view.embed) reportHeight();
   if (location.protocol === "file:") $("embed-open").hidden = true;
   buildControls();
