@@ -255,7 +255,7 @@ fn legend_width<DB: DrawingBackend>(
         let tw = area.estimate_text_size(e.label, &font).map_or(0, |s| s.0);
         m.max(tw as f64 / style.scale)
     });
-    (widest + 40.0).clamp(130.0, w * 0.4)
+    (widest + 40.0).clamp(130.0, (w * 0.4).max(130.0))
 }
 
 /// Draw a legend beside (`below` = None; `beside` CSS pixels wide) or below the plot.
@@ -320,6 +320,7 @@ fn draw_legend<DB: DrawingBackend>(
 /// Axes shared by the time-series charts: title, years on x (as many labels as the
 /// width holds), a right margin for the legend unless it goes below, light grid, and
 /// `y_fmt` for the y labels.
+#[allow(clippy::too_many_arguments)]
 fn time_axes<'a, DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
@@ -597,7 +598,9 @@ pub fn lines_chart<DB: DrawingBackend>(
                 let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
                 for &(x, y) in &l.points {
                     if y.is_finite() && (!log || y >= ranges.y.0) {
-                        runs.last_mut().map(|r| r.push((x, ty(y))));
+                        if let Some(r) = runs.last_mut() {
+                            r.push((x, ty(y)));
+                        }
                     } else if runs.last().is_some_and(|r| !r.is_empty()) {
                         runs.push(Vec::new());
                     }

@@ -301,7 +301,18 @@ function comparable(st) {
   return [st.preset, st.inputs, st.element, st.regions, st.sourceRegion];
 }
 
+// Saving (storage and URL, a few milliseconds) waits for a pause, so that a dragged
+// slider is not held up; settled() and leaving the page write at once.
+let saveTimer = 0;
 function saveState() {
+  if (!saveTimer) saveTimer = setTimeout(flushSave, 200);
+}
+addEventListener("pagehide", () => flushSave());
+
+function flushSave() {
+  if (!saveTimer) return;
+  clearTimeout(saveTimer);
+  saveTimer = 0;
   // An embedded page is defined by its link: it neither reads nor writes saved settings
   // (an article must not overwrite what a reader saved on the page itself).
   if (view.embed) { writeUrl(); return; }
@@ -492,7 +503,7 @@ function schedule() {
 
 // Resolves once every change made so far is drawn: now if no frame is pending.
 function settled() {
-  return frame ? new Promise((resolve) => settledWaiters.push(resolve)) : Promise.resolve();
+  return (frame ? new Promise((resolve) => settledWaiters.push(resolve)) : Promise.resolve()).then(flushSave);
 }
 
 function fmtPct(x) { return `${Math.round(x * 100)}%`; }
@@ -577,28 +588,57 @@ function whyYears() {
 }
 
 // "Why?": rank the inputs by how much they move the chosen line, only while the panel
-// is open (twelve model runs, a few tens of milliseconds).
+// is open: twelve model runs, one at a time in idle moments (never holding up a frame),
+// dropped and started again when the scenario changes.
+let explainer = null;
+const idle = globalThis.requestIdleCallback || ((f) => setTimeout(() => f({ timeRemaining: () => 20 }), 1));
 function explainLine() {
+  explainer?.free();
+  explainer = null;
   if (!$("why").open || !currentRun) return;
   whyYears();
   const region = $("why-region").value || state.regions[0];
   const year = Number($("why-year").value || 2030);
   $("why-target").textContent = t("why.target", { region, el: state.element, year });
-  let result;
+  const list = $("why-list");
   try {
-    result = api.explain(currentScenario(), region, state.element, year);
+    explainer = new api.Explainer(currentScenario(), region, state.element, year);
   } catch (e) {
-    $("why-list").textContent = String(e.message || e);
+    list.textContent = String(e.message || e);
     return;
   }
+  list.setAttribute("aria-busy", "true");
+  if (!list.children.length) list.textContent = t("why.working");
+  const mine = explainer;
+  const work = (deadline) => {
+    if (explainer !== mine) return;
+    let more;
+    try {
+      do more = mine.step(); while (more && deadline.timeRemaining() > 10);
+    } catch (e) {
+      list.textContent = String(e.message || e);
+      return;
+    }
+    if (more) { idle(work); return; }
+    const result = mine.result();
+    mine.free();
+    explainer = null;
+    showExplanation(result);
+  };
+  idle(work);
+}
+
+function showExplanation(result) {
   const pct = (x) => `${Math.round(x * 100)}%`;
-  $("why-list").innerHTML = "";
+  const list = $("why-list");
+  list.innerHTML = "";
+  list.removeAttribute("aria-busy");
   for (const e of result.effects) {
     const li = document.createElement("li");
     const fmt = (v) => `${Number(v).toFixed(e.unit === "×" || e.unit === "elasticity" ? 2 : 0)} ${t(`unit.${e.unit}`)}`;
     li.textContent = `${tr(`input.${e.id}.label`, e.label)}: ${fmt(e.value_low)} → ${pct(e.result_low)}, ${fmt(e.value_high)} → ${pct(e.result_high)}`
       + ` (${t("why.now")} ${fmt(e.value)} → ${pct(result.base)}).`;
-    $("why-list").append(li);
+    list.append(li);
   }
 }
 
@@ -689,10 +729,12 @@ function draw() {
   if (!currentRun) return;
   const projector = document.body.classList.contains("projector");
   try {
-    // Charts a link leaves out (panels=) are not drawn.
+    // Charts a link leaves out (panels=) or far off screen are not drawn; every size is
+    // read before anything is written (one layout, not one per chart).
+    charts.measure();
     const a = $("availability-chart");
     if (charts.visible("availability-chart")) {
-      const box = charts.drawChart("availability", currentRun, baselineRun, fitCanvas(a), projector);
+      const box = charts.drawChart("availability", currentRun, baselineRun, charts.dpr("availability-chart"), projector);
       hover = {
         box, time: currentRun.time(), baseTime: baselineRun.time(),
         rows: state.regions.map((r) => ({
@@ -706,20 +748,20 @@ function draw() {
     }
     if (charts.visible("concentration-chart")) {
       const conc = $("concentration-chart");
-      charts.drawChart("concentration", currentRun, baselineRun, fitCanvas(conc), projector);
+      charts.drawChart("concentration", currentRun, baselineRun, charts.dpr("concentration-chart"), projector);
       describeConcentration();
     }
     charts.draw(currentRun, baselineRun, projector);
     if (charts.visible("sourcing-chart")) {
       const src = $("sourcing-chart");
-      api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
+      api.drawSourcing(src, currentRun, state.sourceRegion, state.element, charts.dpr("sourcing-chart"), projector,
         t("chart.sourcing", { region: state.sourceRegion, el: state.element }));
       describeSourcing();
     }
     // The base-year chart never changes with the scenario: redraw it only when its size does.
     const m = $("mining-chart");
     if (charts.visible("mining-chart")) {
-      const mdpr = fitCanvas(m);
+      const mdpr = charts.dpr("mining-chart");
       const size = `${m.width}x${m.height}x${projector}`;
       if (m.dataset.drawn !== size) {
         api.drawMiningChart(m, mdpr, projector, t("chart.mining"));
@@ -779,6 +821,8 @@ let PRESETS = [];
 // Forget everything saved in this browser and start again from the defaults (the
 // view parameters of the link stay).
 function resetSaved() {
+  clearTimeout(saveTimer);
+  saveTimer = 0;
   for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
   const keep = new URLSearchParams();
   const now = new URLSearchParams(location.search);
@@ -1051,6 +1095,8 @@ async function main() {
       { label: t("notice.tryAgain"), run: () => {
         const kept = storageGet(ASIDE_KEY);
         if (kept === null) return;
+        clearTimeout(saveTimer);
+        saveTimer = 0;
         storageSet(STORAGE_KEY, JSON.stringify({ ...state, imported: JSON.parse(kept), preset: IMPORTED }));
         location.reload();
       } },

@@ -100,12 +100,18 @@ const layers = {};
 let onScreen = new Set();
 let observer = null;
 
-// Whether a chart is shown and near the screen (charts far off screen wait).
-export function visible(id) {
-  const el = $(id);
-  if (!el || el.getClientRects().length === 0) return false;
-  return !observer || !el.dataset.seen || onScreen.has(id);
+// Which charts are shown and near the screen (charts far off screen wait), and each
+// one's canvas sized to its box: read for every chart before any is drawn.
+const geo = {};
+export function measure() {
+  for (const p of ALL) {
+    const id = `${p}-chart`, el = $(id);
+    const near = el.getClientRects().length > 0 && (!observer || !el.dataset.seen || onScreen.has(id));
+    geo[id] = near ? H.fit(el) : 0;
+  }
 }
+export const visible = (id) => geo[id] > 0;
+export const dpr = (id) => geo[id];
 
 function compute(id, run, base) {
   const def = CHARTS[id];
@@ -163,8 +169,7 @@ export function drawChart(id, run, base, dpr, projector) {
 // Draw every chosen chart of this module that is on screen.
 export function draw(run, base, projector) {
   for (const id of PANELS) {
-    if (!visible(`${id}-chart`)) continue;
-    drawChart(id, run, base, H.fit($(`${id}-chart`)), projector);
+    if (visible(`${id}-chart`)) drawChart(id, run, base, dpr(`${id}-chart`), projector);
   }
 }
 
