@@ -145,7 +145,8 @@ export function drawChart(id, run, base, dpr, projector) {
   const def = CHARTS[id];
   const lines = compute(id, run, base);
   const title = def.title(H.state, opt);
-  const dashed = H.t("charts.dashed", { name: compareName() });
+  const name = compareName();
+  const dashed = H.t("charts.dashed", { name: name.length > 24 ? `${name.slice(0, 23)}…` : name });
   const sig = [canvas.width, canvas.height, dpr, projector, title, dashed, ...lines.map((l) => l.label)].join("|");
   const prev = last[id];
   const unchanged = prev && prev.sig === sig && prev.lines.every((l, i) => l.cur.every((v, k) => Object.is(v, lines[i].cur[k]))
@@ -187,8 +188,9 @@ function describe(id) {
   const kb = H.stepAt(h.baseTime, h.time[k]);
   const cmp = compareName();
   $(`${id}-summary`).textContent = H.t("charts.summary", {
-    title: h.title, year: H.focusYear(h.time), unit: unitOf(id),
-    parts: h.lines.map((l) => `${l.label} ${fmt(l.cur[k])} (${cmp} ${fmt(l.base[kb])})`).join("; "),
+    title: h.title, year: H.focusYear(h.time), unit: unitOf(id), cmp,
+    parts: h.lines.map((l) => `${l.label} ${fmt(l.cur[k])}`).join(", "),
+    base: h.lines.map((l) => `${l.label} ${fmt(l.base[kb])}`).join(", "),
   });
   if ($(`${id}-details`).open) table(id);
 }
@@ -231,7 +233,10 @@ function readoutAt(id, k) {
   readout.textContent = "";
   const b = document.createElement("b");
   b.textContent = `${Math.floor(tm)} Q${Math.floor((tm % 1) * 4 + 1e-9) + 1}`;
-  readout.append(b, ...h.lines.flatMap((l) => [`${l.label} ${fmt(l.cur[k])} (${cmp} ${fmt(l.base[kb])})`, document.createElement("br")]));
+  const note = document.createElement("span");
+  note.className = "note";
+  note.textContent = H.t("charts.inParens", { cmp });
+  readout.append(b, note, document.createElement("br"), ...h.lines.flatMap((l) => [`${l.label} ${fmt(l.cur[k])} (${fmt(l.base[kb])})`, document.createElement("br")]));
   readout.hidden = false;
   const rect = canvas.getBoundingClientRect();
   const scale = canvas.width / rect.width;

@@ -25,7 +25,7 @@ test("a reader ticks the price chart and sees it drawn, summarised, tabulated an
   const px = await colourCounts(page, "prices-chart", [BLUE, VERMILLION]);
   assert.ok(px.counts[0] > 100 && px.counts[1] > 100, `inside and outside lines painted: ${px.counts}`);
   const summary = await page.locator("#prices-summary").textContent();
-  assert.match(summary, /Dy oxide price, inside and outside a split market, 2030 \(USD\/kg oxide\): Dy inside \d+ \(status quo \d+\); Dy outside [\d,]+ \(status quo [\d,]+\)\./);
+  assert.match(summary, /^Dy oxide price, inside and outside a split market, 2030 \(USD\/kg oxide\): Dy inside \d+, Dy outside [\d,]+; status quo: Dy inside \d+, Dy outside [\d,]+\.$/);
   const outside = Number(/Dy outside ([\d,]+)/.exec(summary)[1].replace(/,/g, ""));
   const inside = Number(/Dy inside ([\d,]+)/.exec(summary)[1].replace(/,/g, ""));
   assert.ok(outside > inside, `the outside price is above the inside one: ${outside} vs ${inside}`);
@@ -43,7 +43,7 @@ test("a reader ticks the price chart and sees it drawn, summarised, tabulated an
   await page.locator("#prices-chart").focus();
   await page.keyboard.press("ArrowRight");
   const readout = await page.locator("#prices-figure .readout").textContent();
-  assert.match(readout, /^2030 Q2Dy inside \d+ \(status quo \d+\)Dy outside/);
+  assert.match(readout, /^2030 Q2\(status quo in brackets\)Dy inside \d+ \(\d+\)Dy outside [\d,]+ \([\d,]+\)$/);
   assert.match(page.url(), /panels=availability%2Cprices|panels=availability,prices/);
   assert.deepEqual(errors, []);
   assert.deepEqual(await cspViolations(page), []);
@@ -57,7 +57,7 @@ test("the comparison run is any preset, dashed in every chart, and the choice su
   await page.evaluate(() => ree.settled());
   const summary = await page.locator("#availability-summary").textContent();
   assert.match(summary, /points vs Fragmentation|vs .*[Ff]ragment/, summary);
-  assert.match(await page.locator("#prices-summary").textContent(), /\((Fragmentation|.*[Ff]ragment.*) \d/);
+  assert.match(await page.locator("#prices-summary").textContent(), /; Fragmentation into protectionist blocs: Dy inside \d/);
   // The capacity chart, chosen too, with its own stage.
   await page.locator("#chart-choice label", { hasText: "Capacity" }).click();
   await page.selectOption("#capacity-choice", "magnets");
@@ -81,7 +81,7 @@ test("the comparison run is any preset, dashed in every chart, and the choice su
   assert.equal(await other.page.locator("#compare").inputValue(), "fragmentation");
   await other.page.locator("#capacity-chart").scrollIntoViewIfNeeded();
   await other.page.evaluate(() => new Promise((ok) => setTimeout(() => ree.settled().then(ok), 100)));
-  assert.match(await other.page.locator("#capacity-summary").textContent(), /^Capacity of magnets by region, 20\d\d \(t magnets per year\): CN [\d,]+ \(/);
+  assert.match(await other.page.locator("#capacity-summary").textContent(), /^Capacity of magnets by region, 20\d\d \(t magnets per year\): CN [\d,]+, .*world [\d,]+; Fragmentation into protectionist blocs: CN [\d,]+/);
   const px = await colourCounts(other.page, "capacity-chart");
   assert.ok(px.counts[0] > 50, `regions' lines painted: ${px.counts}`);
   assert.deepEqual(other.errors, []);
