@@ -823,7 +823,7 @@ let PRESETS = [];
 function resetSaved() {
   clearTimeout(saveTimer);
   saveTimer = 0;
-  for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
+  for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY, charts.STORE]) storageRemove(key);
   const keep = new URLSearchParams();
   const now = new URLSearchParams(location.search);
   for (const k of VIEW_KEYS) if (now.has(k)) keep.set(k, now.get(k));
@@ -1065,14 +1065,14 @@ async function main() {
     for (const [key, text] of Object.entries(STRINGS[LANG])) if (key.startsWith("chartLabel.")) labels[key.slice(11)] = text;
     api.setChartLabels(labels);
   }
-  charts.setup({ api, t, tr, view, get state() { return state; }, presets: () => (PRESETS.length ? PRESETS : (PRESETS = api.presetList())), schedule, fit: fitCanvas,
-    download, csvHeader, stepAt, tableYears, focusYear, warn: (w) => warnings.push(w), writeUrl: saveState,
-    rerun: () => { if (runModel()) schedule(); } }, params);
   if (view.reset) {
-    for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
+    for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY, charts.STORE]) storageRemove(key);
     notice("reset", t("notice.resetDone"));
   }
   state = view.embed ? {} : loadState();
+  charts.setup({ api, t, tr, view, get state() { return state; }, presets: () => (PRESETS.length ? PRESETS : (PRESETS = api.presetList())), schedule, fit: fitCanvas,
+    download, csvHeader, stepAt, tableYears, focusYear, warn: (w) => warnings.push(w), writeUrl: saveState,
+    rerun: () => { if (runModel()) schedule(); } }, params);
   applyView();
   charts.place();
   if (view.embed) reportHeight();

@@ -6,7 +6,7 @@
 // new series is one entry of CHARTS and its strings.
 let H = null; // what app.js lends: { api, t, tr, state, view, schedule, download, csvHeader, stepAt, tableYears, focusYear }
 const $ = (id) => document.getElementById(id);
-const STORE = "ree.charts.v1";
+export const STORE = "ree.charts.v1";
 export const PANELS = ["prices", "capacity", "exports", "stocks"];
 export const ALL = ["availability", "prices", "sourcing", "concentration", "capacity", "exports", "stocks", "mining"];
 export const DEFAULT = ["availability", "prices", "sourcing", "concentration", "mining"];
