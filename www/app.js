@@ -746,18 +746,15 @@ function draw() {
       if (document.activeElement === a && readoutStep >= 0) showReadoutAt(readoutStep);
       explainLine();
     }
-    if (charts.visible("concentration-chart")) {
-      const conc = $("concentration-chart");
-      charts.drawChart("concentration", currentRun, baselineRun, charts.dpr("concentration-chart"), projector);
-      describeConcentration();
-    }
+    // Charts off screen keep their summaries up to date; they are drawn when near.
+    if (charts.visible("concentration-chart")) charts.drawChart("concentration", currentRun, baselineRun, charts.dpr("concentration-chart"), projector);
+    if (charts.shown("concentration-chart")) describeConcentration();
     charts.draw(currentRun, baselineRun, projector);
     if (charts.visible("sourcing-chart")) {
-      const src = $("sourcing-chart");
-      api.drawSourcing(src, currentRun, state.sourceRegion, state.element, charts.dpr("sourcing-chart"), projector,
+      api.drawSourcing($("sourcing-chart"), currentRun, state.sourceRegion, state.element, charts.dpr("sourcing-chart"), projector,
         t("chart.sourcing", { region: state.sourceRegion, el: state.element }));
-      describeSourcing();
     }
+    if (charts.shown("sourcing-chart")) describeSourcing();
     // The base-year chart never changes with the scenario: redraw it only when its size does.
     const m = $("mining-chart");
     if (charts.visible("mining-chart")) {

@@ -102,15 +102,17 @@ let observer = null;
 
 // Which charts are shown and near the screen (charts far off screen wait), and each
 // one's canvas sized to its box: read for every chart before any is drawn.
-const geo = {};
+const geo = {}, laid = {};
 export function measure() {
   for (const p of ALL) {
     const id = `${p}-chart`, el = $(id);
-    const near = el.getClientRects().length > 0 && (!observer || !el.dataset.seen || onScreen.has(id));
-    geo[id] = near ? H.fit(el) : 0;
+    laid[id] = el.getClientRects().length > 0;
+    geo[id] = laid[id] && (!observer || !el.dataset.seen || onScreen.has(id)) ? H.fit(el) : 0;
   }
 }
 export const visible = (id) => geo[id] > 0;
+// Shown, though perhaps off screen: its summary is kept up to date.
+export const shown = (id) => laid[id];
 export const dpr = (id) => geo[id];
 
 function compute(id, run, base) {
@@ -167,10 +169,15 @@ export function drawChart(id, run, base, dpr, projector) {
   return last[id].box;
 }
 
-// Draw every chosen chart of this module that is on screen.
+// Draw every chosen chart of this module that is on screen; the others' summaries only.
 export function draw(run, base, projector) {
   for (const id of PANELS) {
     if (visible(`${id}-chart`)) drawChart(id, run, base, dpr(`${id}-chart`), projector);
+    else if (shown(`${id}-chart`)) {
+      hover[id] = { box: null, time: run.time(), baseTime: base.time(), lines: compute(id, run, base), title: CHARTS[id].title(H.state, opt) };
+      delete last[id];
+      describe(id);
+    }
   }
 }
 
@@ -221,7 +228,7 @@ function csv(id) {
 const step = {};
 function readoutAt(id, k) {
   const h = hover[id];
-  if (!h) return;
+  if (!h?.box) return;
   const canvas = $(`${id}-chart`);
   const fig = $(`${id}-figure`);
   const readout = fig.querySelector(".readout"), guide = fig.querySelector(".guide");
@@ -256,7 +263,7 @@ function listen(id) {
   const canvas = $(`${id}-chart`);
   canvas.addEventListener("pointermove", (ev) => {
     const h = hover[id];
-    if (!h) return;
+    if (!h?.box) return;
     const rect = canvas.getBoundingClientRect();
     const px = (ev.clientX - rect.left) * (canvas.width / rect.width);
     const [x0, x1, , , t0, t1] = h.box;
@@ -270,7 +277,7 @@ function listen(id) {
   canvas.addEventListener("focus", () => hover[id] && readoutAt(id, step[id] ?? H.stepAt(hover[id].time, H.focusYear(hover[id].time))));
   canvas.addEventListener("keydown", (ev) => {
     const h = hover[id];
-    if (!h) return;
+    if (!h?.box) return;
     const moves = { ArrowRight: 1, ArrowLeft: -1, ArrowUp: 1, ArrowDown: -1 };
     const perYear = Math.round(1 / Math.max(1e-6, h.time[1] - h.time[0]));
     let k = step[id] ?? H.stepAt(h.time, H.focusYear(h.time));
