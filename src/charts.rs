@@ -105,7 +105,7 @@ pub fn bar_chart<DB: DrawingBackend>(
     let n = bars.len().max(1);
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max).max(1.0) * 1.18;
     let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
-    let size = title_size(area, title, style);
+    let size = title_size(area, title, 0.0, style);
     let mut chart = ChartBuilder::on(area)
         .caption(title, (FONT, style.font(size)).into_font().color(&INK))
         .margin(style.px(10.0))
@@ -189,10 +189,12 @@ type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Ranged
 fn title_size<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
+    right_css: f64,
     style: &ChartStyle,
 ) -> f64 {
     let (w, _) = area.dim_in_pixel();
-    let room = w.saturating_sub(style.px(20.0));
+    // The caption is centred over the area less its right margin (the legend's room).
+    let room = w.saturating_sub(style.px(20.0 + right_css));
     let mut size = 16.0;
     while size > 10.0 {
         let font: TextStyle = (FONT, style.font(size)).into_font().into();
@@ -243,7 +245,7 @@ fn legend_layout<DB: DrawingBackend>(
 }
 
 /// The width (CSS pixels) a legend beside the plot takes: its widest entry, at least
-/// 130 and at most two fifths of the chart.
+/// 130 and at most three tenths of the chart.
 fn legend_width<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[Entry],
@@ -255,7 +257,7 @@ fn legend_width<DB: DrawingBackend>(
         let tw = area.estimate_text_size(e.label, &font).map_or(0, |s| s.0);
         m.max(tw as f64 / style.scale)
     });
-    (widest + 40.0).clamp(130.0, (w * 0.4).max(130.0))
+    (widest + 40.0).clamp(130.0, (w * 0.3).max(130.0))
 }
 
 /// Draw a legend beside (`below` = None; `beside` CSS pixels wide) or below the plot.
@@ -337,7 +339,7 @@ fn time_axes<'a, DB: DrawingBackend>(
     // About one year label per 64 CSS pixels of plot, at most 7.
     let plot_css = (w as f64 / style.scale - right - 66.0).max(0.0);
     let x_labels = ((plot_css / 64.0) as usize).clamp(3, 7);
-    let size = title_size(area, title, style);
+    let size = title_size(area, title, right, style);
     let mut chart = ChartBuilder::on(area)
         .caption(title, (FONT, style.font(size)).into_font().color(&INK))
         .margin(style.px(10.0))

@@ -148,7 +148,8 @@ export function drawChart(id, run, base, dpr, projector) {
   const lines = compute(id, run, base);
   const title = def.title(H.state, opt);
   const name = compareName();
-  const dashed = H.t("charts.dashed", { name: name.length > 24 ? `${name.slice(0, 23)}…` : name });
+  // The legend keeps the comparison's name short (the summary gives it whole).
+  const dashed = H.t("charts.dashed", { name: name.length > 18 ? `${name.slice(0, 19).replace(/\s+\S*$/, "")}…` : name });
   const sig = [canvas.width, canvas.height, dpr, projector, title, dashed, ...lines.map((l) => l.label)].join("|");
   const prev = last[id];
   const unchanged = prev && prev.sig === sig && prev.lines.every((l, i) => l.cur.every((v, k) => Object.is(v, lines[i].cur[k]))
