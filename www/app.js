@@ -725,6 +725,7 @@ function describeConcentration() {
   })} ${separation > mining ? t("summary.separationMore") : t("summary.separationNotMore")}`;
 }
 
+let sourcingKey = "";
 function draw() {
   if (!currentRun) return;
   const projector = document.body.classList.contains("projector");
@@ -751,8 +752,15 @@ function draw() {
     if (charts.shown("concentration-chart")) describeConcentration();
     charts.draw(currentRun, baselineRun, projector);
     if (charts.visible("sourcing-chart")) {
-      api.drawSourcing($("sourcing-chart"), currentRun, state.sourceRegion, state.element, charts.dpr("sourcing-chart"), projector,
-        t("chart.sourcing", { region: state.sourceRegion, el: state.element }));
+      // Redrawn only when its numbers, size or words changed.
+      const src = $("sourcing-chart");
+      const key = [src.width, src.height, projector, state.sourceRegion, state.element,
+        ...["source_own", "source_allies", "source_others", "demand"].map((n) => currentRun.series(n, state.sourceRegion, state.element))].join("|");
+      if (sourcingKey !== key) {
+        api.drawSourcing(src, currentRun, state.sourceRegion, state.element, charts.dpr("sourcing-chart"), projector,
+          t("chart.sourcing", { region: state.sourceRegion, el: state.element }));
+        sourcingKey = key;
+      }
     }
     if (charts.shown("sourcing-chart")) describeSourcing();
     // The base-year chart never changes with the scenario: redraw it only when its size does.
