@@ -105,7 +105,7 @@ pub fn bar_chart<DB: DrawingBackend>(
     let n = bars.len().max(1);
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max).max(1.0) * 1.18;
     let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
-    let size = title_size(area, title, style);
+    let size = title_size(area, title, 0.0, style);
     let mut chart = ChartBuilder::on(area)
         .caption(title, (FONT, style.font(size)).into_font().color(&INK))
         .margin(style.px(10.0))
@@ -189,10 +189,12 @@ type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Ranged
 fn title_size<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
+    right_css: f64,
     style: &ChartStyle,
 ) -> f64 {
     let (w, _) = area.dim_in_pixel();
-    let room = w.saturating_sub(style.px(20.0));
+    // The caption is centred over the area less its right margin (the legend's room).
+    let room = w.saturating_sub(style.px(20.0 + right_css));
     let mut size = 16.0;
     while size > 10.0 {
         let font: TextStyle = (FONT, style.font(size)).into_font().into();
@@ -242,12 +244,29 @@ fn legend_layout<DB: DrawingBackend>(
     (plot, Some(legend), per_row)
 }
 
-/// Draw a legend beside (`below` = None) or below the plot.
+/// The width (CSS pixels) a legend beside the plot takes: its widest entry, at least
+/// 130 and at most three tenths of the chart.
+fn legend_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[Entry],
+    style: &ChartStyle,
+) -> f64 {
+    let w = area.dim_in_pixel().0 as f64 / style.scale;
+    let widest = entries.iter().fold(0.0f64, |m, e| {
+        let font: TextStyle = (FONT, style.font(e.size)).into_font().into();
+        let tw = area.estimate_text_size(e.label, &font).map_or(0, |s| s.0);
+        m.max(tw as f64 / style.scale)
+    });
+    (widest + 40.0).clamp(130.0, (w * 0.3).max(130.0))
+}
+
+/// Draw a legend beside (`below` = None; `beside` CSS pixels wide) or below the plot.
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     below: Option<&DrawingArea<DB, Shift>>,
     per_row: usize,
     entries: &[Entry],
+    beside: f64,
     style: &ChartStyle,
 ) -> DrawResult<DB> {
     let (target, mut x, mut y, step_x) = match below {
@@ -255,7 +274,7 @@ fn draw_legend<DB: DrawingBackend>(
             let (w, _) = area.dim_in_pixel();
             (
                 area,
-                w as i32 - style.px(124.0) as i32,
+                w as i32 - style.px(beside - 6.0) as i32,
                 style.px(40.0) as i32,
                 0,
             )
@@ -303,6 +322,7 @@ fn draw_legend<DB: DrawingBackend>(
 /// Axes shared by the time-series charts: title, years on x (as many labels as the
 /// width holds), a right margin for the legend unless it goes below, light grid, and
 /// `y_fmt` for the y labels.
+#[allow(clippy::too_many_arguments)]
 fn time_axes<'a, DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
@@ -310,14 +330,16 @@ fn time_axes<'a, DB: DrawingBackend>(
     y_desc: &str,
     y_fmt: &dyn Fn(&f64) -> String,
     legend_beside: bool,
+    legend_css: f64,
+    log: bool,
     style: &ChartStyle,
 ) -> Result<TimeChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let (w, _) = area.dim_in_pixel();
-    let right = if legend_beside { 130.0 } else { 14.0 };
+    let right = if legend_beside { legend_css } else { 14.0 };
     // About one year label per 64 CSS pixels of plot, at most 7.
     let plot_css = (w as f64 / style.scale - right - 66.0).max(0.0);
     let x_labels = ((plot_css / 64.0) as usize).clamp(3, 7);
-    let size = title_size(area, title, style);
+    let size = title_size(area, title, right, style);
     let mut chart = ChartBuilder::on(area)
         .caption(title, (FONT, style.font(size)).into_font().color(&INK))
         .margin(style.px(10.0))
@@ -331,7 +353,7 @@ fn time_axes<'a, DB: DrawingBackend>(
         .bold_line_style(GRID.stroke_width(style.stroke(1.0)))
         .axis_style(INK.stroke_width(style.stroke(1.0)))
         .x_labels(x_labels)
-        .y_labels(6)
+        .y_labels(if log { 0 } else { 6 })
         .x_label_formatter(&|v| format!("{:.0}", v))
         .y_label_formatter(y_fmt)
         .y_desc(y_desc)
@@ -394,69 +416,255 @@ pub fn line_chart_labelled<DB: DrawingBackend>(
     baseline_label: &str,
     style: &ChartStyle,
 ) -> Result<PlotBox, DrawingAreaErrorKind<DB::ErrorType>> {
-    let y_fmt = |v: &f64| {
-        if percent {
-            format!("{:.0}%", v * 100.0)
-        } else {
-            format_tonnes(*v)
+    let text = ChartText {
+        title,
+        y_desc,
+        baseline_label,
+    };
+    let scale = if percent {
+        YScale::Percent
+    } else {
+        YScale::Linear
+    };
+    lines_chart(area, &text, lines, ranges, scale, Pass::All, style)
+}
+
+/// How a line chart's y axis reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YScale {
+    /// 0..1 shown as 0%..100%.
+    Percent,
+    /// From zero, labels in `k`/`M`.
+    Linear,
+    /// Logarithmic (`Ranges::y` in data units, above zero): ticks at 1, 2, 5 × 10^k.
+    Log,
+}
+
+/// The words of a line chart: its title, the y axis' unit and the dashed lines' legend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartText<'a> {
+    pub title: &'a str,
+    pub y_desc: &'a str,
+    pub baseline_label: &'a str,
+}
+
+/// What to draw: everything, or (for a page that caches what does not change between
+/// frames) the background alone (title, axes, grid, legend) or the lines alone, into the
+/// plotting box an earlier background pass returned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Pass {
+    All,
+    Background,
+    Series(PlotBox),
+}
+
+/// The axis ranges for `lines` over `x`: percent 0..105%; otherwise from zero to a
+/// round number above the largest value, or, with `scale` `None` (automatic), a log
+/// axis when the largest value is more than ten times the smallest above zero (at most
+/// four decades are shown; smaller values are left out).
+pub fn auto_ranges(lines: &[Line], x: (f64, f64), scale: Option<YScale>) -> (Ranges, YScale) {
+    let finite = |l: &'_ Line| {
+        l.points
+            .iter()
+            .map(|p| p.1)
+            .filter(|v| v.is_finite())
+            .collect::<Vec<_>>()
+    };
+    let max = lines.iter().flat_map(finite).fold(0.0f64, f64::max);
+    // Rounding noise counts as zero; a line that is zero only part of the time would
+    // break on a log axis, so it keeps the axis linear.
+    let tiny = max * 1e-9;
+    let mut min_pos = f64::INFINITY;
+    let mut broken = false;
+    for l in lines {
+        let v = finite(l);
+        let zeros = v.iter().filter(|x| **x <= tiny).count();
+        broken |= zeros > 0 && zeros < v.len();
+        min_pos = v
+            .iter()
+            .filter(|x| **x > tiny)
+            .fold(min_pos, |a, b| a.min(*b));
+    }
+    let scale = scale.unwrap_or(if !broken && max > 10.0 * min_pos {
+        YScale::Log
+    } else {
+        YScale::Linear
+    });
+    let y = match scale {
+        YScale::Percent => (0.0, 1.05),
+        YScale::Linear => (0.0, nice_ceiling(max * 1.05)),
+        YScale::Log => {
+            let hi = nice_ceiling(max * 1.05);
+            let lo = nice_floor(min_pos.min(hi / 10.0).max(hi / 1e4));
+            (lo, hi)
         }
     };
-    area.fill(&WHITE)?;
-    let solid = lines.iter().filter(|l| !l.dashed).count();
-    let n_entries = solid + usize::from(lines.iter().any(|l| l.dashed));
-    let (plot_area, below, per_row) = legend_layout(area, n_entries, style);
-    let mut chart = time_axes(
-        &plot_area,
-        title,
-        ranges,
-        y_desc,
-        &y_fmt,
-        below.is_none(),
-        style,
-    )?;
-    let (px, py) = chart.plotting_area().get_pixel_range();
-    let plot = PlotBox {
-        px: (px.start, px.end),
-        py: (py.start, py.end),
-        ranges,
-    };
+    (Ranges { x, y }, scale)
+}
+
+/// The next 1, 2 or 5 × 10^k at or below `x` (a positive number).
+pub fn nice_floor(x: f64) -> f64 {
+    let c = nice_ceiling(x);
+    if c <= x {
+        return c;
+    }
+    let p = libm::pow(10.0, libm::floor(libm::log10(c) + 1e-9));
+    match (c / p).round() as u32 {
+        1 => p / 2.0,
+        2 => p,
+        _ => 2.0 * p,
+    }
+}
+
+/// Time-series chart with a legend: dashed lines are the comparison run, drawn under
+/// the scenario's solid lines of the same colour. On a log axis values at or below the
+/// axis' bottom are left out (the line breaks). Returns the plotting box (for readouts
+/// and for a later [`Pass::Series`]).
+pub fn lines_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &ChartText,
+    lines: &[Line],
+    ranges: Ranges,
+    scale: YScale,
+    pass: Pass,
+    style: &ChartStyle,
+) -> Result<PlotBox, DrawingAreaErrorKind<DB::ErrorType>> {
+    let log = scale == YScale::Log;
+    let ty = |v: f64| if log { libm::log10(v) } else { v };
+    let yr = (ty(ranges.y.0), ty(ranges.y.1));
     let width = style.stroke(2.0);
-    for l in lines.iter().filter(|l| l.dashed) {
-        let c = PALETTE[l.color % PALETTE.len()];
-        chart.draw_series(DashedLineSeries::new(
-            l.points.iter().copied(),
-            style.px(6.0),
-            style.px(4.0),
-            c.mix(0.75).stroke_width(width.max(2) - 1),
-        ))?;
+    let (plot, mut chart) = match pass {
+        Pass::Series(plot) => {
+            let (w, h) = (plot.px.1 - plot.px.0, plot.py.1 - plot.py.0);
+            let sub = area
+                .clone()
+                .shrink((plot.px.0, plot.py.0), (w.max(1) as u32, h.max(1) as u32));
+            let chart =
+                ChartBuilder::on(&sub).build_cartesian_2d(ranges.x.0..ranges.x.1, yr.0..yr.1)?;
+            (plot, chart)
+        }
+        _ => {
+            let y_fmt = |v: &f64| match scale {
+                YScale::Percent => format!("{:.0}%", v * 100.0),
+                _ => format_tonnes(*v),
+            };
+            // Legend: solid lines only, each labelled (never colour alone).
+            let mut entries: Vec<Entry> = lines
+                .iter()
+                .filter(|l| !l.dashed)
+                .map(|l| Entry {
+                    swatch: Swatch::Line(PALETTE[l.color % PALETTE.len()].to_rgba(), width),
+                    label: &l.label,
+                    size: 12.0,
+                })
+                .collect();
+            if lines.iter().any(|l| l.dashed) {
+                entries.push(Entry {
+                    swatch: Swatch::Line(INK.mix(0.6), width.max(2) - 1),
+                    label: text.baseline_label,
+                    size: 11.0,
+                });
+            }
+            area.fill(&WHITE)?;
+            let lw = legend_width(area, &entries, style);
+            let (plot_area, below, per_row) = legend_layout(area, entries.len(), style);
+            let chart = time_axes(
+                &plot_area,
+                text.title,
+                Ranges { x: ranges.x, y: yr },
+                text.y_desc,
+                &y_fmt,
+                below.is_none(),
+                lw,
+                log,
+                style,
+            )?;
+            let (px, py) = chart.plotting_area().get_pixel_range();
+            let plot = PlotBox {
+                px: (px.start, px.end),
+                py: (py.start, py.end),
+                ranges,
+            };
+            if log {
+                log_ticks(&plot_area, &chart, yr, style)?;
+            }
+            draw_legend(area, below.as_ref(), per_row, &entries, lw, style)?;
+            (plot, chart)
+        }
+    };
+    if pass != Pass::Background {
+        for dashed in [true, false] {
+            for l in lines.iter().filter(|l| l.dashed == dashed) {
+                let c = PALETTE[l.color % PALETTE.len()];
+                // Runs of drawable points: a log axis cannot show zero.
+                let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+                for &(x, y) in &l.points {
+                    if y.is_finite() && (!log || y >= ranges.y.0) {
+                        if let Some(r) = runs.last_mut() {
+                            r.push((x, ty(y)));
+                        }
+                    } else if runs.last().is_some_and(|r| !r.is_empty()) {
+                        runs.push(Vec::new());
+                    }
+                }
+                for r in runs.into_iter().filter(|r| !r.is_empty()) {
+                    if dashed {
+                        chart.draw_series(DashedLineSeries::new(
+                            r,
+                            style.px(6.0),
+                            style.px(4.0),
+                            c.mix(0.75).stroke_width(width.max(2) - 1),
+                        ))?;
+                    } else {
+                        chart.draw_series(LineSeries::new(r, c.stroke_width(width)))?;
+                    }
+                }
+            }
+        }
     }
-    for l in lines.iter().filter(|l| !l.dashed) {
-        let c = PALETTE[l.color % PALETTE.len()];
-        chart.draw_series(LineSeries::new(
-            l.points.iter().copied(),
-            c.stroke_width(width),
-        ))?;
-    }
-    // Legend: solid lines only, each labelled (never colour alone).
-    let mut entries: Vec<Entry> = lines
-        .iter()
-        .filter(|l| !l.dashed)
-        .map(|l| Entry {
-            swatch: Swatch::Line(PALETTE[l.color % PALETTE.len()].to_rgba(), width),
-            label: &l.label,
-            size: 12.0,
-        })
-        .collect();
-    if lines.iter().any(|l| l.dashed) {
-        entries.push(Entry {
-            swatch: Swatch::Line(INK.mix(0.6), width.max(2) - 1),
-            label: baseline_label,
-            size: 11.0,
-        });
-    }
-    draw_legend(area, below.as_ref(), per_row, &entries, style)?;
     area.present()?;
     Ok(plot)
+}
+
+/// A log axis' grid lines and labels at 1, 2 and 5 × 10^k (only 10^k when that
+/// would crowd the axis); `yr` is the axis range in log10 units.
+fn log_ticks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &TimeChart<DB>,
+    yr: (f64, f64),
+    style: &ChartStyle,
+) -> DrawResult<DB> {
+    let (x0, x1) = (chart.x_range().start, chart.x_range().end);
+    let mults: &[f64] = if yr.1 - yr.0 > 2.5 {
+        &[1.0]
+    } else {
+        &[1.0, 2.0, 5.0]
+    };
+    let mut k = libm::floor(yr.0);
+    while k <= yr.1 {
+        for m in mults {
+            let v = m * libm::pow(10.0, k);
+            let y = libm::log10(v);
+            if y < yr.0 - 1e-9 || y > yr.1 + 1e-9 {
+                continue;
+            }
+            let (a, b) = (chart.backend_coord(&(x0, y)), chart.backend_coord(&(x1, y)));
+            area.draw(&PathElement::new(
+                vec![a, b],
+                GRID.stroke_width(style.stroke(1.0)),
+            ))?;
+            area.draw(&Text::new(
+                format_tonnes(v),
+                (a.0 - style.px(6.0) as i32, a.1),
+                (FONT, style.font(12.0))
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Right, VPos::Center)),
+            ))?;
+        }
+        k += 1.0;
+    }
+    Ok(())
 }
 
 /// One layer of a stacked area chart.
@@ -503,9 +711,25 @@ pub fn stacked_area_chart<DB: DrawingBackend>(
         x: (x0, x1),
         y: (0.0, ymax),
     };
+    let mut entries: Vec<Entry> = layers
+        .iter()
+        .rev()
+        .map(|l| Entry {
+            swatch: Swatch::Fill(PALETTE[l.color % PALETTE.len()].mix(0.85)),
+            label: &l.label,
+            size: 12.0,
+        })
+        .collect();
+    if let Some((label, _)) = line {
+        entries.push(Entry {
+            swatch: Swatch::Line(INK.to_rgba(), style.stroke(2.0)),
+            label,
+            size: 12.0,
+        });
+    }
     area.fill(&WHITE)?;
-    let n_entries = layers.len() + usize::from(line.is_some());
-    let (plot_area, below, per_row) = legend_layout(area, n_entries, style);
+    let lw = legend_width(area, &entries, style);
+    let (plot_area, below, per_row) = legend_layout(area, entries.len(), style);
     let mut chart = time_axes(
         &plot_area,
         title,
@@ -513,6 +737,8 @@ pub fn stacked_area_chart<DB: DrawingBackend>(
         y_desc,
         &|v: &f64| format_tonnes(*v),
         below.is_none(),
+        lw,
+        false,
         style,
     )?;
     // Top layer first, each filled down to zero, so lower layers paint over it.
@@ -533,23 +759,7 @@ pub fn stacked_area_chart<DB: DrawingBackend>(
             INK.stroke_width(style.stroke(2.0)),
         ))?;
     }
-    let mut entries: Vec<Entry> = layers
-        .iter()
-        .rev()
-        .map(|l| Entry {
-            swatch: Swatch::Fill(PALETTE[l.color % PALETTE.len()].mix(0.85)),
-            label: &l.label,
-            size: 12.0,
-        })
-        .collect();
-    if let Some((label, _)) = line {
-        entries.push(Entry {
-            swatch: Swatch::Line(INK.to_rgba(), style.stroke(2.0)),
-            label,
-            size: 12.0,
-        });
-    }
-    draw_legend(area, below.as_ref(), per_row, &entries, style)?;
+    draw_legend(area, below.as_ref(), per_row, &entries, lw, style)?;
     area.present()?;
     Ok(())
 }
@@ -575,8 +785,18 @@ pub fn format_tonnes(v: f64) -> String {
         format!("{:.1}M", v / 1e6)
     } else if a >= 1e4 {
         format!("{:.0}k", v / 1e3)
-    } else if a >= 1e3 {
+    } else if a >= 1e3 && v % 1e3 != 0.0 {
         format!("{:.1}k", v / 1e3)
+    } else if a >= 1e3 {
+        format!("{:.0}k", v / 1e3)
+    } else if a < 9.95 && v.fract() != 0.0 {
+        // Small values (prices, log ticks): two significant digits.
+        let s = format!(
+            "{:.*}",
+            (1.0 - libm::floor(libm::log10(a))).max(1.0) as usize,
+            v
+        );
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         format!("{:.0}", v)
     }

@@ -46,6 +46,111 @@ pub fn availability_in_year(out: &RunOutput, r: usize, elements: &[usize], year:
     steps.iter().map(|k| a[*k]).sum::<f64>() / steps.len() as f64
 }
 
+/// The ranking done one model run at a time, so that a page can spread it over idle
+/// moments and drop it when the scenario changes: [`Explainer::step`] until it returns
+/// false, then [`Explainer::result`].
+pub struct Explainer {
+    sc: Scenario,
+    r: usize,
+    elements: Vec<usize>,
+    year: f64,
+    out: RunOutput,
+    base: f64,
+    /// Every applicable input's effect; results are NaN until run.
+    effects: Vec<Effect>,
+    /// Runs done: the base run, then each effect's low and high.
+    done: usize,
+}
+
+impl Explainer {
+    /// Check the scenario and the region; no run yet.
+    pub fn new(
+        data: &Dataset,
+        sc: &Scenario,
+        region: &str,
+        elements: &[usize],
+        year: f64,
+    ) -> Result<Explainer, InputErrors> {
+        sc.validate(data)?;
+        let r = data.region_index(region).ok_or_else(|| {
+            crate::error::InputError::new("region", format!("unknown region {region:?}"))
+        })?;
+        let effects = INPUTS
+            .iter()
+            .filter(|s| s.applies_to(sc))
+            .map(|spec| {
+                let value = spec.value_in(sc);
+                let delta = (spec.max - spec.min) / 10.0;
+                Effect {
+                    id: spec.id,
+                    label: spec.label,
+                    unit: spec.unit,
+                    value,
+                    value_low: (value - delta).max(spec.min),
+                    value_high: (value + delta).min(spec.max),
+                    result_low: f64::NAN,
+                    result_high: f64::NAN,
+                }
+            })
+            .collect();
+        Ok(Explainer {
+            sc: sc.clone(),
+            r,
+            elements: elements.to_vec(),
+            year,
+            out: RunOutput::default(),
+            base: f64::NAN,
+            effects,
+            done: 0,
+        })
+    }
+
+    /// One model run (none where a nudge cannot move the input); false once every
+    /// run is done.
+    pub fn step(&mut self, data: &Dataset) -> Result<bool, InputErrors> {
+        let total = 1 + 2 * self.effects.len();
+        if self.done >= total {
+            return Ok(false);
+        }
+        let k = self.done;
+        self.done += 1;
+        if k == 0 {
+            run_into(data, &self.sc, &mut self.out)?;
+            self.base = availability_in_year(&self.out, self.r, &self.elements, self.year);
+            return Ok(self.done < total);
+        }
+        let e = &self.effects[(k - 1) / 2];
+        let v = if k % 2 == 1 {
+            e.value_low
+        } else {
+            e.value_high
+        };
+        let result = if v == e.value {
+            self.base
+        } else {
+            let mut nudged = self.sc.clone();
+            apply(&mut nudged, e.id, v)?;
+            run_into(data, &nudged, &mut self.out)?;
+            availability_in_year(&self.out, self.r, &self.elements, self.year)
+        };
+        let e = &mut self.effects[(k - 1) / 2];
+        if k % 2 == 1 {
+            e.result_low = result;
+        } else {
+            e.result_high = result;
+        }
+        Ok(self.done < total)
+    }
+
+    /// The base result and the effects, largest swing first (runs not done yet read
+    /// as NaN).
+    pub fn result(&self) -> (f64, Vec<Effect>) {
+        let mut effects = self.effects.clone();
+        effects.sort_by(|a, b| b.swing().total_cmp(&a.swing()).then(a.id.cmp(b.id)));
+        (self.base, effects)
+    }
+}
+
 /// The base result and every applicable input's effect, largest swing first.
 pub fn explain(
     data: &Dataset,
@@ -54,43 +159,9 @@ pub fn explain(
     elements: &[usize],
     year: f64,
 ) -> Result<(f64, Vec<Effect>), InputErrors> {
-    sc.validate(data)?;
-    let r = data.region_index(region).ok_or_else(|| {
-        crate::error::InputError::new("region", format!("unknown region {region:?}"))
-    })?;
-    let mut out = RunOutput::default();
-    run_into(data, sc, &mut out)?;
-    let base = availability_in_year(&out, r, elements, year);
-    let mut effects = Vec::new();
-    for spec in INPUTS.iter().filter(|s| s.applies_to(sc)) {
-        let value = spec.value_in(sc);
-        let delta = (spec.max - spec.min) / 10.0;
-        let value_low = (value - delta).max(spec.min);
-        let value_high = (value + delta).min(spec.max);
-        let mut at = |v: f64| -> Result<f64, InputErrors> {
-            if v == value {
-                return Ok(base);
-            }
-            let mut nudged = sc.clone();
-            apply(&mut nudged, spec.id, v)?;
-            run_into(data, &nudged, &mut out)?;
-            Ok(availability_in_year(&out, r, elements, year))
-        };
-        let result_low = at(value_low)?;
-        let result_high = at(value_high)?;
-        effects.push(Effect {
-            id: spec.id,
-            label: spec.label,
-            unit: spec.unit,
-            value,
-            value_low,
-            value_high,
-            result_low,
-            result_high,
-        });
-    }
-    effects.sort_by(|a, b| b.swing().total_cmp(&a.swing()).then(a.id.cmp(b.id)));
-    Ok((base, effects))
+    let mut x = Explainer::new(data, sc, region, elements, year)?;
+    while x.step(data)? {}
+    Ok(x.result())
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! with the canvas's own `measureText` (cached) instead of inserting a `<span>` into
 //! the page for every label.
 
-use crate::charts::{self, ChartStyle, Layer, Line, Ranges};
+use crate::charts::{self, ChartStyle, ChartText, Layer, Line, Pass, PlotBox, YScale};
 use crate::data::Dataset;
 use crate::elements;
 use crate::output::{Axis, RunOutput};
@@ -52,10 +52,12 @@ thread_local! {
     /// Translations of the words the charts draw (axis descriptions, legend entries),
     /// by key; see [`set_chart_labels`].
     static CHART_LABELS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    /// Per chart id: what its cached background shows and where its plotting box is.
+    static LAYERS: RefCell<HashMap<String, (String, PlotBox)>> = RefCell::new(HashMap::new());
 }
 
 /// Set the words the charts draw, for the page's language: `{key: text}` with keys
-/// `share_of_demand_met`, `dashed_baseline`, `t_reo_per_year`, `t_reo_usgs`, `largest_share`, `own`,
+/// `t_reo_per_year`, `t_reo_usgs`, `own`,
 /// `allies`, `others`, `demand`, `mining`, `separation`, `metal`, `magnets`. Missing
 /// keys keep the English; texts are cut to 60 characters.
 #[wasm_bindgen(js_name = setChartLabels)]
@@ -319,25 +321,28 @@ pub fn source_list() -> Result<JsValue, JsError> {
 }
 
 /// What the element selector offers: groups first, then the 17 elements:
-/// `[{id, label}]`.
+/// `[{id, label, members}]`.
 #[wasm_bindgen(js_name = elementChoices)]
 pub fn element_choices() -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct C {
         id: String,
         label: String,
+        members: Vec<&'static str>,
     }
     let mut out: Vec<C> = elements::GROUPS
         .iter()
-        .map(|(id, name, _)| C {
+        .map(|(id, name, m)| C {
             id: id.to_string(),
             label: format!("{id}: {name}"),
+            members: m.to_vec(),
         })
         .collect();
     for (i, e) in elements::ELEMENTS.iter().enumerate() {
         out.push(C {
             id: e.to_string(),
             label: format!("{e}: {}", elements::ELEMENT_NAMES[i]),
+            members: vec![e],
         });
     }
     to_js(&out)
@@ -390,7 +395,7 @@ impl Run {
 
     /// A series over time by its name in the output's table of series (`SERIES`):
     /// `row` is a region, alliance or stage id as the series' rows are (`world` for
-    /// world series); `column` an element or element group (`NdPr`, `DyTb`, `LREE`,
+    /// world series; `*` sums every row, as a `column` of `*` every column); `column` an element or element group (`NdPr`, `DyTb`, `LREE`,
     /// `HREE`: tonnes summed, availability as summed supply over summed demand), a
     /// supplier region, a product, or `hhi`/`top_share`, as its columns are (ignored
     /// for one-column series).
@@ -412,6 +417,24 @@ impl Run {
                 .position(|l| l == id)
                 .ok_or_else(|| JsError::new(&format!("{what}: unknown {id:?} for series {name}")))
         };
+        if column == "*" && def.cols != Axis::One {
+            // Every column summed (a stage's world capacity, say).
+            let mut sum = vec![0.0; self.out.n_steps()];
+            for c in self.out.labels(def.cols) {
+                let s = self.series(name, row, &c)?.to_vec();
+                sum.iter_mut().zip(s).for_each(|(a, b)| *a += b);
+            }
+            return Ok(js_sys::Float64Array::from(&sum[..]));
+        }
+        if row == "*" {
+            // Every row summed (the world's demand, say).
+            let mut sum = vec![0.0; self.out.n_steps()];
+            for r in self.out.labels(def.rows) {
+                let s = self.series(name, &r, column)?.to_vec();
+                sum.iter_mut().zip(s).for_each(|(a, b)| *a += b);
+            }
+            return Ok(js_sys::Float64Array::from(&sum[..]));
+        }
         let r = find(def.rows, row, "row")?;
         let values = match def.cols {
             Axis::Elements if name == "availability" && def.rows == Axis::Regions => {
@@ -453,96 +476,6 @@ fn chart_style(dpr: f64, projector: bool) -> ChartStyle {
         scale: dpr.clamp(0.5, 4.0),
         projector,
     }
-}
-
-/// Draw share-of-something lines (0..1) over the run's horizon.
-fn draw_share_lines(
-    canvas: HtmlCanvasElement,
-    run: &Run,
-    lines: &[Line],
-    title: &str,
-    y_desc: &str,
-    dpr: f64,
-    projector: bool,
-) -> Result<charts::PlotBox, JsError> {
-    let t0 = run.out.time.first().copied().unwrap_or(2024.0);
-    let t1 = run.out.time.last().copied().unwrap_or(2050.0) + 1.0 / run.out.steps_per_year as f64;
-    let area = MeasuredCanvas::new(canvas)?.into_drawing_area();
-    charts::line_chart_labelled(
-        &area,
-        title,
-        y_desc,
-        lines,
-        Ranges {
-            x: (t0, t1),
-            y: (0.0, 1.05),
-        },
-        true,
-        &chart_label("dashed_baseline", "dashed: baseline"),
-        &chart_style(dpr, projector),
-    )
-    .map_err(js_err)
-}
-
-/// Draw availability over time of one element for chosen regions, with the baseline
-/// run dashed under it. Returns the plotting area and its time range as
-/// `[px0, px1, py0, py1, t0, t1]` (backing-store pixels, years) for hover readouts.
-#[wasm_bindgen(js_name = drawAvailability)]
-#[allow(clippy::too_many_arguments)]
-pub fn draw_availability(
-    canvas: HtmlCanvasElement,
-    run: &Run,
-    baseline: &Run,
-    element: &str,
-    regions: Vec<String>,
-    dpr: f64,
-    projector: bool,
-    title: &str,
-) -> Result<Vec<f64>, JsError> {
-    let els = element_set(element)?;
-    let mut lines = Vec::new();
-    let to_points = |out: &RunOutput, r: usize| -> Vec<(f64, f64)> {
-        out.time
-            .iter()
-            .copied()
-            .zip(out.availability_of(r, &els))
-            .collect()
-    };
-    for (k, id) in regions.iter().enumerate() {
-        let r = run
-            .out
-            .region_index(id)
-            .ok_or_else(|| JsError::new(&format!("region: unknown {id:?}")))?;
-        lines.push(Line {
-            label: id.clone(),
-            points: to_points(&baseline.out, r),
-            color: k,
-            dashed: true,
-        });
-        lines.push(Line {
-            label: id.clone(),
-            points: to_points(&run.out, r),
-            color: k,
-            dashed: false,
-        });
-    }
-    let b = draw_share_lines(
-        canvas,
-        run,
-        &lines,
-        title,
-        &chart_label("share_of_demand_met", "share of demand met"),
-        dpr,
-        projector,
-    )?;
-    Ok(vec![
-        b.px.0 as f64,
-        b.px.1 as f64,
-        b.py.0 as f64,
-        b.py.1 as f64,
-        b.ranges.x.0,
-        b.ranges.x.1,
-    ])
 }
 
 /// Draw where one region's supply of one element came from (own, allies, others),
@@ -669,70 +602,201 @@ struct ExplainJs {
     effects: Vec<crate::sensitivity::Effect>,
 }
 
-/// "Why did this change?": for `region`'s availability of `element` (or group) in
-/// `year`, every applicable input nudged down and up by a tenth of its range, largest
-/// swing first: `{base, effects: [{id, label, unit, value, value_low, value_high,
-/// result_low, result_high}]}`.
-#[wasm_bindgen(js_name = explain)]
-pub fn explain(
-    scenario: JsValue,
-    region: &str,
-    element: &str,
-    year: f64,
-) -> Result<JsValue, JsError> {
-    let sc = scenario_from_js(&scenario)?;
-    if !year.is_finite() {
-        return Err(JsError::new("year: must be a finite number"));
-    }
-    let (base, effects) = crate::sensitivity::explain(
-        Dataset::default_data(),
-        &sc,
-        region,
-        &element_set(element)?,
-        year,
-    )
-    .map_err(js_err)?;
-    to_js(&ExplainJs { base, effects })
+/// "Why did this change?" for `region`'s availability of `element` (or group) in
+/// `year`: every applicable input nudged down and up by a tenth of its range, one model
+/// run per [`Explainer::step`], so the page can work in idle moments and drop it when
+/// the scenario changes.
+#[wasm_bindgen]
+pub struct Explainer {
+    inner: crate::sensitivity::Explainer,
 }
 
-/// Draw the concentration of each stage (top region's share of mining, separation, metal
-/// and magnet making) over time, the baseline dashed.
-#[wasm_bindgen(js_name = drawConcentration)]
-pub fn draw_concentration(
+#[wasm_bindgen]
+impl Explainer {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        scenario: JsValue,
+        region: &str,
+        element: &str,
+        year: f64,
+    ) -> Result<Explainer, JsError> {
+        if !year.is_finite() {
+            return Err(JsError::new("year: must be a finite number"));
+        }
+        let sc = scenario_from_js(&scenario)?;
+        let inner = crate::sensitivity::Explainer::new(
+            Dataset::default_data(),
+            &sc,
+            region,
+            &element_set(element)?,
+            year,
+        )
+        .map_err(js_err)?;
+        Ok(Explainer { inner })
+    }
+
+    /// One model run; false once the ranking is complete.
+    pub fn step(&mut self) -> Result<bool, JsError> {
+        self.inner.step(Dataset::default_data()).map_err(js_err)
+    }
+
+    /// `{base, effects: [{id, label, unit, value, value_low, value_high, result_low,
+    /// result_high}]}`, largest swing first.
+    pub fn result(&self) -> Result<JsValue, JsError> {
+        let (base, effects) = self.inner.result();
+        to_js(&ExplainJs { base, effects })
+    }
+}
+
+/// The unit of every series of the table: `[name, unit, name, unit, …]`.
+#[wasm_bindgen(js_name = seriesUnits)]
+pub fn series_units() -> Vec<String> {
+    crate::output::SERIES
+        .iter()
+        .flat_map(|d| [d.name.to_string(), d.unit.to_string()])
+        .collect()
+}
+
+struct LinesOpts {
+    id: String,
+    title: String,
+    unit: String,
+    dashed: String,
+    scale: String,
+    labels: Vec<String>,
+    colors: Vec<usize>,
+}
+
+/// Draw lines over time (`text`: the chart's id, under which its cached background is
+/// kept, title, unit, the dashed lines' legend entry, and the scale: `percent`,
+/// `linear`, `log`, or `auto`, log when the spread is wide): for each of `labels`, the run's values (solid) and the
+/// comparison run's (dashed), `values` holding, line after line, `time.len()` values
+/// then `base_time.len()` values (NaN: no point). What does not change between frames
+/// (title, axes, grid, legend) is drawn once into `layer`, an offscreen canvas, and
+/// copied; only the lines are drawn each time. Returns `[px0, px1, py0, py1, t0, t1,
+/// y0, y1, log]` (backing-store pixels, years, the y range; log 1 or 0).
+#[wasm_bindgen(js_name = drawLines)]
+#[allow(clippy::too_many_arguments)]
+pub fn draw_lines(
     canvas: HtmlCanvasElement,
-    run: &Run,
-    baseline: &Run,
+    layer: HtmlCanvasElement,
+    text: Vec<String>,
+    labels: Vec<String>,
+    colors: Vec<u32>,
+    time: &[f64],
+    base_time: &[f64],
+    values: &[f64],
     dpr: f64,
     projector: bool,
-    title: &str,
-) -> Result<(), JsError> {
+) -> Result<Vec<f64>, JsError> {
+    let [id, title, unit, dashed, scale] = <[String; 5]>::try_from(text)
+        .map_err(|_| JsError::new("drawLines: text is [id, title, unit, dashed, scale]"))?;
+    let o = LinesOpts {
+        id,
+        title,
+        unit,
+        dashed,
+        scale,
+        labels,
+        colors: colors.into_iter().map(|c| c as usize).collect(),
+    };
+    let (n, nb) = (time.len(), base_time.len());
+    if n == 0 || o.colors.len() != o.labels.len() || values.len() != o.labels.len() * (n + nb) {
+        return Err(JsError::new(
+            "drawLines: values do not match the lines and times",
+        ));
+    }
     let mut lines = Vec::new();
-    for (k, stage) in crate::output::STAGES.iter().enumerate() {
-        for (out, dashed) in [(&baseline.out, true), (&run.out, false)] {
-            let points = out
-                .time
-                .iter()
-                .enumerate()
-                .map(|(s, t)| (*t, out.series.concentration.get(s, k, 1)))
-                .collect();
+    for (k, label) in o.labels.iter().enumerate() {
+        let at = k * (n + nb);
+        for (t, v, dashed) in [
+            (base_time, &values[at + n..at + n + nb], true),
+            (time, &values[at..at + n], false),
+        ] {
             lines.push(Line {
-                label: chart_label(stage, stage),
-                points,
-                color: k,
+                label: label.chars().take(60).collect(),
+                points: t.iter().copied().zip(v.iter().copied()).collect(),
+                color: o.colors[k],
                 dashed,
             });
         }
     }
-    draw_share_lines(
-        canvas,
-        run,
+    let step = if n > 1 { time[1] - time[0] } else { 1.0 };
+    let x = (time[0], time[n - 1] + step);
+    let scale = match o.scale.as_str() {
+        "percent" => Some(YScale::Percent),
+        "linear" => Some(YScale::Linear),
+        "log" => Some(YScale::Log),
+        _ => None,
+    };
+    let (ranges, scale) = charts::auto_ranges(&lines, x, scale);
+    let style = chart_style(dpr, projector);
+    let text = ChartText {
+        title: &o.title,
+        y_desc: &o.unit,
+        baseline_label: &o.dashed,
+    };
+    let (w, h) = (canvas.width(), canvas.height());
+    let mut key = format!(
+        "{w} {h} {dpr} {projector} {} {} {} {} {} {} {} {}",
+        o.title, o.unit, o.dashed, ranges.x.0, ranges.x.1, ranges.y.0, ranges.y.1, scale as u8
+    );
+    for (l, c) in o.labels.iter().zip(&o.colors) {
+        key.push_str(&format!("\n{c} {l}"));
+    }
+    let cached = LAYERS.with(|m| {
+        m.borrow()
+            .get(&o.id)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, b)| *b)
+    });
+    let plot = match cached {
+        Some(b) if layer.width() == w && layer.height() == h => b,
+        _ => {
+            layer.set_width(w);
+            layer.set_height(h);
+            let area = MeasuredCanvas::new(layer.clone())?.into_drawing_area();
+            let b = charts::lines_chart(
+                &area,
+                &text,
+                &lines,
+                ranges,
+                scale,
+                Pass::Background,
+                &style,
+            )
+            .map_err(js_err)?;
+            LAYERS.with(|m| m.borrow_mut().insert(o.id.clone(), (key, b)));
+            b
+        }
+    };
+    let backend = MeasuredCanvas::new(canvas)?;
+    backend
+        .ctx
+        .draw_image_with_html_canvas_element(&layer, 0.0, 0.0)
+        .map_err(|_| JsError::new("drawLines: cannot copy the chart's background"))?;
+    let area = backend.into_drawing_area();
+    charts::lines_chart(
+        &area,
+        &text,
         &lines,
-        title,
-        &chart_label("largest_share", "largest region's share"),
-        dpr,
-        projector,
+        ranges,
+        scale,
+        Pass::Series(plot),
+        &style,
     )
-    .map(|_| ())
+    .map_err(js_err)?;
+    Ok(vec![
+        plot.px.0 as f64,
+        plot.px.1 as f64,
+        plot.py.0 as f64,
+        plot.py.1 as f64,
+        ranges.x.0,
+        ranges.x.1,
+        ranges.y.0,
+        ranges.y.1,
+        f64::from(u8::from(scale == YScale::Log)),
+    ])
 }
 
 /// Concentration series: `stage` is mining, separation, metal or magnets; `measure` is `hhi`

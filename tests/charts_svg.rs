@@ -3,7 +3,8 @@
 use plotters::prelude::*;
 use plotters_svg::SVGBackend;
 use rare_earth_alliances::charts::{
-    bar_chart, base_year_mining, line_chart, ChartStyle, Line, Ranges,
+    auto_ranges, bar_chart, base_year_mining, format_tonnes, line_chart, lines_chart, nice_floor,
+    ChartStyle, ChartText, Line, Pass, Ranges, YScale,
 };
 use rare_earth_alliances::Dataset;
 
@@ -168,6 +169,8 @@ fn a_narrow_chart_puts_its_legend_below_and_thins_the_year_labels() {
             .filter(|y| svg.contains(&format!(">\n{y}\n<")))
             .count()
     };
+    // The narrowest phones draw too (no legend width below its minimum).
+    assert!(draw(300).0.contains("dashed: baseline"));
     let (phone, plot) = draw(358);
     assert!(
         text_y(&phone, "dashed: baseline") > plot.py.1 as f64,
@@ -229,4 +232,158 @@ fn a_long_title_on_a_narrow_chart_is_drawn_smaller_not_clipped() {
         phone < wide * 0.9 && phone >= wide * 10.0 / 16.0,
         "{phone} vs {wide}"
     );
+}
+
+/// Inside and outside prices of a split market: the outside price runs 30 times the
+/// inside one, so the automatic scale is logarithmic, and the comparison is dashed.
+fn price_lines() -> Vec<Line> {
+    let pts = |f: &dyn Fn(f64) -> f64| {
+        (0..104)
+            .map(|i| (2024.0 + i as f64 / 4.0, f(i as f64)))
+            .collect::<Vec<_>>()
+    };
+    vec![
+        Line {
+            label: "Dy inside".into(),
+            points: pts(&|_| 300.0),
+            color: 0,
+            dashed: true,
+        },
+        Line {
+            label: "Dy inside".into(),
+            points: pts(&|i| 250.0 + i),
+            color: 0,
+            dashed: false,
+        },
+        Line {
+            label: "Dy outside".into(),
+            points: pts(&|i| 900.0 * (1.0 + i / 10.0)),
+            color: 5,
+            dashed: false,
+        },
+    ]
+}
+
+fn draw_svg(
+    lines: &[Line],
+    scale: Option<YScale>,
+    pass: &dyn Fn(&[Line], Ranges, YScale) -> Pass,
+) -> String {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (900, 420)).into_drawing_area();
+        let (ranges, scale) = auto_ranges(lines, (2024.0, 2050.0), scale);
+        let text = ChartText {
+            title: "Dy oxide price",
+            y_desc: "USD/kg",
+            baseline_label: "dashed: status quo",
+        };
+        lines_chart(
+            &area,
+            &text,
+            lines,
+            ranges,
+            scale,
+            pass(lines, ranges, scale),
+            &ChartStyle::default(),
+        )
+        .unwrap();
+    }
+    svg
+}
+
+#[test]
+fn a_wide_spread_gets_a_log_axis_with_round_ticks_and_the_comparison_dashed() {
+    let lines = price_lines();
+    let (ranges, scale) = auto_ranges(&lines, (2024.0, 2050.0), None);
+    assert_eq!(scale, YScale::Log);
+    // Up to 10,350 USD/kg: the axis ends at 20k and starts four decades below at most.
+    assert_eq!(ranges.y.1, 20_000.0);
+    assert!(ranges.y.0 >= 2.0 && ranges.y.0 <= 250.0, "{ranges:?}");
+    let svg = draw_svg(&lines, None, &|_, _, _| Pass::All);
+    for label in [
+        "Dy oxide price",
+        "USD/kg",
+        "dashed: status quo",
+        "Dy inside",
+        "Dy outside",
+        "1k",
+        "10k",
+    ] {
+        assert!(svg.contains(&format!(">\n{label}\n<")), "{label} drawn");
+    }
+    let vermillion = svg.matches(r##"stroke="#D55E00""##).count();
+    assert!(
+        vermillion >= 2,
+        "outside price line and its legend sample: {vermillion}"
+    );
+    // Dashed comparison: many short segments in the first colour.
+    assert!(svg.matches(r##"stroke="#0072B2""##).count() > 10);
+    // The same lines with a narrow spread stay linear, from zero.
+    let (lin, s) = auto_ranges(&lines[..2], (2024.0, 2050.0), None);
+    assert_eq!((s, lin.y), (YScale::Linear, (0.0, 500.0)));
+    // A line at zero part of the time would break on a log axis: linear, from zero.
+    let mut gap = lines.clone();
+    gap[2].points[3].1 = 0.0;
+    assert_eq!(auto_ranges(&gap, (2024.0, 2050.0), None).1, YScale::Linear);
+}
+
+#[test]
+fn background_and_lines_drawn_apart_make_the_whole_chart() {
+    let lines = price_lines();
+    let whole = draw_svg(&lines, Some(YScale::Linear), &|_, _, _| Pass::All);
+    let background = draw_svg(&lines, Some(YScale::Linear), &|_, _, _| Pass::Background);
+    let plot = {
+        let mut svg = String::new();
+        let area = SVGBackend::with_string(&mut svg, (900, 420)).into_drawing_area();
+        let (ranges, scale) = auto_ranges(&lines, (2024.0, 2050.0), Some(YScale::Linear));
+        let text = ChartText {
+            title: "Dy oxide price",
+            y_desc: "USD/kg",
+            baseline_label: "dashed: status quo",
+        };
+        let style = ChartStyle::default();
+        lines_chart(
+            &area,
+            &text,
+            &lines,
+            ranges,
+            scale,
+            Pass::Background,
+            &style,
+        )
+        .unwrap()
+    };
+    let series = draw_svg(&lines, Some(YScale::Linear), &|_, _, _| Pass::Series(plot));
+    assert!(
+        background.contains("Dy oxide price") && !series.contains("Dy oxide price"),
+        "title in the background only"
+    );
+    let polylines = |s: &str| s.matches("<polyline").count();
+    // The background holds the legend samples; the lines pass holds the data lines.
+    assert!(polylines(&series) >= 3 && polylines(&whole) >= polylines(&series));
+    assert!(!series.contains("<text"), "no text redrawn each frame");
+    // Every data point lies in the plotting box the background pass reported.
+    let b = plot;
+    let first = series.split("points=\"").nth(1).unwrap();
+    for pt in first[..first.find('"').unwrap()].split_whitespace() {
+        let (x, y) = pt.split_once(',').unwrap();
+        let (x, y): (i32, i32) = (x.parse().unwrap(), y.parse().unwrap());
+        assert!(
+            b.px.0 <= x && x <= b.px.1 && b.py.0 <= y && y <= b.py.1,
+            "{x},{y} in {b:?}"
+        );
+    }
+}
+
+#[test]
+fn round_numbers_for_axes_and_small_values() {
+    assert_eq!(nice_floor(3.2), 2.0);
+    assert_eq!(nice_floor(0.07), 0.05);
+    assert_eq!(nice_floor(100.0), 100.0);
+    assert_eq!(nice_floor(1.5), 1.0);
+    assert_eq!(format_tonnes(0.5), "0.5");
+    assert_eq!(format_tonnes(0.05), "0.05");
+    assert_eq!(format_tonnes(2.5), "2.5");
+    assert_eq!(format_tonnes(5.0), "5");
 }

@@ -90,3 +90,71 @@ fn the_mining_chart_paints_the_canvas() {
         .count();
     assert!(blue > 5_000, "bar pixels painted: {blue}");
 }
+
+#[wasm_bindgen_test]
+fn draw_lines_paints_the_lines_over_a_cached_background() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let canvas = |w, h| {
+        let c: web_sys::HtmlCanvasElement =
+            doc.create_element("canvas").unwrap().dyn_into().unwrap();
+        c.set_width(w);
+        c.set_height(h);
+        c
+    };
+    let (visible, layer) = (canvas(800, 400), canvas(1, 1));
+    let time: Vec<f64> = (0..40).map(|k| 2024.0 + k as f64 / 4.0).collect();
+    // One line: the run (blue, 100 to 5,000: a log axis) and its comparison.
+    let mut values: Vec<f64> = time.iter().map(|t| 100.0 * (t - 2023.0).powi(2)).collect();
+    values.extend(time.iter().map(|_| 300.0));
+    let draw = || {
+        bindings::draw_lines(
+            visible.clone(),
+            layer.clone(),
+            ["prices", "Dy price", "USD/kg", "dashed: status quo", "auto"]
+                .map(String::from)
+                .to_vec(),
+            vec!["Dy".into()],
+            vec![0],
+            &time,
+            &time,
+            &values,
+            1.0,
+            false,
+        )
+        .unwrap_or_else(|_| panic!("draws"))
+    };
+    let first = draw();
+    let again = draw();
+    assert_eq!(first, again, "the same box from the cached background");
+    assert_eq!(first[8], 1.0, "log axis: {first:?}");
+    assert!(0.0 < first[0] && first[0] < first[1] && first[1] < 800.0);
+    assert_eq!((layer.width(), layer.height()), (800, 400), "layer sized");
+    let ctx: web_sys::CanvasRenderingContext2d = visible
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let px = ctx.get_image_data(0.0, 0.0, 800.0, 400.0).unwrap().data();
+    let count = |c: [i32; 3]| {
+        px.chunks(4)
+            .filter(|p| p[3] > 0 && (0..3).all(|i| (p[i] as i32).abs_diff(c[i]) < 12))
+            .count()
+    };
+    assert!(count([0, 114, 178]) > 300, "line painted");
+    assert!(count([255, 255, 255]) > 100_000, "background copied");
+    // Values that do not match the lines are refused, not drawn.
+    assert!(bindings::draw_lines(
+        visible.clone(),
+        layer.clone(),
+        ["x", "t", "u", "d", "auto"].map(String::from).to_vec(),
+        vec!["Dy".into()],
+        vec![0],
+        &time,
+        &time,
+        &values[..10],
+        1.0,
+        false,
+    )
+    .is_err());
+}

@@ -4,6 +4,7 @@
 // the wasm bytes.
 import init, * as api from "./pkg/rare_earth_alliances.js";
 import { STRINGS } from "./strings.js";
+import * as charts from "./charts.js";
 const EMBEDDED_WASM = null;
 // ---- BUNDLE-CUT ----
 
@@ -170,9 +171,9 @@ function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
 // embed, projector, lock, reset (0 or 1), panels (which charts, the first leads), levers
 // (the inputs an embedded page shows), lang. Read once at start; a bad value falls back
 // with a note.
-const PANELS = ["availability", "sourcing", "concentration", "mining"];
+const PANELS = charts.ALL;
 const VIEW_KEYS = ["embed", "projector", "lock", "panels", "levers", "lang"];
-const view = { embed: false, projector: false, lock: false, reset: false, panels: [...PANELS], levers: null };
+const view = { embed: false, projector: false, lock: false, reset: false, panels: [...charts.DEFAULT], levers: null };
 
 function readViewParams(params, specs, warnings) {
   // The language first, so that the notes below are in it.
@@ -239,11 +240,6 @@ function applyView() {
   }
 }
 
-function shown(id) {
-  const el = $(id);
-  return !!el && el.getClientRects().length > 0;
-}
-
 // The URL holds everything that differs from the defaults, so a link (a teacher's, a
 // reader's) reproduces the page: ?v=1&preset=…&el=…&r=…&src=…&<input id>=<value>.
 function writeUrl() {
@@ -256,6 +252,7 @@ function writeUrl() {
   if (state.regions.join(",") !== DEFAULT_STATE.regions.join(",")) p.set("r", state.regions.join(","));
   if (state.sourceRegion !== DEFAULT_STATE.sourceRegion) p.set("src", state.sourceRegion);
   for (const [id, v] of Object.entries(state.inputs)) p.set(id, String(v));
+  charts.url(p);
   try { history.replaceState(null, "", `${location.pathname}?${p}`); } catch { /* file:// may refuse */ }
 }
 
@@ -304,7 +301,18 @@ function comparable(st) {
   return [st.preset, st.inputs, st.element, st.regions, st.sourceRegion];
 }
 
+// Saving (storage and URL, a few milliseconds) waits for a pause, so that a dragged
+// slider is not held up; settled() and leaving the page write at once.
+let saveTimer = 0;
 function saveState() {
+  if (!saveTimer) saveTimer = setTimeout(flushSave, 200);
+}
+addEventListener("pagehide", () => flushSave());
+
+function flushSave() {
+  if (!saveTimer) return;
+  clearTimeout(saveTimer);
+  saveTimer = 0;
   // An embedded page is defined by its link: it neither reads nor writes saved settings
   // (an article must not overwrite what a reader saved on the page itself).
   if (view.embed) { writeUrl(); return; }
@@ -449,6 +457,8 @@ function syncControls() {
 // another data set or horizon (the 2010 replay), the same world with no policy.
 let statusQuoRun = null;
 function baselineFor(run) {
+  const chosen = charts.comparisonFor(run);
+  if (chosen) return chosen;
   const t0 = run.time()[0];
   if (statusQuoRun && statusQuoRun.time()[0] === t0) return statusQuoRun;
   if (baselineRun && baselineRun !== statusQuoRun && baselineRun.time()[0] === t0) return baselineRun;
@@ -469,7 +479,7 @@ function runModel() {
     if (currentRun) currentRun.free();
     currentRun = next;
     const base = baselineFor(next);
-    if (baselineRun && baselineRun !== base && baselineRun !== statusQuoRun) baselineRun.free();
+    if (baselineRun && baselineRun !== base && baselineRun !== statusQuoRun && !charts.owns(baselineRun)) baselineRun.free();
     baselineRun = base;
     setStatus("");
     return true;
@@ -493,7 +503,7 @@ function schedule() {
 
 // Resolves once every change made so far is drawn: now if no frame is pending.
 function settled() {
-  return frame ? new Promise((resolve) => settledWaiters.push(resolve)) : Promise.resolve();
+  return (frame ? new Promise((resolve) => settledWaiters.push(resolve)) : Promise.resolve()).then(flushSave);
 }
 
 function fmtPct(x) { return `${Math.round(x * 100)}%`; }
@@ -532,8 +542,7 @@ function describeAvailability() {
     if (!(dem[k] > 0)) { parts.push(`${r} ${t("noDemand")}`); continue; }
     demanded++;
     const d = Math.round((s[k] - b[stepAt(tb, focus)]) * 100);
-    const vs = baselineRun === statusQuoRun ? "summary.points" : "summary.pointsNoPolicy";
-    parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${t(vs, { sign: d > 0 ? "+" : "", d })})`}`);
+    parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${t("summary.points", { sign: d > 0 ? "+" : "", d, cmp: charts.cmpName() })})`}`);
   }
   html += "</tbody></table>";
   $("availability-table").innerHTML = html;
@@ -579,28 +588,57 @@ function whyYears() {
 }
 
 // "Why?": rank the inputs by how much they move the chosen line, only while the panel
-// is open (twelve model runs, a few tens of milliseconds).
+// is open: twelve model runs, one at a time in idle moments (never holding up a frame),
+// dropped and started again when the scenario changes.
+let explainer = null;
+const idle = globalThis.requestIdleCallback || ((f) => setTimeout(() => f({ timeRemaining: () => 20 }), 1));
 function explainLine() {
+  explainer?.free();
+  explainer = null;
   if (!$("why").open || !currentRun) return;
   whyYears();
   const region = $("why-region").value || state.regions[0];
   const year = Number($("why-year").value || 2030);
   $("why-target").textContent = t("why.target", { region, el: state.element, year });
-  let result;
+  const list = $("why-list");
   try {
-    result = api.explain(currentScenario(), region, state.element, year);
+    explainer = new api.Explainer(currentScenario(), region, state.element, year);
   } catch (e) {
-    $("why-list").textContent = String(e.message || e);
+    list.textContent = String(e.message || e);
     return;
   }
+  list.setAttribute("aria-busy", "true");
+  if (!list.children.length) list.textContent = t("why.working");
+  const mine = explainer;
+  const work = (deadline) => {
+    if (explainer !== mine) return;
+    let more;
+    try {
+      do more = mine.step(); while (more && deadline.timeRemaining() > 10);
+    } catch (e) {
+      list.textContent = String(e.message || e);
+      return;
+    }
+    if (more) { idle(work); return; }
+    const result = mine.result();
+    mine.free();
+    explainer = null;
+    showExplanation(result);
+  };
+  idle(work);
+}
+
+function showExplanation(result) {
   const pct = (x) => `${Math.round(x * 100)}%`;
-  $("why-list").innerHTML = "";
+  const list = $("why-list");
+  list.innerHTML = "";
+  list.removeAttribute("aria-busy");
   for (const e of result.effects) {
     const li = document.createElement("li");
     const fmt = (v) => `${Number(v).toFixed(e.unit === "×" || e.unit === "elasticity" ? 2 : 0)} ${t(`unit.${e.unit}`)}`;
     li.textContent = `${tr(`input.${e.id}.label`, e.label)}: ${fmt(e.value_low)} → ${pct(e.result_low)}, ${fmt(e.value_high)} → ${pct(e.result_high)}`
       + ` (${t("why.now")} ${fmt(e.value)} → ${pct(result.base)}).`;
-    $("why-list").append(li);
+    list.append(li);
   }
 }
 
@@ -624,7 +662,7 @@ function showReadoutAt(k) {
   const tm = hover.time[k];
   const quarter = Math.floor((tm - Math.floor(tm)) * 4 + 1e-9) + 1;
   readout.innerHTML = `<b>${Math.floor(tm)} Q${quarter}</b>` + hover.rows
-    .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) : t("noDemand")} <span class="note">(${t("statusQuo")} ${db[kb] > 0 ? fmtPct(b[kb]) : t("noDemand")})</span>`).join("<br>");
+    .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) : t("noDemand")} <span class="note">(${charts.cmpName()} ${db[kb] > 0 ? fmtPct(b[kb]) : t("noDemand")})</span>`).join("<br>");
   readout.hidden = false;
   const gx = (x0 + ((tm - t0) / (t1 - t0)) * (x1 - x0)) / scale;
   guide.style.left = `${gx}px`;
@@ -687,16 +725,17 @@ function describeConcentration() {
   })} ${separation > mining ? t("summary.separationMore") : t("summary.separationNotMore")}`;
 }
 
+let sourcingKey = "";
 function draw() {
   if (!currentRun) return;
   const projector = document.body.classList.contains("projector");
   try {
-    // Charts a link leaves out (panels=) are not drawn.
+    // Charts a link leaves out (panels=) or far off screen are not drawn; every size is
+    // read before anything is written (one layout, not one per chart).
+    charts.measure();
     const a = $("availability-chart");
-    if (shown("availability-chart")) {
-      const dpr = fitCanvas(a);
-      const box = api.drawAvailability(a, currentRun, baselineRun, state.element, state.regions, dpr, projector,
-        t("chart.availability", { el: state.element }));
+    if (charts.visible("availability-chart")) {
+      const box = charts.drawChart("availability", currentRun, baselineRun, charts.dpr("availability-chart"), projector);
       hover = {
         box, time: currentRun.time(), baseTime: baselineRun.time(),
         rows: state.regions.map((r) => ({
@@ -708,21 +747,26 @@ function draw() {
       if (document.activeElement === a && readoutStep >= 0) showReadoutAt(readoutStep);
       explainLine();
     }
-    if (shown("concentration-chart")) {
-      const conc = $("concentration-chart");
-      api.drawConcentration(conc, currentRun, baselineRun, fitCanvas(conc), projector, t("chart.concentration"));
-      describeConcentration();
-    }
-    if (shown("sourcing-chart")) {
+    // Charts off screen keep their summaries up to date; they are drawn when near.
+    if (charts.visible("concentration-chart")) charts.drawChart("concentration", currentRun, baselineRun, charts.dpr("concentration-chart"), projector);
+    if (charts.shown("concentration-chart")) describeConcentration();
+    charts.draw(currentRun, baselineRun, projector);
+    if (charts.visible("sourcing-chart")) {
+      // Redrawn only when its numbers, size or words changed.
       const src = $("sourcing-chart");
-      api.drawSourcing(src, currentRun, state.sourceRegion, state.element, fitCanvas(src), projector,
-        t("chart.sourcing", { region: state.sourceRegion, el: state.element }));
-      describeSourcing();
+      const key = [src.width, src.height, projector, state.sourceRegion, state.element,
+        ...["source_own", "source_allies", "source_others", "demand"].map((n) => currentRun.series(n, state.sourceRegion, state.element))].join("|");
+      if (sourcingKey !== key) {
+        api.drawSourcing(src, currentRun, state.sourceRegion, state.element, charts.dpr("sourcing-chart"), projector,
+          t("chart.sourcing", { region: state.sourceRegion, el: state.element }));
+        sourcingKey = key;
+      }
     }
+    if (charts.shown("sourcing-chart")) describeSourcing();
     // The base-year chart never changes with the scenario: redraw it only when its size does.
     const m = $("mining-chart");
-    if (shown("mining-chart")) {
-      const mdpr = fitCanvas(m);
+    if (charts.visible("mining-chart")) {
+      const mdpr = charts.dpr("mining-chart");
       const size = `${m.width}x${m.height}x${projector}`;
       if (m.dataset.drawn !== size) {
         api.drawMiningChart(m, mdpr, projector, t("chart.mining"));
@@ -741,6 +785,7 @@ function showImportedOption() {
   if (!state.imported) { if (opt) opt.remove(); return; }
   if (!opt) { opt = document.createElement("option"); opt.value = IMPORTED; $("preset").append(opt); }
   opt.textContent = t("importedOption", { name: state.imported.name || "scenario file" });
+  charts.compareOptions();
 }
 
 function selectPreset(id, keepInputs = false) {
@@ -783,7 +828,9 @@ let PRESETS = [];
 // Forget everything saved in this browser and start again from the defaults (the
 // view parameters of the link stay).
 function resetSaved() {
-  for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
+  clearTimeout(saveTimer);
+  saveTimer = 0;
+  for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY, charts.STORE]) storageRemove(key);
   const keep = new URLSearchParams();
   const now = new URLSearchParams(location.search);
   for (const k of VIEW_KEYS) if (now.has(k)) keep.set(k, now.get(k));
@@ -1026,11 +1073,15 @@ async function main() {
     api.setChartLabels(labels);
   }
   if (view.reset) {
-    for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY]) storageRemove(key);
+    for (const key of [STORAGE_KEY, ASIDE_KEY, LOADING_KEY, charts.STORE]) storageRemove(key);
     notice("reset", t("notice.resetDone"));
   }
   state = view.embed ? {} : loadState();
+  charts.setup({ api, t, tr, view, get state() { return state; }, presets: () => (PRESETS.length ? PRESETS : (PRESETS = api.presetList())), schedule, fit: fitCanvas,
+    download, csvHeader, stepAt, tableYears, focusYear, warn: (w) => warnings.push(w), writeUrl: saveState,
+    rerun: () => { if (runModel()) schedule(); } }, params);
   applyView();
+  charts.place();
   if (view.embed) reportHeight();
   if (location.protocol === "file:") $("embed-open").hidden = true;
   buildControls();
@@ -1051,6 +1102,8 @@ async function main() {
       { label: t("notice.tryAgain"), run: () => {
         const kept = storageGet(ASIDE_KEY);
         if (kept === null) return;
+        clearTimeout(saveTimer);
+        saveTimer = 0;
         storageSet(STORAGE_KEY, JSON.stringify({ ...state, imported: JSON.parse(kept), preset: IMPORTED }));
         location.reload();
       } },

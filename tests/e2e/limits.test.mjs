@@ -102,6 +102,7 @@ test("a refused save is said, the work stays in the tab and can be exported", as
   await page.waitForFunction(() => document.body.dataset.ready === "1");
   await page.locator("#input-licence_approval").fill("35");
   await page.waitForFunction(() => ree.state.inputs.licence_approval === 35);
+  await page.evaluate(() => ree.settled()); // saving waits for the page to settle
   const text = await page.locator("#notice-save").textContent();
   assert.match(text, /refused to save your settings/);
   assert.match(page.url(), /licence_approval=35/, "the link still carries the work");

@@ -318,6 +318,9 @@ test("a shared link that would replace saved settings offers to keep them", asyn
   await page.locator("#notice-link button", { hasText: "Keep my saved settings" }).click();
   await page.waitForFunction(() => ree.state.preset === "status-quo");
   assert.equal(await page.evaluate(() => ree.state.inputs.licence_approval), 40);
+  // The URL and the saved settings are written when the page settles (not on every
+  // move of a slider).
+  await page.evaluate(() => ree.settled());
   assert.match(page.url(), /licence_approval=40/);
   assert.equal(await page.locator("#notice-link").count(), 0);
   // Opening the page's own link again changes nothing, so no offer.

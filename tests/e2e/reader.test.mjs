@@ -102,6 +102,7 @@ test("an embedded page neither reads nor writes the reader's saved settings", as
   const { page, context } = await open(`${server.origin}/index.html`);
   await page.locator("#input-licence_approval").fill("40");
   await page.waitForFunction(() => ree.state.inputs.licence_approval === 40);
+  await page.evaluate(() => ree.settled()); // settings are saved when the page settles
   const saved = await page.evaluate(() => localStorage.getItem("ree.state.v1"));
   await page.goto(`${server.origin}/index.html?embed=1&preset=fragmentation&levers=tariff_rate`);
   await page.waitForFunction(() => document.body.dataset.ready === "1");
