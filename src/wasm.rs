@@ -388,6 +388,16 @@ pub fn run_scenario(value: JsValue) -> Result<Run, JsError> {
 
 #[wasm_bindgen]
 impl Run {
+    /// The row labels of a series (regions, alliances, stockpile holders, stages…), or
+    /// none for an unknown name.
+    pub fn rows(&self, name: &str) -> Vec<String> {
+        self.out
+            .series
+            .get(name)
+            .map(|(def, _)| self.out.labels(def.rows))
+            .unwrap_or_default()
+    }
+
     /// Decimal year at the start of each step.
     pub fn time(&self) -> js_sys::Float64Array {
         js_sys::Float64Array::from(&self.out.time[..])

@@ -7,8 +7,8 @@
 let H = null; // what app.js lends: { api, t, tr, state, view, schedule, download, csvHeader, stepAt, tableYears, focusYear }
 const $ = (id) => document.getElementById(id);
 export const STORE = "ree.charts.v1";
-export const PANELS = ["prices", "capacity", "exports", "stocks"];
-export const ALL = ["availability", "prices", "sourcing", "concentration", "capacity", "exports", "stocks", "mining"];
+export const PANELS = ["prices", "capacity", "exports", "stocks", "stockpiles", "recycling", "policy_cost"];
+export const ALL = ["availability", "prices", "sourcing", "concentration", "capacity", "exports", "stocks", "stockpiles", "recycling", "policy_cost", "mining"];
 export const DEFAULT = ["availability", "prices", "sourcing", "concentration", "mining"];
 const STAGES = ["mining", "separation", "metal", "magnets"];
 const PRODUCTS = ["concentrate", "oxide", "metal", "magnet"];
@@ -61,6 +61,21 @@ const CHARTS = {
         { label: H.t("stocks.cover"), get: ratio(ox, series("demand", "*", st.element), 365), draw: false },
       ];
     },
+  },
+  // Policy stockpiles of the scenario (rows: their holders) in days of the holder's use.
+  stockpiles: {
+    unit: "days", title: (st) => H.t("chart.stockpiles", { el: st.element }),
+    lines: (st, c, run) => run.rows("stockpile").map((h, k) => ({ label: h, get: series("stockpile_days", h, st.element), color: k })),
+  },
+  recycling: {
+    unit: "t_reo_per_year", title: (st) => H.t("chart.recycling", { el: st.element }),
+    lines: (st) => [...st.regions.map((r, k) => ({ label: r, get: series("recycled", r, st.element), color: k })),
+      { label: H.t("charts.world"), get: series("recycled", "*", st.element), color: 7 }],
+  },
+  policy_cost: {
+    unit: "usd_per_year", title: () => H.t("chart.policyCost"),
+    lines: (st) => [...st.regions.map((r, k) => ({ label: r, get: series("policy_cost", r, "all"), color: k })),
+      { label: H.t("charts.world"), get: series("policy_cost", "*", "all"), color: 7 }],
   },
 };
 
@@ -118,7 +133,7 @@ export const dpr = (id) => geo[id];
 function compute(id, run, base) {
   const def = CHARTS[id];
   const c = opt;
-  const lines = def.lines(H.state, c).map((l) => {
+  const lines = def.lines(H.state, c, run).map((l) => {
     const get = (r) => { try { return Float64Array.from(l.get(r)); } catch { return new Float64Array(r.time().length).fill(NaN); } };
     return { ...l, cur: get(run), base: get(base), draw: l.draw !== false };
   });
@@ -361,7 +376,7 @@ export function setup(hooks, params) {
   for (const c of H.api.elementChoices()) members[c.id] = c.members;
   const u = H.api.seriesUnits();
   for (let i = 0; i < u.length; i += 2) units[u[i]] = u[i + 1];
-  Object.assign(units, { t_reo_per_year: "t REO per year", t_magnets_per_year: "t magnets per year", t_reo: "t REO", share_of_demand_met: "share of demand met", largest_share: "largest region's share" });
+  Object.assign(units, { t_reo_per_year: "t REO per year", t_magnets_per_year: "t magnets per year", t_reo: "t REO", share_of_demand_met: "share of demand met", largest_share: "largest region's share", days: "days of use", usd_per_year: "USD per year" });
   const saved = (() => { try { return H.view.embed ? {} : JSON.parse(localStorage.getItem(STORE)) || {}; } catch { return {}; } })();
   const presets = H.presets().map((p) => p.id);
   const regions = H.api.regionList().map((r) => r.id);
