@@ -397,8 +397,13 @@ impl Dataset {
                 // Quote at most 40 characters of a user's string.
                 let shown: String = id.chars().take(40).collect();
                 let more = if id.chars().count() > 40 { "…" } else { "" };
-                InputError::new(
+                InputError::coded(
                     "data",
+                    "unknown_data_set",
+                    &[
+                        ("value", &format_args!("{shown}{more}")),
+                        ("list", &DATA_SETS.join(", ")),
+                    ],
                     format!(
                         "unknown data set {shown:?}{more}; the data sets are {}",
                         DATA_SETS.join(", ")

@@ -56,7 +56,12 @@ pub fn explain(
 ) -> Result<(f64, Vec<Effect>), InputErrors> {
     sc.validate(data)?;
     let r = data.region_index(region).ok_or_else(|| {
-        crate::error::InputError::new("region", format!("unknown region {region:?}"))
+        crate::error::InputError::coded(
+            "region",
+            "unknown_region",
+            &[("value", &region)],
+            format!("unknown region {region:?}"),
+        )
     })?;
     let mut out = RunOutput::default();
     run_into(data, sc, &mut out)?;

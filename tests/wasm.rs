@@ -49,8 +49,16 @@ fn a_bad_scenario_is_refused_with_its_field_path() {
     let bad = r#"{"tariffs": [{"importer": "US", "exporter": "Mordor", "products": ["oxide"], "rate": 0.1, "start": 2025}]}"#;
     let err = match bindings::run_scenario(JsValue::from_str(bad)) {
         Ok(_) => panic!("must be refused"),
-        Err(e) => JsValue::from(e),
+        Err(e) => e,
     };
+    // The page translates by code: each problem's path, code, params and English reason.
+    let problems = js_sys::Reflect::get(&err, &JsValue::from_str("problems")).unwrap();
+    let first = js_sys::Array::from(&problems).get(0);
+    let field = |k: &str| js_sys::Reflect::get(&first, &JsValue::from_str(k)).unwrap();
+    assert_eq!(field("path").as_string().unwrap(), "tariffs[0].exporter");
+    assert_eq!(field("code").as_string().unwrap(), "unknown_group");
+    let value = js_sys::Reflect::get(&field("params"), &JsValue::from_str("value")).unwrap();
+    assert_eq!(value.as_string().unwrap(), "Mordor");
     let msg = err
         .dyn_into::<js_sys::Error>()
         .unwrap()

@@ -18,6 +18,37 @@ function t(key, vars = {}) {
 function tr(key, fallback) {
   return STRINGS[LANG]?.[key] ?? fallback;
 }
+// A field path of the model's messages in words: "export_controls[0].measure.approval_share"
+// reads "Export control 1, measure, approval share" (names from www/strings.js `f.<name>`).
+function fieldWords(path) {
+  const words = path.split(".").map((part) => {
+    const m = /^(\w+)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return part;
+    // A list's item reads in the singular (`f.`: "alliance 2"), the list itself in the
+    // plural (`fs.`; in English its own name).
+    const raw = m[1].replace(/_/g, " ");
+    const plural = !m[2] && `f.${m[1]}` in STRINGS.en;
+    const name = plural ? tr(`fs.${m[1]}`, raw) : tr(`f.${m[1]}`, raw);
+    return [name, ...[...m[2].matchAll(/\d+/g)].map((d) => Number(d[0]) + 1)].join(" ");
+  }).join(", ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+// A refusal from the model in the reader's language. The model's errors carry
+// `problems: [{path, code, params, reason}]` (src/wasm.rs): each is said with its field
+// in words and the path, and its reason from `err.<code>` (English: the model's text).
+function errorText(err) {
+  const problems = err && Array.isArray(err.problems) ? err.problems : null;
+  if (!problems) return String((err && err.message) || err);
+  return problems.map((p) => {
+    const key = `err.${p.code}`;
+    const vars = { ...p.params };
+    if ("unit" in vars) vars.unit = t(`unit.${vars.unit}`);
+    const reason = LANG !== "en" && p.code && STRINGS[LANG][key] ? t(key, vars) : p.reason;
+    return p.path ? `${fieldWords(p.path)} (${p.path}): ${reason}` : reason;
+  }).join("\n");
+}
+
 function applyLanguage() {
   document.documentElement.lang = LANG;
   if (LANG === "en") return;
@@ -474,7 +505,7 @@ function runModel() {
     setStatus("");
     return true;
   } catch (e) {
-    setStatus(String(e.message || e), true);
+    setStatus(errorText(e), true);
     return false;
   }
 }
@@ -590,7 +621,7 @@ function explainLine() {
   try {
     result = api.explain(currentScenario(), region, state.element, year);
   } catch (e) {
-    $("why-list").textContent = String(e.message || e);
+    $("why-list").textContent = errorText(e);
     return;
   }
   const pct = (x) => `${Math.round(x * 100)}%`;
@@ -623,7 +654,7 @@ function showReadoutAt(k) {
   const kb = Math.max(0, stepAt(hover.baseTime, hover.time[k]));
   const tm = hover.time[k];
   const quarter = Math.floor((tm - Math.floor(tm)) * 4 + 1e-9) + 1;
-  readout.innerHTML = `<b>${Math.floor(tm)} Q${quarter}</b>` + hover.rows
+  readout.innerHTML = `<b>${Math.floor(tm)} ${t("quarter", { q: quarter })}</b>` + hover.rows
     .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) : t("noDemand")} <span class="note">(${t("statusQuo")} ${db[kb] > 0 ? fmtPct(b[kb]) : t("noDemand")})</span>`).join("<br>");
   readout.hidden = false;
   const gx = (x0 + ((tm - t0) / (t1 - t0)) * (x1 - x0)) / scale;
@@ -731,7 +762,7 @@ function draw() {
     }
     document.body.dataset.ready = "1";
   } catch (e) {
-    setStatus(String(e.message || e), true);
+    setStatus(errorText(e), true);
   }
 }
 
@@ -748,7 +779,7 @@ function selectPreset(id, keepInputs = false) {
     // An imported scenario was checked once, when it was imported or loaded.
     presetScenario = id === IMPORTED ? state.imported : api.presetScenario(id);
   } catch (e) {
-    setStatus(String(e.message || e), true);
+    setStatus(errorText(e), true);
     return;
   }
   state.preset = id;
@@ -759,7 +790,7 @@ function selectPreset(id, keepInputs = false) {
   }
   const p = PRESETS.find((x) => x.id === id);
   $("preset-description").textContent = p ? tr(`preset.${p.id}.description`, p.description)
-    : presetScenario.description || "A scenario imported from a file and kept in this browser.";
+    : presetScenario.description || t("importedDescription");
   showImportedOption();
   buildInputControls();
   saveState();
@@ -801,7 +832,7 @@ function embedUrl() {
 function embedCode(url, size) {
   const width = size === "responsive" ? "100%" : size;
   const origin = new URL(url).origin;
-  return `<iframe src="${url.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}" title="Rare earths and alliances: who still gets each rare earth element, an interactive chart"`
+  return `<iframe src="${url.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}" title="${t("embed.frameTitle").replace(/"/g, "&quot;")}"`
     + ` width="${width}" height="600" style="border:0;max-width:100%" loading="lazy"></iframe>\n`
     + "<script>addEventListener(\"message\", function (e) {\n"
     + `  if (e.origin !== ${JSON.stringify(origin)} || !e.data || e.data.type !== "rare-earths:height") return;\n`
@@ -837,36 +868,40 @@ async function copyEmbedCode() {
   const code = $("embed-code");
   try {
     await navigator.clipboard.writeText(code.value);
-    $("embed-copied").textContent = "Copied.";
+    $("embed-copied").textContent = t("embed.copied");
   } catch {
     code.select();
-    $("embed-copied").textContent = "Selected: press Ctrl+C (⌘C) to copy.";
+    $("embed-copied").textContent = t("embed.selected");
   }
 }
 
 // What a file exported from the page says about where it came from.
 function settingsText() {
   const p = PRESETS.find((x) => x.id === state.preset);
-  const name = p ? p.name : `imported: ${(state.imported && state.imported.name) || "scenario file"}`;
+  const name = p ? tr(`preset.${p.id}.name`, p.name)
+    : t("export.imported", { name: (state.imported && state.imported.name) || t("export.scenarioFile") });
   const inputs = Object.entries(state.inputs).map(([id, v]) => {
     const spec = inputSpec.find((x) => x.id === id);
-    return spec ? `${spec.label} ${fmtValue(spec, v)}` : `${id} ${v}`;
+    return spec ? `${tr(`input.${id}.label`, spec.label)} ${fmtValue(spec, v)}` : `${id} ${v}`;
   });
-  return `Scenario: ${name}${inputs.length ? `; ${inputs.join("; ")}` : "; preset values"}`;
+  return `${t("export.scenario", { name })}; ${inputs.length ? inputs.join("; ") : t("export.presetValues")}`;
 }
 function exportDate() { return new Date().toISOString().slice(0, 10); }
 
 // CSV exports start with comment lines: the scenario, its settings, units, date, link.
 function csvHeader() {
   return [
-    "# Rare earths and alliances: model results",
-    `# ${settingsText()}`,
-    `# preset: ${state.preset}`,
-    `# inputs: ${JSON.stringify(state.inputs)}`,
-    "# units: availability and top shares 0..1 (1 where there is no demand); flows t REO per year (magnets counted by their element content); magnet_output t magnets per year; stocks t REO at the end of the step; hhi on shares 0..1",
-    `# exported: ${exportDate()}`,
-    `# link: ${location.href}`,
-  ].join("\n") + "\n";
+    t("export.title"), settingsText(), t("export.preset", { id: state.preset }),
+    t("export.inputs", { json: JSON.stringify(state.inputs) }), t("export.units"),
+    t("export.date", { date: exportDate() }), t("export.link", { url: location.href }),
+  ].map((line) => `# ${line}`).join("\n") + "\n";
+}
+
+// All results: the model's long-format CSV under the header, its column names in the
+// reader's language.
+function resultsCsv() {
+  const csv = currentRun.toCsv();
+  return csvHeader() + t("export.columns") + csv.slice(csv.indexOf("\n"));
 }
 
 // The availability chart's own data: one column per line, scenario and status quo.
@@ -875,13 +910,13 @@ function chartCsv() {
   const tb = baselineRun.time();
   const cols = state.regions.flatMap((r) => [
     [`${r}`, currentRun.series("availability", r, state.element), currentRun.series("demand", r, state.element), (k) => k],
-    [`${r} status quo`, baselineRun.series("availability", r, state.element), baselineRun.series("demand", r, state.element), (k) => stepAt(tb, tm[k])],
+    [`${r} ${t("statusQuo")}`, baselineRun.series("availability", r, state.element), baselineRun.series("demand", r, state.element), (k) => stepAt(tb, tm[k])],
   ]);
-  const lines = [`time,${cols.map(([c]) => c).join(",")}`];
+  const lines = [`${t("export.time")},${cols.map(([c]) => c).join(",")}`];
   for (let k = 0; k < tm.length; k++) {
     lines.push(`${tm[k]},${cols.map(([, s, d, at]) => (d[at(k)] > 0 ? s[at(k)] : "")).join(",")}`);
   }
-  return csvHeader() + `# ${state.element} availability: share of demand met; empty where there is no demand\n` + lines.join("\n") + "\n";
+  return csvHeader() + `# ${t("export.chartNote", { el: state.element })}\n` + lines.join("\n") + "\n";
 }
 
 // The PNG carries the chart's title, the settings and the date around the chart.
@@ -899,12 +934,12 @@ function exportPng() {
   ctx.fillStyle = "#28283a";
   ctx.textBaseline = "top";
   ctx.font = `bold ${Math.round(15 * dpr)}px sans-serif`;
-  ctx.fillText(`${state.element} availability: share of demand met, ${state.regions.join(", ")} (status quo dashed)`, pad, pad, out.width - 2 * pad);
+  ctx.fillText(t("export.pngTitle", { el: state.element, regions: state.regions.join(", ") }), pad, pad, out.width - 2 * pad);
   ctx.font = `${Math.round(12 * dpr)}px sans-serif`;
   ctx.fillText(settingsText(), pad, pad + line, out.width - 2 * pad);
   ctx.drawImage(chart, 0, pad + 2 * line);
   ctx.fillStyle = "#5b5b6e";
-  ctx.fillText(`Rare earths and alliances, an interactive model. Exported ${exportDate()}.`, pad, pad + 2 * line + chart.height + pad / 2, out.width - 2 * pad);
+  ctx.fillText(t("export.pngFoot", { date: exportDate() }), pad, pad + 2 * line + chart.height + pad / 2, out.width - 2 * pad);
   const a = Object.assign(document.createElement("a"), { href: out.toDataURL("image/png"), download: `availability-${state.element}.png` });
   document.body.append(a); a.click(); a.remove();
 }
@@ -934,7 +969,7 @@ function buildControls() {
     saveState(); syncControls(); schedule();
   });
   $("export-json").addEventListener("click", exportScenario);
-  $("export-csv").addEventListener("click", () => download("results.csv", "text/csv", csvHeader() + currentRun.toCsv()));
+  $("export-csv").addEventListener("click", () => download("results.csv", "text/csv", resultsCsv()));
   $("export-chart-csv").addEventListener("click", () => download(`availability-${state.element}.csv`, "text/csv", chartCsv()));
   $("export-png").addEventListener("click", exportPng);
   $("import-json").addEventListener("change", async (e) => {
@@ -950,7 +985,7 @@ function buildControls() {
     try {
       scenario = api.checkScenario(await file.text());
     } catch (err) {
-      setStatus(`${t("status.notLoaded", { name: file.name })}\n${err.message || err}`, true);
+      setStatus(`${t("status.notLoaded", { name: file.name })}\n${errorText(err)}`, true);
       return;
     }
     state.imported = scenario;
@@ -987,8 +1022,8 @@ function buildControls() {
 
   // Text equivalent of the mining chart.
   const bars = api.baseYearMining();
-  $("mining-table").innerHTML = `<table><thead><tr><th>${t("table.country")}</th><th>t REO, 2024</th></tr></thead><tbody>${
-    bars.map((b) => `<tr><td>${b.label}</td><td>${Math.round(b.value).toLocaleString("en")}</td></tr>`).join("")}</tbody></table>`;
+  $("mining-table").innerHTML = `<table><thead><tr><th>${t("table.country")}</th><th>${t("table.miningHead")}</th></tr></thead><tbody>${
+    bars.map((b) => `<tr><td>${tr(`region.${b.id}`, b.label)}</td><td>${Math.round(b.value).toLocaleString("en")}</td></tr>`).join("")}</tbody></table>`;
 }
 
 // Tell the host page our height so its iframe fits us, growing and shrinking with the
@@ -1020,7 +1055,10 @@ async function main() {
   applyLanguage();
   if (LANG !== "en") {
     const labels = {};
-    for (const [key, text] of Object.entries(STRINGS[LANG])) if (key.startsWith("chartLabel.")) labels[key.slice(11)] = text;
+    for (const [key, text] of Object.entries(STRINGS[LANG])) {
+      if (key.startsWith("chartLabel.")) labels[key.slice(11)] = text;
+      else if (key.startsWith("region.")) labels[key] = text.split(" (")[0];
+    }
     api.setChartLabels(labels);
   }
   if (view.reset) {
@@ -1057,7 +1095,7 @@ async function main() {
   if (state.imported) {
     storageSet(LOADING_KEY, String(Date.now()));
     try { state.imported = api.checkScenario(state.imported); } catch (e) {
-      warnings.push(t("warn.importedInvalid", { error: e.message || e }));
+      warnings.push(t("warn.importedInvalid", { error: errorText(e) }));
       delete state.imported;
       if (state.preset === IMPORTED) state.preset = DEFAULT_STATE.preset;
     }
@@ -1082,4 +1120,4 @@ async function main() {
   storageRemove(LOADING_KEY);
 }
 
-main().catch((e) => showFatal(`The model could not start: ${e.message || e}`));
+main().catch((e) => showFatal(t("fatal.start", { error: e.message || e })));

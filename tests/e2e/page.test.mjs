@@ -79,7 +79,7 @@ test("a broken scenario file is refused with the field and reason; the work stay
   await page.locator("#import-json").setInputFiles(bad);
   await page.waitForFunction(() => document.getElementById("status").classList.contains("error"));
   const status = await page.locator("#status").textContent();
-  assert.match(status, /alliances\[0\]\.members\[1\]: unknown region "ZZ"/);
+  assert.match(status, /Alliance 1, member 2 \(alliances\[0\]\.members\[1\]\): unknown region "ZZ"/);
   assert.match(status, /unchanged/);
   assert.equal(await page.evaluate(() => ree.state.inputs.licence_approval), 40, "the current work is kept");
 
