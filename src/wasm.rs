@@ -206,34 +206,21 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
 
 #[derive(Serialize)]
 struct BarJs {
-    id: String,
     label: String,
     value: f64,
 }
 
-/// Base-year mine production by region with the region's id (bars are labelled by
-/// the region's short name).
-fn mining_bars() -> Vec<BarJs> {
-    let d = Dataset::default_data();
-    charts::base_year_mining(d)
+/// Base-year mine production by region: `[{label, value}]`, t REO per year.
+#[wasm_bindgen(js_name = baseYearMining)]
+pub fn base_year_mining() -> Result<JsValue, JsError> {
+    let bars: Vec<BarJs> = charts::base_year_mining(Dataset::default_data())
         .into_iter()
         .map(|b| BarJs {
-            id: d
-                .regions
-                .iter()
-                .find(|r| r.name.split(" (").next() == Some(b.label.as_str()))
-                .map(|r| r.id.clone())
-                .unwrap_or_default(),
             label: b.label,
             value: b.value,
         })
-        .collect()
-}
-
-/// Base-year mine production by region: `[{id, label, value}]`, t REO per year.
-#[wasm_bindgen(js_name = baseYearMining)]
-pub fn base_year_mining() -> Result<JsValue, JsError> {
-    to_js(&mining_bars())
+        .collect();
+    to_js(&bars)
 }
 
 /// Draw the base-year mine production chart on a canvas whose backing store the
@@ -247,14 +234,11 @@ pub fn draw_mining_chart(
 ) -> Result<(), JsError> {
     let backend = MeasuredCanvas::new(canvas)?;
     let area = backend.into_drawing_area();
-    // Region names in the page's language (`region.<id>` chart labels).
-    let bars: Vec<charts::Bar> = mining_bars()
-        .into_iter()
-        .map(|b| charts::Bar {
-            label: chart_label(&format!("region.{}", b.id), &b.label),
-            value: b.value,
-        })
-        .collect();
+    // Region names in the page's language: chart labels keyed by the English name.
+    let mut bars = charts::base_year_mining(Dataset::default_data());
+    for b in &mut bars {
+        b.label = chart_label(&b.label, &b.label);
+    }
     let style = chart_style(dpr, projector);
     charts::bar_chart(
         &area,
@@ -392,20 +376,6 @@ fn input_errors(e: InputErrors) -> JsValue {
     }
     let _ = js_sys::Reflect::set(&err, &JsValue::from_str("problems"), &list);
     err.into()
-}
-
-/// Every error code and the parameters its message places: `{code: "param param…"}`.
-#[wasm_bindgen(js_name = errorCodes)]
-pub fn error_codes() -> js_sys::Object {
-    let o = js_sys::Object::new();
-    for (code, params) in crate::error::CODES {
-        let _ = js_sys::Reflect::set(
-            &o,
-            &JsValue::from_str(code),
-            &JsValue::from_str(&params.join(" ")),
-        );
-    }
-    o
 }
 
 /// How many times a scenario has been validated since the module started (tests check

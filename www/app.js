@@ -4,6 +4,7 @@
 // the wasm bytes.
 import init, * as api from "./pkg/rare_earth_alliances.js";
 import { STRINGS } from "./strings.js";
+import { createEditor, encodeEdits, decodeEdits, cleanEdits } from "./editor.js";
 const EMBEDDED_WASM = null;
 // ---- BUNDLE-CUT ----
 
@@ -73,7 +74,9 @@ const ASIDE_KEY = "ree.aside.v1";
 // are refused before they are read, saved state above this is set aside unread.
 const MAX_SCENARIO_BYTES = 256 * 1024;
 const MAX_SAVED_CHARS = 2 * MAX_SCENARIO_BYTES;
-const URL_VERSION = "1";
+// v=2 adds e= (edited blocs and policies); v=1 links read the same.
+const URL_VERSION = "2";
+const URL_VERSIONS = ["1", "2"];
 const BASELINE_PRESET = "status-quo";
 const IMPORTED = "imported"; // the preset id of a scenario imported from a file
 const DEFAULT_STATE = { preset: "status-quo", inputs: {}, element: "Dy", regions: ["CN", "JP", "US", "EU"], sourceRegion: "JP" };
@@ -181,6 +184,7 @@ const DECIMAL = /^-?\d{1,9}(\.\d{1,9})?$/;
 function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
   const clean = { ...DEFAULT_STATE, inputs: {}, regions: [...DEFAULT_STATE.regions] };
   if (raw.imported && typeof raw.imported === "object") clean.imported = raw.imported;
+  if (cleanEdits(raw.edits)) clean.edits = cleanEdits(raw.edits);
   if (presetIds.includes(raw.preset) || (raw.preset === IMPORTED && clean.imported)) clean.preset = raw.preset;
   if (elementIds.includes(raw.element)) clean.element = raw.element;
   if (regionIds.includes(raw.sourceRegion)) clean.sourceRegion = raw.sourceRegion;
@@ -287,13 +291,14 @@ function writeUrl() {
   if (state.regions.join(",") !== DEFAULT_STATE.regions.join(",")) p.set("r", state.regions.join(","));
   if (state.sourceRegion !== DEFAULT_STATE.sourceRegion) p.set("src", state.sourceRegion);
   for (const [id, v] of Object.entries(state.inputs)) p.set(id, String(v));
+  if (state.edits) p.set("e", encodeEdits(state.edits));
   try { history.replaceState(null, "", `${location.pathname}?${p}`); } catch { /* file:// may refuse */ }
 }
 
 // Read the URL over the saved state; every refused value is named in the warnings.
 function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
   const v = params.get("v");
-  if (v !== null && v !== URL_VERSION) warnings.push(t("warn.version", { v: v.slice(0, 8) }));
+  if (v !== null && !URL_VERSIONS.includes(v)) warnings.push(t("warn.version", { v: v.slice(0, 8) }));
   const preset = params.get("preset");
   if (preset !== null) {
     if (presetIds.includes(preset) || (preset === IMPORTED && state.imported)) {
@@ -318,6 +323,13 @@ function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
     if (regionIds.includes(src)) state.sourceRegion = src;
     else warnings.push(t("warn.region", { region: src.slice(0, 8) }));
   }
+  const e = params.get("e");
+  if (e !== null) {
+    // Checked by the model before the first run (main); here only its shape and size.
+    const edits = e.length <= 2 * MAX_SCENARIO_BYTES ? decodeEdits(e) : null;
+    if (edits) state.edits = edits;
+    else warnings.push(t("warn.edits", { error: "e=" }));
+  }
   for (const spec of specs) {
     const raw = params.get(spec.id);
     if (raw === null) continue;
@@ -332,7 +344,7 @@ function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
 let saveRefused = false;
 // The part of the state a link can set (to tell whether a link changed saved work).
 function comparable(st) {
-  return [st.preset, st.inputs, st.element, st.regions, st.sourceRegion];
+  return [st.preset, st.inputs, st.element, st.regions, st.sourceRegion, st.edits || null];
 }
 
 function saveState() {
@@ -384,7 +396,37 @@ function fitCanvas(canvas) {
 
 // The scenario the model runs: the preset with the inputs applied (checked in wasm).
 function currentScenario() {
-  return api.applyInputs(presetScenario, state.inputs);
+  return api.applyInputs(editedScenario(), state.inputs);
+}
+
+// The preset with the blocs and policies edited on the page (www/editor.js): the lists
+// that differ from the preset's replace them (state.edits).
+function editedScenario() {
+  return state.edits ? { ...presetScenario, ...state.edits } : presetScenario;
+}
+
+// The editor offers its lists; kept (saved, in the link, run) only if the model runs
+// them, else the error, and the page stays as it was.
+let lastError = null;
+function commitEdits(edits) {
+  const kept = state.edits;
+  if (edits) state.edits = edits; else delete state.edits;
+  if (!runModel()) {
+    if (kept) state.edits = kept; else delete state.edits;
+    return lastError;
+  }
+  saveState(); buildInputControls(); syncControls(); schedule();
+  return null;
+}
+let editor = null;
+function startEditor() {
+  const specs = api.elementChoices().map((c) => c.id).filter((id) => /^[A-Z][a-z]?$/.test(id));
+  editor = createEditor($("editor"), {
+    t, tr, words: fieldWords, errorText, regions: api.regionList(), elements: specs,
+    preset: () => presetScenario, scenario: editedScenario, commit: commitEdits,
+    status: setStatus, locked: view.lock,
+  });
+  editor.render();
 }
 
 function fmtValue(spec, v) {
@@ -395,7 +437,7 @@ function fmtValue(spec, v) {
 // Controls from the input spec: a range with a tick at its default, the current value,
 // how far it is from the default, and one sentence of what it covers.
 function buildInputControls() {
-  inputSpec = api.inputSpec(presetScenario);
+  inputSpec = api.inputSpec(editedScenario());
   for (const kind of ["lever", "assumption"]) {
     const box = $(`${kind}-controls`);
     box.innerHTML = "";
@@ -496,7 +538,7 @@ function focusYear(time) {
 
 function runModel() {
   try {
-    const next = api.runWithInputs(presetScenario, state.inputs);
+    const next = api.runWithInputs(editedScenario(), state.inputs);
     if (currentRun) currentRun.free();
     currentRun = next;
     const base = baselineFor(next);
@@ -505,6 +547,7 @@ function runModel() {
     setStatus("");
     return true;
   } catch (e) {
+    lastError = e;
     setStatus(errorText(e), true);
     return false;
   }
@@ -787,6 +830,7 @@ function selectPreset(id, keepInputs = false) {
   // assumptions are facts about the world and stay.
   if (!keepInputs) {
     for (const s of inputSpec.filter((x) => x.kind === "lever")) delete state.inputs[s.id];
+    delete state.edits;
   }
   const p = PRESETS.find((x) => x.id === id);
   $("preset-description").textContent = p ? tr(`preset.${p.id}.description`, p.description)
@@ -796,6 +840,7 @@ function selectPreset(id, keepInputs = false) {
   saveState();
   syncControls();
   if (runModel()) schedule();
+  editor?.render();
 }
 
 function download(name, type, text) {
@@ -990,6 +1035,7 @@ function buildControls() {
     }
     state.imported = scenario;
     state.inputs = {};
+    delete state.edits;
     selectPreset(IMPORTED, true);
     setStatus(t("status.loaded", { name: file.name }));
   });
@@ -1023,7 +1069,7 @@ function buildControls() {
   // Text equivalent of the mining chart.
   const bars = api.baseYearMining();
   $("mining-table").innerHTML = `<table><thead><tr><th>${t("table.country")}</th><th>${t("table.miningHead")}</th></tr></thead><tbody>${
-    bars.map((b) => `<tr><td>${tr(`region.${b.id}`, b.label)}</td><td>${Math.round(b.value).toLocaleString("en")}</td></tr>`).join("")}</tbody></table>`;
+    bars.map((b) => `<tr><td>${tr(`region.${(api.regionList().find((r) => r.name.startsWith(b.label)) || {}).id}`, b.label)}</td><td>${Math.round(b.value).toLocaleString("en")}</td></tr>`).join("")}</tbody></table>`;
 }
 
 // Tell the host page our height so its iframe fits us, growing and shrinking with the
@@ -1057,8 +1103,9 @@ async function main() {
     const labels = {};
     for (const [key, text] of Object.entries(STRINGS[LANG])) {
       if (key.startsWith("chartLabel.")) labels[key.slice(11)] = text;
-      else if (key.startsWith("region.")) labels[key] = text.split(" (")[0];
     }
+    // The mining chart's bars are labelled by the regions' short English names.
+    for (const r of api.regionList()) labels[r.name.split(" (")[0]] = tr(`region.${r.id}`, r.name).split(" (")[0];
     api.setChartLabels(labels);
   }
   if (view.reset) {
@@ -1111,9 +1158,19 @@ async function main() {
       { label: t("notice.useLink"), run: () => clearNotice("link") },
     ]);
   }
+  if (state.edits) {
+    // Blocs and policies from the link or saved here: checked once before they run.
+    try {
+      api.checkScenario({ ...(state.preset === IMPORTED ? state.imported : api.presetScenario(state.preset)), ...state.edits });
+    } catch (e) {
+      warnings.push(t("warn.edits", { error: errorText(e) }));
+      delete state.edits;
+    }
+  }
   statusQuoRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
   baselineRun = statusQuoRun;
   selectPreset(state.preset, true);
+  startEditor();
   if (warnings.length) notice("link-values", warnings.join("\n"));
   if (view.lock) applyView();
   await settled();

@@ -22,22 +22,13 @@ function file(name, text) {
   return path;
 }
 
-test("every English string and every model error code has a Spanish text with the same placeholders", async () => {
+// (Every model error code has a Spanish text with only its parameters: src/error.rs tests.)
+test("every English string has a Spanish text with the same placeholders", () => {
   const missing = Object.keys(STRINGS.en).filter((k) => !(k in STRINGS.es));
   assert.deepEqual(missing, [], "English keys without a Spanish text");
   const holes = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
   const differ = Object.keys(STRINGS.en).filter((k) => holes(STRINGS.en[k]).join() !== holes(STRINGS.es[k]).join());
   assert.deepEqual(differ, [], "Spanish texts whose placeholders differ from the English");
-  const { page, context } = await openPage(browser, `${server.origin}/index.html`);
-  const codes = await page.evaluate(() => ree.wasm.errorCodes());
-  assert.ok(Object.keys(codes).length >= 20, `${Object.keys(codes).length} codes`);
-  for (const [code, params] of Object.entries(codes)) {
-    const text = STRINGS.es[`err.${code}`];
-    assert.ok(text, `err.${code} has no Spanish text`);
-    const allowed = params.split(" ").filter(Boolean);
-    for (const h of holes(text)) assert.ok(allowed.includes(h), `err.${code}: {${h}} is not one of the code's parameters (${params})`);
-  }
-  await context.close();
 });
 
 test("lang=es: a refused file, a bad link value and the exports are in Spanish", async () => {

@@ -154,7 +154,7 @@ test("every change is in the URL, and the URL restores it", async () => {
   await page.waitForFunction(() => ree.state.element === "Tb");
   await page.evaluate(() => ree.settled());
   const url = page.url();
-  assert.match(url, /[?&]v=1/);
+  assert.match(url, /[?&]v=2/, "links are written in version 2 (v=1 links still read)");
   assert.match(url, /preset=licensing-regime/);
   assert.match(url, /licence_approval=10/);
   assert.match(url, /demand_growth=1.5/);
