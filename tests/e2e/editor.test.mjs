@@ -230,3 +230,30 @@ test("the policy forms come from the schema, and the exported CSV holds the numb
   assert.equal(differ, -1, `line ${differ}: page ${body[differ]} / ree ${cli[differ]}`);
   await context.close();
 });
+
+test("the open editor: axe-core finds no serious problem, phones do not scroll sideways, lock=1 disables it", async () => {
+  const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
+  for (const [width, path] of [[1280, "/index.html?v=1&preset=licensing-regime"], [390, "/index.html?v=1&preset=fragmentation&lang=es"],
+    [1280, "/index.html?v=1&preset=licensing-regime&projector=1"]]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${server.origin}${path}`);
+    await page.waitForFunction(() => document.body.dataset.ready === "1");
+    await page.locator("#editor-box > summary").click();
+    await page.locator('[data-path="export_controls[0].measure.type"]').waitFor();
+    await page.addScriptTag({ content: AXE });
+    const found = await page.evaluate(async () => {
+      const r = await axe.run(document.getElementById("editor-box"), { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+      return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+    });
+    assert.deepEqual(found, [], `${width} px ${path}: ${found.join("; ")}`);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= width, `${width} px: no sideways scroll`);
+    await context.close();
+  }
+  const { page, context } = await openPage(browser, `${server.origin}/index.html?v=1&preset=licensing-regime&lock=1`);
+  await page.locator("#editor-box > summary").click();
+  assert.equal(await page.getByRole("button", { name: "New bloc", exact: true }).isDisabled(), true);
+  assert.equal(await page.locator('[data-path="export_controls[0].measure.approval_share"]').isDisabled(), true);
+  await context.close();
+});
