@@ -47,6 +47,8 @@ function fresh(name, node, host) {
     return out;
   }
   if (ty.includes("array")) {
+    // A list of choices starts with one ticked: the second where there is one (for
+    // products: oxide, the traded good most policies name, rather than concentrate).
     const ic = consts(def(node.items));
     return ic ? [ic[1] ?? ic[0]] : [];
   }
