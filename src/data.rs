@@ -354,6 +354,65 @@ pub struct Dataset {
     /// A later year with recorded figures, for tests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_year: Option<CheckYear>,
+    /// Parameters of the slow policies (investment, stockpiles, recycling,
+    /// substitution, producer exit); a data set without them uses the default data's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Policy>,
+}
+
+/// One figure per supply-chain stage.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PerStage {
+    pub mining: Sourced,
+    pub separation: Sourced,
+    pub metal: Sourced,
+    pub magnets: Sourced,
+}
+
+impl PerStage {
+    /// In the stage order of the model (mining, separation, metal, magnets).
+    pub fn values(&self) -> [f64; 4] {
+        [
+            self.mining.value,
+            self.separation.value,
+            self.metal.value,
+            self.magnets.value,
+        ]
+    }
+    fn each(&self) -> [(&'static str, &Sourced); 4] {
+        [
+            ("mining", &self.mining),
+            ("separation", &self.separation),
+            ("metal", &self.metal),
+            ("magnets", &self.magnets),
+        ]
+    }
+}
+
+/// Parameters of the slow policies (see `src/policies.rs` and the model's
+/// `investment`, `stockpiles`, `recycling`, `substitution`, `price_floors`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Years from a financing decision to first output, by stage.
+    pub lead_years: PerStage,
+    /// Years from first output to nameplate, by stage.
+    pub ramp_years: PerStage,
+    /// Capital cost, USD per t/yr of capacity, by stage.
+    pub capex_usd_per_tpy: PerStage,
+    /// Yearly cost of holding a stockpile, as a share of its value.
+    pub stockpile_carrying_rate: Sourced,
+    pub magnet_lifetime_years: Sourced,
+    pub other_lifetime_years: Sourced,
+    /// Share of non-magnet uses that can be recovered at all.
+    pub recyclable_share_other: Sourced,
+    /// End-of-life recovery today (collection × recovery).
+    pub recycling_rate: Sourced,
+    /// Largest share of an element's demand substitution removes in a year.
+    pub max_substitution_per_year: Sourced,
+    /// A producer outside China stops below this share of its incentive price.
+    pub exit_price_ratio: Sourced,
 }
 
 static DEFAULT: OnceLock<Dataset> = OnceLock::new();
@@ -702,6 +761,53 @@ impl Dataset {
             }
             for (k, v) in &p.notes {
                 need_source(&format!("prices.notes.{k}"), v, errs);
+            }
+        }
+        if let Some(p) = &self.policy {
+            for (name, per, hi) in [
+                ("lead_years", &p.lead_years, 30.0),
+                ("ramp_years", &p.ramp_years, 20.0),
+                ("capex_usd_per_tpy", &p.capex_usd_per_tpy, 1e7),
+            ] {
+                for (stage, s) in per.each() {
+                    sourced_in(&format!("policy.{name}.{stage}"), s, 0.0, hi, errs);
+                }
+            }
+            for (path, s, lo, hi) in [
+                (
+                    "policy.stockpile_carrying_rate",
+                    &p.stockpile_carrying_rate,
+                    0.0,
+                    1.0,
+                ),
+                (
+                    "policy.magnet_lifetime_years",
+                    &p.magnet_lifetime_years,
+                    1.0,
+                    100.0,
+                ),
+                (
+                    "policy.other_lifetime_years",
+                    &p.other_lifetime_years,
+                    1.0,
+                    100.0,
+                ),
+                (
+                    "policy.recyclable_share_other",
+                    &p.recyclable_share_other,
+                    0.0,
+                    1.0,
+                ),
+                ("policy.recycling_rate", &p.recycling_rate, 0.0, 0.9),
+                (
+                    "policy.max_substitution_per_year",
+                    &p.max_substitution_per_year,
+                    0.0,
+                    1.0,
+                ),
+                ("policy.exit_price_ratio", &p.exit_price_ratio, 0.0, 1.0),
+            ] {
+                sourced_in(path, s, lo, hi, errs);
             }
         }
         if let Some(m) = &self.market {

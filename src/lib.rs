@@ -18,6 +18,7 @@ pub mod error;
 pub mod inputs;
 pub mod model;
 pub mod output;
+pub mod policies;
 pub mod presets;
 pub mod scenario;
 pub mod sensitivity;

@@ -81,6 +81,8 @@ impl Cube {
 pub enum Axis {
     Regions,
     Alliances,
+    /// The scenario's stockpile holders (region or alliance ids).
+    Holders,
     Elements,
     /// The four stages of [`STAGES`].
     Stages,
@@ -185,15 +187,29 @@ series_table! {
     /// Herfindahl-Hirschman index (0..1) and top-region share of each stage: JSON
     /// `hhi.{stage}` and `top_share.{stage}`.
     concentration: Stages x HhiTop, "HHI on shares 0..1; largest region's share";
+    /// Oxide recovered from products leaving use, by the region where they are scrapped.
+    recycled: Regions x Elements, "t REO per year";
+    /// Held by each stockpile of the scenario (rows: the holders' ids) at the end of
+    /// each step.
+    stockpile: Holders x Elements, "t REO";
+    /// The same in days of the holder's consumption this step.
+    stockpile_days: Holders x Elements, "days of the holder's consumption";
+    /// What the policies cost each region: investment, stockpile purchases and
+    /// carrying, research, price-floor payments, tariffs paid by its buyers.
+    policy_cost: Regions x One, "USD per year";
+    /// Export controls in force (the scenario's and, with retaliation, the answers).
+    controls_in_force: World x One, "count";
 }
 
 impl Series {
-    /// Zero every series for a run of `steps` steps, `n` regions and `na` alliances,
+    /// Zero every series for a run of `steps` steps, `n` regions, `na` alliances and
+    /// `nh` stockpile holders,
     /// reusing memory where the shapes match (so repeated runs do not allocate).
-    pub fn reset(&mut self, steps: usize, n: usize, na: usize, n_el: usize) {
+    pub fn reset(&mut self, steps: usize, n: usize, na: usize, nh: usize, n_el: usize) {
         let size = |a: Axis| match a {
             Axis::Regions => n,
             Axis::Alliances => na,
+            Axis::Holders => nh,
             Axis::Elements => n_el,
             Axis::Stages => STAGES.len(),
             Axis::Products => PRODUCTS.len(),
@@ -219,6 +235,8 @@ pub struct RunOutput {
     pub scenario_name: String,
     pub regions: Vec<String>,
     pub alliances: Vec<String>,
+    /// Stockpile holders, in scenario order.
+    pub holders: Vec<String>,
     /// Decimal year at the start of each step.
     pub time: Vec<f64>,
     pub steps_per_year: u32,
@@ -287,6 +305,7 @@ impl RunOutput {
         match axis {
             Axis::Regions => self.regions.clone(),
             Axis::Alliances => self.alliances.clone(),
+            Axis::Holders => self.holders.clone(),
             Axis::Elements => own(&ELEMENTS),
             Axis::Stages => own(&STAGES),
             Axis::Products => own(&PRODUCTS),
@@ -456,12 +475,13 @@ impl Serialize for Checks<'_> {
 
 impl Serialize for RunOutput {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let mut st = ser.serialize_struct("RunOutput", 10)?;
+        let mut st = ser.serialize_struct("RunOutput", 11)?;
         st.serialize_field("schema_version", &OUTPUT_VERSION)?;
         st.serialize_field("scenario", &self.scenario_name)?;
         st.serialize_field("units", &Units)?;
         st.serialize_field("regions", &self.regions)?;
         st.serialize_field("alliances", &self.alliances)?;
+        st.serialize_field("stockpile_holders", &self.holders)?;
         st.serialize_field("elements", &ELEMENTS)?;
         st.serialize_field("steps_per_year", &self.steps_per_year)?;
         st.serialize_field("time", &self.time)?;
@@ -494,11 +514,12 @@ mod tests {
         let mut out = RunOutput {
             regions: vec!["A".into(), "B".into()],
             alliances: vec!["x".into()],
+            holders: vec!["h".into()],
             time: vec![2024.0, 2024.25],
             steps_per_year: 4,
             ..RunOutput::default()
         };
-        out.series.reset(2, 2, 1, N_EL);
+        out.series.reset(2, 2, 1, 1, N_EL);
         for (k, def) in SERIES.iter().enumerate() {
             let before = out.fingerprint();
             let (_, c) = &mut out.series.cubes_mut()[k];

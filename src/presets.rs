@@ -2,14 +2,13 @@
 //!
 //! Each preset is a scenario JSON file in `presets/`, compiled in, with a name and a
 //! description of two or three sentences saying what it shows and which settings make
-//! it. Presets whose mechanisms are not built yet are listed in [`PLANNED`] and refused
-//! with a message that says so, rather than faked.
+//! it, and a question for a class.
 
 use crate::data::Dataset;
 use crate::error::{InputError, InputErrors};
 use crate::scenario::Scenario;
 
-/// Built presets: id and JSON text.
+/// Presets: id and JSON text.
 pub const PRESETS: &[(&str, &str)] = &[
     ("status-quo", include_str!("../presets/status-quo.json")),
     (
@@ -21,15 +20,26 @@ pub const PRESETS: &[(&str, &str)] = &[
         include_str!("../presets/fragmentation.json"),
     ),
     ("replay-2010", include_str!("../presets/replay-2010.json")),
-];
-
-/// Preset ids that need mechanisms of a later model stage (investment, stockpiles,
-/// recycling, substitution).
-pub const PLANNED: &[&str] = &[
-    "us-led-diversification",
-    "resource-diplomacy",
-    "allied-integration",
-    "tech-breakthrough",
+    (
+        "us-led-diversification",
+        include_str!("../presets/us-led-diversification.json"),
+    ),
+    (
+        "resource-diplomacy",
+        include_str!("../presets/resource-diplomacy.json"),
+    ),
+    (
+        "allied-integration",
+        include_str!("../presets/allied-integration.json"),
+    ),
+    (
+        "tech-breakthrough",
+        include_str!("../presets/tech-breakthrough.json"),
+    ),
+    (
+        "history-2025-26",
+        include_str!("../presets/history-2025-26.json"),
+    ),
 ];
 
 /// Ids of the built presets.
@@ -41,9 +51,6 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
 pub fn json(id: &str) -> Result<&'static str, InputError> {
     if let Some((_, text)) = PRESETS.iter().find(|(k, _)| *k == id) {
         return Ok(text);
-    }
-    if PLANNED.contains(&id) {
-        return Err(InputError::new("preset", format!("{id:?} needs model mechanisms that are not built yet (allied investment, stockpiles, recycling, substitution)")));
     }
     Err(InputError::new(
         "preset",
@@ -84,11 +91,11 @@ mod tests {
     }
 
     #[test]
-    fn planned_and_unknown_presets_say_why() {
-        assert!(json("tech-breakthrough")
-            .unwrap_err()
-            .reason
-            .contains("not built yet"));
+    fn unknown_presets_say_why_and_every_preset_asks_a_question() {
         assert!(json("nope").unwrap_err().reason.contains("unknown preset"));
+        for id in ids() {
+            let s = load(id, Dataset::default_data()).unwrap();
+            assert!(s.question.ends_with('?'), "{id} asks a question");
+        }
     }
 }

@@ -8,6 +8,9 @@
 use crate::data::Dataset;
 use crate::elements;
 use crate::error::{check_range, from_json, InputError, InputErrors};
+use crate::policies::{
+    Investment, PriceFloor, Research, Retaliation, Stockpile, TechnologyControl,
+};
 use serde::{Deserialize, Serialize};
 
 /// Version of the scenario format written by this build.
@@ -37,7 +40,7 @@ pub mod limits {
 
 /// A user's string quoted for a message, cut to 40 characters so that a hostile
 /// megabyte-long id does not become a megabyte-long message.
-fn shown(s: &str) -> String {
+pub(crate) fn shown(s: &str) -> String {
     if s.chars().count() <= 40 {
         format!("{s:?}")
     } else {
@@ -264,6 +267,29 @@ pub struct Scenario {
     pub shocks: Vec<Shock>,
     #[serde(default)]
     pub assumptions: Assumptions,
+    /// Allied investment and joint ventures (see `src/policies.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub investments: Vec<Investment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stockpiles: Vec<Stockpile>,
+    /// Research into recycling and substitution.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub research: Vec<Research>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub price_floors: Vec<PriceFloor>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub technology_controls: Vec<TechnologyControl>,
+    #[serde(default, skip_serializing_if = "Retaliation::is_off")]
+    pub retaliation: Retaliation,
+    /// A question for a class (presets carry one).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub question: String,
+}
+
+impl Retaliation {
+    fn is_off(&self) -> bool {
+        *self == Retaliation::default()
+    }
 }
 
 impl Default for Scenario {
@@ -281,6 +307,13 @@ impl Default for Scenario {
             tariffs: Vec::new(),
             shocks: Vec::new(),
             assumptions: Assumptions::default(),
+            investments: Vec::new(),
+            stockpiles: Vec::new(),
+            research: Vec::new(),
+            price_floors: Vec::new(),
+            technology_controls: Vec::new(),
+            retaliation: Retaliation::default(),
+            question: String::new(),
         }
     }
 }
@@ -641,6 +674,23 @@ impl Scenario {
                 &mut errs,
             );
         }
+        text(
+            "question".into(),
+            &self.question,
+            limits::MAX_DESCRIPTION_CHARS,
+            &mut errs,
+        );
+        crate::policies::validate(
+            &self.investments,
+            &self.stockpiles,
+            &self.research,
+            &self.price_floors,
+            &self.technology_controls,
+            &self.retaliation,
+            data,
+            &is_group,
+            &mut errs,
+        );
         let a = &self.assumptions;
         check_range(
             "assumptions.demand_growth_scale",

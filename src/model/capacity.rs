@@ -31,6 +31,7 @@
 //! file with their sources.
 
 use super::compile::{Basis, Compiled, MINING};
+use super::price_floors;
 use super::state::{Clock, State};
 use crate::data::{path_value, pipeline_factor};
 use crate::elements::{ND, N_EL, PR};
@@ -62,6 +63,9 @@ pub fn update(m: &Compiled, st: &mut State, c: &Clock) {
             if c.step > g.lead_steps {
                 cap *= st.growth[u * m.steps + c.step - g.lead_steps - 1];
             }
+        }
+        if st.idle[u] {
+            cap = 0.0;
         }
         st.unit_cap[u] = cap;
         st.stage_cap[unit.stage][unit.region] += cap;
@@ -114,14 +118,31 @@ pub fn invest(m: &Compiled, st: &mut State, c: &Clock) {
         ];
     }
     let basis_price = |m: &Compiled, st: &State, region: usize, b: &Basis| {
-        basis_price(m, st, region, b, &year_price)
+        basis_price(m, st, region, b, &year_price, c.t)
     };
     for (u, unit) in m.units.iter().enumerate() {
         if let Some(e) = &unit.candidate {
             if st.committed[u].is_infinite()
                 && basis_price(m, st, unit.region, &e.basis) > e.incentive
             {
-                st.committed[u] = c.t + c.dt;
+                // A technology control in force against the region delays a plant.
+                st.committed[u] = c.t + c.dt + m.policy.tech_delay(unit.stage, unit.region, c.t);
+            }
+        }
+        // Exit: a mine outside the quota system whose year-averaged price falls below
+        // `exit_price_ratio` of its incentive price stops, and restarts above the
+        // incentive price. A price floor (`price_floors.rs`) counts in the price.
+        let incentive = unit
+            .candidate
+            .as_ref()
+            .map(|e| (e.incentive, &e.basis))
+            .or(unit.expansion.as_ref().map(|g| (g.incentive, &g.basis)));
+        if let (MINING, None, Some((inc, b))) = (unit.stage, &unit.path, incentive) {
+            let p = basis_price(m, st, unit.region, b);
+            if p < m.policy.exit_ratio * inc {
+                st.idle[u] = true;
+            } else if p > inc {
+                st.idle[u] = false;
             }
         }
         if let Some(g) = &unit.expansion {
@@ -149,8 +170,15 @@ fn basis_price(
     region: usize,
     b: &Basis,
     year_price: &[[f64; 2]; N_EL],
+    t: f64,
 ) -> f64 {
-    let price = |el: usize| year_price[el][usize::from(!m.inside(st.split[el], region))];
+    let price = |el: usize| {
+        let p = year_price[el][usize::from(!m.inside(st.split[el], region))];
+        match price_floors::floor(m, region, el, t) {
+            Some(f) => p.max(f),
+            None => p,
+        }
+    };
     match b {
         Basis::Basket(comp) => (0..N_EL)
             .filter(|el| comp[*el] > 0.0)

@@ -2,6 +2,8 @@
 //! once per run, so that the step loop works on plain numbers.
 
 use super::allocate::{self, ContractLane};
+use super::investment::ProjectC;
+use super::policy::PolicyC;
 use crate::data::{normalised, Candidate, CapacityPath, Dataset, Expansion, Pipeline};
 use crate::elements::{self, EVec, N_EL, ZERO};
 use crate::error::InputErrors;
@@ -186,6 +188,7 @@ impl ControlC {
 pub(crate) struct TariffC {
     /// `(1 + rate)^-sensitivity`, computed once.
     pub(crate) weight: f64,
+    pub(crate) rate: f64,
     pub(crate) importer: Vec<bool>,
     pub(crate) exporter: Vec<bool>,
     pub(crate) products: [bool; N_PRODUCTS],
@@ -252,6 +255,12 @@ pub struct Compiled {
     pub(crate) controls: Vec<ControlC>,
     pub(crate) tariffs: Vec<TariffC>,
     pub(crate) shocks: Vec<ShockC>,
+    /// The slow policies (see `policy.rs`).
+    pub(crate) policy: PolicyC,
+    /// Allied investment projects (see `investment.rs`).
+    pub(crate) projects: Vec<ProjectC>,
+    /// Stockpile holders' ids, in scenario order (the rows of `stockpile`).
+    pub(crate) holders: Vec<String>,
     pub(crate) recovery: f64,
     pub(crate) growth_scale: f64,
     pub(crate) base_year: f64,
@@ -265,6 +274,13 @@ impl Compiled {
     /// Compile a validated scenario against its data set.
     pub fn new(data: &Dataset, sc: &Scenario) -> Result<Compiled, InputErrors> {
         sc.validate(data)?;
+        let expanded;
+        let sc = if sc.retaliation.enabled {
+            expanded = super::retaliation::expand(sc, data);
+            &expanded
+        } else {
+            sc
+        };
         let n = data.regions.len();
         if n > allocate::MAX_REGIONS {
             // Routes keep one bit per seller (see allocate::Routes).
@@ -355,7 +371,7 @@ impl Compiled {
             });
             units.len() - 1
         };
-        let mines = data
+        let mut mines = data
             .mines
             .iter()
             .map(|m| {
@@ -382,7 +398,7 @@ impl Compiled {
                 }
             })
             .collect();
-        let separation = data
+        let mut separation = data
             .separation
             .iter()
             .map(|p| {
@@ -404,7 +420,7 @@ impl Compiled {
                 }
             })
             .collect();
-        let metal_plants = data
+        let mut metal_plants = data
             .metal_plants
             .iter()
             .map(|p| {
@@ -450,7 +466,7 @@ impl Compiled {
             .iter()
             .map(|t| family_of(t.family_id()))
             .collect();
-        let magnet_plants = data
+        let mut magnet_plants = data
             .magnet_plants
             .iter()
             .map(|p| {
@@ -472,6 +488,19 @@ impl Compiled {
                 }
             })
             .collect();
+        let policy = PolicyC::new(data, sc, &group, &ri);
+        let projects = super::investment::compile(
+            data,
+            sc,
+            &policy,
+            &group,
+            &ri,
+            &mut units,
+            &mut mines,
+            &mut separation,
+            &mut metal_plants,
+            &mut magnet_plants,
+        );
         let type_index = |id: &str| data.magnet_types.iter().position(|t| t.id == id);
         let magnet_content = data
             .magnet_types
@@ -587,6 +616,7 @@ impl Compiled {
                             .tariff_sensitivity
                             .unwrap_or(data.parameters.tariff_sensitivity.value),
                     ),
+                    rate: t.rate,
                     importer,
                     exporter,
                     products: products(&t.products),
@@ -627,6 +657,9 @@ impl Compiled {
             controls,
             tariffs,
             shocks,
+            policy,
+            projects,
+            holders: sc.stockpiles.iter().map(|s| s.holder.clone()).collect(),
             recovery: sc
                 .assumptions
                 .separation_recovery

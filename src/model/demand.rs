@@ -75,7 +75,8 @@ pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
         // itself, or the one world market), 1 outside.
         let side = |el: usize| usize::from(!m.inside(st.split[el], r));
         for el in 0..N_EL {
-            let base = st.direct_demand[r][el];
+            // Research-driven substitution (`substitution.rs`): 1 without research.
+            let base = st.direct_demand[r][el] * st.intensity[el];
             st.direct_demand[r][el] = base * mult[el][side(el)];
             st.direct_ref[r][el] = base * mult[el][0].max(mult[el][side(el)]);
         }
@@ -159,6 +160,9 @@ fn magnet_content(m: &Compiled, st: &mut State, mult: &[[f64; 2]; N_EL]) {
         for el in (0..N_EL).filter(|el| *el != ND && *el != PR) {
             // Thrifting, at the price where the magnets are made (inside).
             st.content[k][el] *= mult[el][0].min(1.0);
+        }
+        for (x, f) in st.content[k].iter_mut().zip(&st.intensity) {
+            *x *= f;
         }
     }
 }

@@ -96,7 +96,7 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
             &mut trade.supply,
             &mut trade.need,
             lanes,
-            &m.contracts[product::MAGNET],
+            &st.contracts[product::MAGNET],
             &mut trade.quota,
             o,
             &mut trade.scratch,

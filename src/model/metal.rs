@@ -70,7 +70,7 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
         &mut trade.supply,
         &mut trade.need,
         lanes,
-        &m.contracts[product::METAL],
+        &st.contracts[product::METAL],
         &mut trade.quota,
         metal_orders,
         &mut trade.scratch,

@@ -30,6 +30,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             } else {
                 1.0
             };
+            st.avail_prev[i][el] = availability[k];
         }
     }
     let alliance_availability = s.alliance_availability.step_mut(step);
@@ -66,21 +67,58 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         s.concentration.set(step, k, 0, hhi);
         s.concentration.set(step, k, 1, top);
     }
+    let stockpile = s.stockpile.step_mut(step);
+    let days = s.stockpile_days.step_mut(step);
+    for (k, sp) in m.policy.stockpiles.iter().enumerate() {
+        for el in 0..N_EL {
+            let held = st.stockpile[k][el];
+            stockpile[k * N_EL + el] = held;
+            let use_per_day: f64 = (0..n)
+                .filter(|r| sp.members[*r])
+                .map(|r| st.member_use(r, el))
+                .sum::<f64>()
+                / (c.dt * 365.0);
+            days[k * N_EL + el] = if use_per_day > 0.0 {
+                held / use_per_day
+            } else {
+                0.0
+            };
+        }
+    }
+    let mid = c.t + 0.5 * c.dt;
+    s.controls_in_force.set(
+        step,
+        0,
+        0,
+        m.controls
+            .iter()
+            .filter(|x| mid >= x.start && mid < x.end)
+            .count() as f64,
+    );
+    // Mass balance: what came in (stocks at the start, mined, recycled) equals what is
+    // held (concentrate, oxide, stockpiles), lost in separation and delivered; and what
+    // was delivered is in use or has left use.
     let mut worst: f64 = 0.0;
     let tot = &st.totals;
     for el in 0..N_EL {
         let mut stock_c = 0.0;
         let mut stock_o = 0.0;
+        let mut in_use = 0.0;
         for r in 0..n {
             stock_c += st.conc[r][0][el] + st.conc[r][1][el];
             stock_o += st.oxide[r][el];
+            in_use += st.in_use[r][0][el] + st.in_use[r][1][el];
         }
+        let piles: f64 = st.stockpile.iter().map(|v| v[el]).sum();
         s.oxide_stock.set(step, 0, el, stock_o);
         s.concentrate_stock.set(step, 0, el, stock_c);
-        let rhs = stock_c + stock_o + tot.losses[el] + tot.direct[el] + tot.magnets[el];
-        let put = tot.initial[el] + tot.mined[el];
+        let rhs = stock_c + stock_o + piles + tot.losses[el] + tot.direct[el] + tot.magnets[el];
+        let put = tot.initial[el] + tot.mined[el] + tot.recycled[el];
         let err = (put - rhs).abs() / put.max(1.0);
         worst = worst.max(err);
+        let delivered = tot.direct[el] + tot.magnets[el] + tot.in_use_initial[el];
+        let used = in_use + tot.left_use[el];
+        worst = worst.max((delivered - used).abs() / delivered.max(1.0));
     }
     s.mass_balance_error[step] = worst;
 }

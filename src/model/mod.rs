@@ -45,15 +45,23 @@ pub mod allocate;
 mod capacity;
 mod compile;
 mod demand;
+mod investment;
 mod lanes;
 mod magnets;
 mod metal;
 mod metrics;
 mod mining;
 mod oxide_trade;
+mod policy;
+mod policy_cost;
+mod price_floors;
 mod prices;
+mod recycling;
+pub mod retaliation;
 mod separation;
 mod state;
+mod stockpiles;
+mod substitution;
 
 pub use compile::Compiled;
 
@@ -77,8 +85,13 @@ impl Compiled {
     pub fn simulate_into(&self, out: &mut RunOutput) {
         let spy = self.spy as f64;
         let dt = 1.0 / spy;
-        out.series
-            .reset(self.steps, self.n, self.alliances.len(), N_EL);
+        out.series.reset(
+            self.steps,
+            self.n,
+            self.alliances.len(),
+            self.holders.len(),
+            N_EL,
+        );
         let s = &mut out.series;
         let mut st = State::new(self);
         for step in 0..self.steps {
@@ -91,27 +104,37 @@ impl Compiled {
                 spy,
             };
             capacity::update(self, &mut st, &c);
+            investment::run(self, &mut st, &c);
             prices::split(self, &mut st, &c);
+            recycling::run(self, &mut st, s, &c);
             mining::run(self, &mut st, s, &c);
             separation::trade_concentrate(self, &mut st, s, &c);
             separation::separate(self, &mut st, s, &c);
+            substitution::run(self, &mut st, &c);
             demand::run(self, &mut st, &c);
             if step == 0 {
                 demand::initial_stocks(self, &mut st, &c);
+                recycling::initial(self, &mut st, &c);
             }
             magnets::take_orders(self, &mut st, &c);
             metal::take_orders(self, &mut st, &c);
+            stockpiles::order(self, &mut st, &c);
             oxide_trade::run(self, &mut st, s, &c);
+            stockpiles::settle(self, &mut st, &c);
             metal::make(self, &mut st, s, &c);
             magnets::make(self, &mut st, s, &c);
             demand::carry_backlog(self, &mut st);
+            price_floors::pay(self, &mut st, s, &c);
+            recycling::absorb(self, &mut st);
             metrics::run(self, &mut st, s, &c);
+            policy_cost::run(self, &mut st, s, &c);
             prices::update(self, &mut st, s, &c);
             capacity::invest(self, &mut st, &c);
         }
         out.scenario_name.clone_from(&self.name);
         out.regions.clone_from(&self.regions);
         out.alliances = self.alliances.iter().map(|(id, _)| id.clone()).collect();
+        out.holders.clone_from(&self.holders);
         out.time = (0..self.steps)
             .map(|k| self.start + k as f64 * dt)
             .collect();

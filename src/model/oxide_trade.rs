@@ -19,6 +19,9 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         oxide_start,
         direct_need,
         metal_maker_need,
+        stock_need,
+        stock_recv,
+        contracts,
         direct_recv,
         metal_recv,
         oxide_asked,
@@ -30,13 +33,14 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     oxide_got.iter_mut().for_each(|v| *v = ZERO);
     direct_recv.iter_mut().for_each(|v| *v = ZERO);
     metal_recv.iter_mut().for_each(|v| *v = ZERO);
+    stock_recv.iter_mut().for_each(|v| *v = ZERO);
     oxide_start.copy_from_slice(oxide);
     trade.oxide_lanes.clear();
     for el in 0..N_EL {
         let mut wanted = false;
         for r in 0..n {
             trade.supply[r] = oxide[r][el];
-            trade.need[r] = direct_need[r][el] + metal_maker_need[r][el];
+            trade.need[r] = direct_need[r][el] + metal_maker_need[r][el] + stock_need[r][el];
             wanted |= trade.need[r] > 0.0;
         }
         if !wanted {
@@ -103,7 +107,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             &mut trade.supply,
             &mut trade.need,
             lanes,
-            &m.contracts[product::OXIDE],
+            &contracts[product::OXIDE],
             &mut trade.quota,
             &mut trade.flows,
             &mut trade.scratch,
@@ -118,10 +122,13 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             let k = e * n + i;
             let x = trade.flows[k];
             trade.flows[k] = 0.0;
-            let direct_share = if trade.need0[i] > 0.0 {
-                direct_need[i][el] / trade.need0[i]
+            let (direct_share, stock_share) = if trade.need0[i] > 0.0 {
+                (
+                    direct_need[i][el] / trade.need0[i],
+                    stock_need[i][el] / trade.need0[i],
+                )
             } else {
-                0.0
+                (0.0, 0.0)
             };
             oxide[e][el] -= x;
             oxide_got[i][el] += x;
@@ -130,8 +137,10 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 exports[e * N_PRODUCTS + product::OXIDE] += x * spy;
             }
             let d = x * direct_share;
+            let k = x * stock_share;
             direct_recv[i][el] += d;
-            metal_recv[i][el] += x - d;
+            stock_recv[i][el] += k;
+            metal_recv[i][el] += x - d - k;
             let src = match m.source_tier(e, i) {
                 0 => &mut *own,
                 1 => &mut *allies,

@@ -71,7 +71,7 @@ pub fn trade_concentrate(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock
             &mut trade.supply,
             &mut trade.need,
             lanes,
-            &m.contracts[product::CONCENTRATE],
+            &st.contracts[product::CONCENTRATE],
             &mut trade.quota,
             &mut trade.flows,
             &mut trade.scratch,

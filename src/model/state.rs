@@ -2,8 +2,8 @@
 //! flows handed from one stage to the next within a step, and the buffers the
 //! allocation problems reuse. Created once per run; nothing in the step loop allocates.
 
-use super::allocate::Scratch;
-use super::compile::Compiled;
+use super::allocate::{ContractLane, Scratch};
+use super::compile::{Compiled, N_PRODUCTS};
 use super::lanes::LaneCache;
 use crate::data::{GrowthPath, GrowthPhase};
 use crate::elements::{EVec, N_EL, ZERO};
@@ -33,6 +33,11 @@ pub struct Totals {
     pub direct: EVec,
     /// Delivered in magnets.
     pub magnets: EVec,
+    /// Recovered from products leaving use (joins the supply side, like `mined`).
+    pub recycled: EVec,
+    /// Products in use at the start, and everything that has left use since.
+    pub in_use_initial: EVec,
+    pub left_use: EVec,
 }
 
 /// Buffers of the allocation problems, reused every step.
@@ -161,6 +166,31 @@ pub struct State {
     pub conc_start: Vec<[EVec; 2]>,
 
     pub trade: Trade,
+
+    // Slow policies (see `investment.rs`, `stockpiles.rs`, `recycling.rs`,
+    // `substitution.rs`, `price_floors.rs`).
+    /// This step's contracts by product: the data's and the projects' offtakes.
+    pub contracts: [Vec<ContractLane>; N_PRODUCTS],
+    /// Policy cost this step by region (USD).
+    pub policy_cost: Vec<f64>,
+    /// Held by each stockpile (t), its target (t) and its orders by member region.
+    pub stockpile: Vec<EVec>,
+    pub stock_target: Vec<EVec>,
+    pub stock_order: Vec<Vec<EVec>>,
+    /// Elements each stockpile releases this step (bit mask).
+    pub releasing: Vec<u32>,
+    /// All stockpiles' orders by region, and what the region received for them.
+    pub stock_need: Vec<EVec>,
+    pub stock_recv: Vec<EVec>,
+    /// Availability by region in the previous step (release triggers read it).
+    pub avail_prev: Vec<EVec>,
+    /// Products in use by region: `[magnets, other]` by element (t REO).
+    pub in_use: Vec<[EVec; 2]>,
+    /// Use of each element per unit of product relative to the start (research-driven
+    /// substitution).
+    pub intensity: EVec,
+    /// Units stopped because their price fell below their exit price.
+    pub idle: Vec<bool>,
     /// Demand growth paths of the sectors with the assumption's scale applied.
     pub growth_paths: Vec<GrowthPath>,
 }
@@ -238,6 +268,47 @@ impl State {
                 ..Trade::default()
             },
             growth_paths,
+            contracts: m.contracts.clone(),
+            policy_cost: vec![0.0; n],
+            stockpile: vec![ZERO; m.policy.stockpiles.len()],
+            stock_target: vec![ZERO; m.policy.stockpiles.len()],
+            stock_order: vec![vec![ZERO; n]; m.policy.stockpiles.len()],
+            releasing: vec![0; m.policy.stockpiles.len()],
+            stock_need: vec![ZERO; n],
+            stock_recv: vec![ZERO; n],
+            avail_prev: vec![[1.0; N_EL]; n],
+            in_use: vec![[ZERO; 2]; n],
+            intensity: [1.0; N_EL],
+            idle: vec![false; n_units],
         }
+    }
+
+    /// Region `r`'s use of element `el` this step (t): oxide demand and the content of
+    /// its magnet demand.
+    pub fn member_use(&self, r: usize, el: usize) -> f64 {
+        let mut u = self.direct_demand[r][el];
+        for (d, k) in self.magnet_demand.iter().zip(&self.content) {
+            u += d[r] * k[el];
+        }
+        u
+    }
+
+    /// ln(price / base price) of `el` in the market region `r` buys in.
+    pub fn price_faced(&self, m: &Compiled, r: usize, el: usize) -> f64 {
+        if m.inside(self.split[el], r) {
+            self.price[el].inside
+        } else {
+            self.price[el].outside
+        }
+    }
+
+    /// What region `r`'s end users still lack of `el` this step.
+    pub fn unmet_direct(&self, r: usize, el: usize) -> f64 {
+        (self.direct_need[r][el] - self.direct_recv[r][el]).max(0.0)
+    }
+
+    /// What region `r`'s metal makers still lack of `el` this step.
+    pub fn unmet_metal(&self, r: usize, el: usize) -> f64 {
+        (self.metal_maker_need[r][el] - self.metal_recv[r][el]).max(0.0)
     }
 }
