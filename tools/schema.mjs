@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 
 export function slim(schema) {
   const refOf = (doc = "", name = "") => {
-    if (/^Region or alliance ids?\b/.test(doc)) return doc.includes("`*`") ? "group*" : "group";
+    if (/^Region or alliance ids?\b/.test(doc) || name === "trusted_partners") return doc.includes("`*`") ? "group*" : "group";
     if (/^Region ids?\b/.test(doc) || name === "region") return "region";
     if (/^Element symbols?\b/.test(doc)) return "element";
     return undefined;
@@ -18,7 +18,7 @@ export function slim(schema) {
   const walk = (node, name) => {
     if (!node || typeof node !== "object") return node;
     const out = {};
-    for (const k of ["type", "$ref", "const", "default", "required"]) if (k in node) out[k] = node[k];
+    for (const k of ["type", "$ref", "const", "enum", "default", "required"]) if (k in node) out[k] = node[k];
     if (node.properties) out.properties = Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, walk(v, k)]));
     if (node.oneOf) out.oneOf = node.oneOf.map((v) => walk(v, name));
     if (node.items) out.items = walk(node.items, name);

@@ -17,20 +17,27 @@ export const SECTIONS = Object.entries(SCHEMA.properties)
   .filter(([, p]) => p.type === "array" && p.items && p.items.$ref)
   .map(([k]) => k)
   .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
+// Top-level settings that are objects of their own (a switch with its parameters, such
+// as retaliation), shown after the lists; the assumptions have their sliders.
+export const SETTINGS = Object.entries(SCHEMA.properties)
+  .filter(([k, p]) => k !== "assumptions" && !p.type && p.$ref && SCHEMA.$defs[p.$ref.split("/").pop()].properties)
+  .map(([k]) => k);
 // Fields in this order first, the rest as the schema lists them.
 const FIRST = ["exporter", "importer", "region", "stage", "products", "elements", "measure", "type", "approval_share",
   "delay_days", "tonnes_per_year", "share", "rate", "trusted_partners", "exempt_allies", "start", "end", "label"];
 // Starting values of a new item's numbers (else the schema's default, else 0).
-const START = { start: 2026, end: 2030, approval_share: 0.5, delay_days: 60, rate: 0.25, share: 0.5, tonnes_per_year: 1000 };
+const START = { start: 2026, end: 2030, approval_share: 0.5, delay_days: 60, rate: 0.25, share: 0.5, tonnes_per_year: 1000,
+  capacity_tpy: 1000, target_days: 60, fill_years: 2, years: 5, extra_years: 2, price_usd_per_kg: 100, offtake_share: 0.1 };
 
 const def = (node) => (node && node.$ref ? SCHEMA.$defs[node.$ref.split("/").pop()] : node) || {};
-const consts = (node) => (node.oneOf && node.oneOf.every((o) => "const" in o) ? node.oneOf.map((o) => o.const) : null);
+// The choices of a string enum: `oneOf` of consts (documented variants) or `enum`.
+const consts = (node) => node.enum || (node.oneOf && node.oneOf.every((o) => "const" in o) ? node.oneOf.map((o) => o.const) : null);
 const tagged = (node) => (node.oneOf && node.oneOf.every((o) => o.properties && o.properties.type && "const" in o.properties.type) ? node.oneOf : null);
 const types = (node) => [].concat(node.type || []);
 const order = (props) => Object.keys(props).sort((a, b) => (FIRST.indexOf(a) + 1 || 99) - (FIRST.indexOf(b) + 1 || 99));
 
 // A new value for a schema node: the default, or the first choice, or a number to start from.
-function fresh(name, node, host) {
+function fresh(name, node, host, required = false) {
   node = def(node);
   const variants = tagged(node);
   if (variants) return fresh(name, variants[0], host);
@@ -42,7 +49,7 @@ function fresh(name, node, host) {
     const out = {};
     for (const k of order(node.properties || {})) {
       const p = node.properties[k];
-      out[k] = "const" in p ? p.const : fresh(k, p, host);
+      out[k] = "const" in p ? p.const : fresh(k, p, host, (node.required || []).includes(k));
     }
     return out;
   }
@@ -50,7 +57,10 @@ function fresh(name, node, host) {
     // A list of choices starts with one ticked: the second where there is one (for
     // products: oxide, the traded good most policies name, rather than concentrate).
     const ic = consts(def(node.items));
-    return ic ? [ic[1] ?? ic[0]] : [];
+    if (ic) return [ic[1] ?? ic[0]];
+    // A required list of references starts with one (the first element or region).
+    const ref = node.ref || def(node.items).ref;
+    return required && ref ? [ref === "element" ? host.elements[0] : host.regions[0].id] : [];
   }
   if (ty.includes("number") || ty.includes("integer")) return START[name] ?? 0;
   if (ty.includes("boolean")) return false;
@@ -78,6 +88,7 @@ export function cleanEdits(raw) {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return null;
   const out = {};
   for (const s of SECTIONS) if (Array.isArray(raw[s])) out[s] = raw[s];
+  for (const s of SETTINGS) if (raw[s] && typeof raw[s] === "object" && !Array.isArray(raw[s])) out[s] = raw[s];
   return Object.keys(out).length ? out : null;
 }
 
@@ -102,7 +113,8 @@ export function createEditor(root, host) {
   function render() {
     const sc = host.scenario();
     draft = Object.fromEntries(SECTIONS.map((s) => [s, structuredClone(sc[s] || [])]));
-    root.replaceChildren(...SECTIONS.map((s) => (s === "alliances" ? blocSection() : listSection(s))));
+    for (const s of SETTINGS) draft[s] = structuredClone(sc[s] || fresh(s, SCHEMA.properties[s], host));
+    root.replaceChildren(...SECTIONS.map((s) => (s === "alliances" ? blocSection() : listSection(s))), ...SETTINGS.map(settingSection));
     if (host.locked) for (const c of root.querySelectorAll("input, select, button")) c.disabled = true;
   }
 
@@ -113,12 +125,16 @@ export function createEditor(root, host) {
     const preset = host.preset();
     const edits = {};
     for (const s of SECTIONS) if (JSON.stringify(draft[s]) !== JSON.stringify(preset[s] || [])) edits[s] = draft[s];
+    for (const s of SETTINGS) {
+      if (JSON.stringify(draft[s]) !== JSON.stringify(preset[s] || fresh(s, SCHEMA.properties[s], host))) edits[s] = draft[s];
+    }
     const err = host.commit(Object.keys(edits).length ? structuredClone(edits) : null);
     if (!err) return true;
     for (const p of err.problems || []) {
       let path = p.path;
       let target = null;
-      while (path && !(target = root.querySelector(`[data-path="${CSS.escape(path)}"]`))) path = path.replace(/(\.\w+|\[\d+\])$/, "");
+      // The field the model names, else the nearest enclosing one that has a widget.
+      for (; path && !(target = root.querySelector(`[data-path="${CSS.escape(path)}"]`)); path = path.replace(/(\.?\w+|\[\d+\])$/, ""));
       if (!target) continue;
       target.setAttribute("aria-invalid", "true");
       target.closest(".field").append(el("p", { className: "field-error", textContent: host.errorText({ problems: [p] }) }));
@@ -233,7 +249,7 @@ export function createEditor(root, host) {
     const box = el("fieldset", { className: "ed-section", id: `ed-${s}` }, el("legend", { textContent: label(s) }));
     draft[s].forEach((item, i) => {
       const set = el("fieldset", { className: "item" }, el("legend", { textContent: host.words(`${s}[${i}]`) }));
-      for (const k of order(node.properties)) set.append(field(`${s}[${i}].${k}`, k, node.properties[k], item, s));
+      for (const k of order(node.properties)) { const f = field(`${s}[${i}].${k}`, k, node.properties[k], item, s); if (f) set.append(f); }
       const del = el("button", { type: "button", className: "del", textContent: t("ed.delete") });
       del.setAttribute("aria-label", `${t("ed.delete")}: ${host.words(`${s}[${i}]`)}`);
       del.addEventListener("click", () => { draft[s].splice(i, 1); commit(); rerender(s); });
@@ -250,6 +266,14 @@ export function createEditor(root, host) {
       root.querySelector(`#ed-${s} > fieldset:last-of-type :is(input, select)`)?.focus();
     });
     box.append(add);
+    return box;
+  }
+
+  // A top-level setting: its fields, as an item's.
+  function settingSection(s) {
+    const node = def(SCHEMA.properties[s]);
+    const box = el("fieldset", { className: "ed-section", id: `ed-${s}` }, el("legend", { textContent: label(s) }));
+    for (const k of order(node.properties)) { const f = field(`${s}.${k}`, k, node.properties[k], draft[s], s); if (f) box.append(f); }
     return box;
   }
 
@@ -273,9 +297,29 @@ export function createEditor(root, host) {
       });
       wrap.append(caption, input);
       const chosen = variants.find((v) => v.properties.type.const === obj[name].type) || variants[0];
-      for (const k of order(chosen.properties).filter((x) => x !== "type")) wrap.append(field(`${path}.${k}`, k, chosen.properties[k], obj[name], section));
+      for (const k of order(chosen.properties).filter((x) => x !== "type")) { const f = field(`${path}.${k}`, k, chosen.properties[k], obj[name], section); if (f) wrap.append(f); }
       input.id = id;
       input.dataset.path = `${path}.type`;
+      return wrap;
+    }
+    // A map without declared fields has no form here (edit it in a scenario file).
+    if (ty.includes("object") && !node.properties) return null;
+    if (ty.includes("array") && (def(node.items).properties || tagged(def(node.items)))) {
+      // A list inside an item (an investment's financiers): its items' fields, add, delete.
+      const items = def(node.items);
+      const box = el("fieldset", { className: "item" }, el("legend", { textContent: label(name) }));
+      box.dataset.path = path;
+      obj[name].forEach((it, j) => {
+        const sub = el("div", { className: "field" });
+        for (const k of order(items.properties || {})) { const f = field(`${path}[${j}].${k}`, k, items.properties[k], it, section); if (f) sub.append(f); }
+        const del = el("button", { type: "button", className: "del", textContent: t("ed.delete") });
+        del.addEventListener("click", () => { obj[name].splice(j, 1); commit(); rerender(section); });
+        box.append(sub, del);
+      });
+      const add = el("button", { type: "button", className: "add", textContent: t("ed.add", { what: label(name).toLowerCase() }) });
+      add.addEventListener("click", () => { obj[name].push(fresh(name, items, host)); commit(); rerender(section); });
+      box.append(add);
+      wrap.append(box);
       return wrap;
     }
     if (ty.includes("array")) {
@@ -340,9 +384,9 @@ export function createEditor(root, host) {
 
   // Rebuild one list (or all), keeping the draft.
   function rerender(only) {
-    for (const s of SECTIONS) {
+    for (const s of [...SECTIONS, ...SETTINGS]) {
       if (only && s !== only) continue;
-      root.querySelector(`#ed-${s}`).replaceWith(s === "alliances" ? blocSection() : listSection(s));
+      root.querySelector(`#ed-${s}`).replaceWith(s === "alliances" ? blocSection() : SETTINGS.includes(s) ? settingSection(s) : listSection(s));
     }
     if (only === "alliances") refreshGroupChoices();
     if (host.locked) for (const c of root.querySelectorAll("input, select, button")) c.disabled = true;

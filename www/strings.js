@@ -119,6 +119,8 @@ export const STRINGS = {
     // Field names in the model's messages (scenario paths); others read as written.
     "f.alliances": "alliance", "f.members": "member", "f.export_controls": "export control", "f.tariffs": "tariff",
     "f.shocks": "shock", "f.elements": "element", "f.products": "product", "f.trusted_partners": "trusted partner",
+    "f.investments": "investment", "f.stockpiles": "stockpile", "f.research": "research programme",
+    "f.price_floors": "price floor", "f.technology_controls": "technology control", "f.financiers": "financier",
   },
   es: {
     // Static text of index.html.
@@ -338,6 +340,17 @@ export const STRINGS = {
     "f.shocks": "perturbación", "f.elements": "elemento", "f.products": "producto", "f.trusted_partners": "socio de confianza",
     "fs.alliances": "alianzas", "fs.members": "miembros", "fs.export_controls": "controles de exportación", "fs.tariffs": "aranceles",
     "fs.shocks": "perturbaciones", "fs.elements": "elementos", "fs.products": "productos", "fs.trusted_partners": "socios de confianza",
+    "f.investments": "inversión", "f.stockpiles": "reserva estratégica", "f.research": "programa de investigación",
+    "f.price_floors": "precio mínimo", "f.technology_controls": "control tecnológico", "f.financiers": "financiador",
+    "fs.investments": "inversiones", "fs.stockpiles": "reservas estratégicas", "fs.research": "investigación",
+    "fs.price_floors": "precios mínimos", "fs.technology_controls": "controles tecnológicos", "fs.financiers": "financiadores",
+    "f.retaliation": "represalias", "f.host": "país anfitrión", "f.capacity_tpy": "capacidad (t al año)", "f.holder": "titular",
+    "f.target_days": "días de cobertura buscados", "f.fill_years": "años para llenarla", "f.release_availability": "disponibilidad que la libera",
+    "f.release_price_ratio": "precio (múltiplo) que la libera", "f.funders": "financiadores", "f.budget_usd_per_year": "presupuesto (USD al año)",
+    "f.recycling_rate": "tasa de reciclaje", "f.years": "años", "f.payer": "pagador", "f.producer": "productor",
+    "f.price_usd_per_kg": "precio (USD por kg)", "f.extra_years": "años de retraso añadidos", "f.stages": "etapas",
+    "f.enabled": "activadas", "f.delay_years": "retraso en años", "f.rounds": "rondas", "f.regions": "regiones",
+    "f.offtake_share": "parte de la producción comprometida", "f.question": "pregunta",
     "f.id": "identificador", "f.name": "nombre", "f.description": "descripción", "f.data": "datos", "f.start_year": "año inicial",
     "f.end_year": "año final", "f.steps_per_year": "pasos por año", "f.schema_version": "versión del formato",
     "f.exporter": "exportador", "f.importer": "importador", "f.measure": "medida", "f.type": "tipo",

@@ -205,6 +205,13 @@ test("the policy forms come from the schema, and the exported CSV holds the numb
   const lists = Object.entries(SCHEMA.properties).filter(([, p]) => p.type === "array" && p.items?.$ref).map(([k]) => k);
   assert.ok(lists.length >= 4);
   for (const s of lists) assert.equal(await page.locator(`#ed-${s}`).count(), 1, `a form for ${s}`);
+  // Settings that are objects of their own (retaliation) have a form too, and a switch works.
+  if (SCHEMA.properties.retaliation) {
+    await page.locator('[data-path="retaliation.enabled"]').check();
+    await page.waitForFunction(() => ree.state.edits?.retaliation?.enabled === true);
+    await page.locator('[data-path="retaliation.enabled"]').uncheck();
+    await page.waitForFunction(() => ree.state.edits?.retaliation === undefined);
+  }
   // A tariff made in the generated form.
   await page.getByRole("button", { name: "Add tariff" }).click();
   await page.waitForFunction(() => ree.state.edits?.tariffs?.length === 1);
