@@ -58,7 +58,7 @@ pub fn validation_count() -> u64 {
 }
 
 /// An unknown reference (region, alliance, element), with the user's string cut.
-fn unknown(path: String, code: &'static str, value: &str) -> InputError {
+pub(crate) fn unknown(path: String, code: &'static str, value: &str) -> InputError {
     let what = match code {
         "unknown_region" => "region",
         "unknown_group" => "region or alliance",
