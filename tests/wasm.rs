@@ -16,6 +16,11 @@ fn golden_fingerprint(id: &str) -> String {
         "licensing-regime" => include_str!("golden/licensing-regime.json"),
         "fragmentation" => include_str!("golden/fragmentation.json"),
         "replay-2010" => include_str!("golden/replay-2010.json"),
+        "history-2025-26" => include_str!("golden/history-2025-26.json"),
+        "us-led-diversification" => include_str!("golden/us-led-diversification.json"),
+        "resource-diplomacy" => include_str!("golden/resource-diplomacy.json"),
+        "allied-integration" => include_str!("golden/allied-integration.json"),
+        "tech-breakthrough" => include_str!("golden/tech-breakthrough.json"),
         _ => panic!("no golden file for preset {id}"),
     };
     let v: serde_json::Value = serde_json::from_str(text).unwrap();
