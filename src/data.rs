@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// The default data file, compiled in.
-pub const DEFAULT_DATA_JSON: &str = include_str!("../data/default.json");
+/// The default data file, compiled in (`data/default.json` without its indentation:
+/// build.rs).
+pub const DEFAULT_DATA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default.json"));
 
 /// The world of 2009, for the replay of the 2010-2011 quota episode.
-pub const WORLD_2009_JSON: &str = include_str!("../data/world-2009.json");
+pub const WORLD_2009_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/world-2009.json"));
 
 /// Ids a scenario's `data` field may name.
 pub const DATA_SETS: [&str; 2] = ["default", "world-2009"];
@@ -456,8 +457,13 @@ impl Dataset {
                 // Quote at most 40 characters of a user's string.
                 let shown: String = id.chars().take(40).collect();
                 let more = if id.chars().count() > 40 { "…" } else { "" };
-                InputError::new(
+                InputError::coded(
                     "data",
+                    "unknown_data_set",
+                    &[
+                        ("value", &format_args!("{shown}{more}")),
+                        ("list", &DATA_SETS.join(", ")),
+                    ],
                     format!(
                         "unknown data set {shown:?}{more}; the data sets are {}",
                         DATA_SETS.join(", ")

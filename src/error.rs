@@ -3,6 +3,12 @@
 //! Every refusal of user input (a scenario file, a URL, a data file) is an
 //! [`InputError`]: a JSON-pointer-like path such as `alliances[0].members[2]` and a
 //! sentence saying what is wrong. Nothing in the model panics on bad input.
+//!
+//! Beside the English sentence, an error carries a stable machine `code` (one of
+//! [`CODES`]) and the values its sentence quotes (`params`), so that the page says it in
+//! the reader's language (`www/strings.js`, `err.<code>`) while the command line keeps
+//! the English. An error made with [`InputError::new`] has no code; the page then shows
+//! its English reason.
 
 use std::fmt;
 
@@ -11,15 +17,72 @@ use std::fmt;
 pub struct InputError {
     /// Where: `export_controls[1].kind.approval_share`; empty for the whole document.
     pub path: String,
-    /// Why, in plain words.
+    /// Why, in plain words (English).
     pub reason: String,
+    /// What kind of problem, for translations: one of [`CODES`], or empty.
+    pub code: &'static str,
+    /// The values the reason quotes, by name (`min`, `max`, `value`…).
+    pub params: Vec<(&'static str, String)>,
 }
 
+/// Every error code, with the parameters its message places. The page's strings have
+/// `err.<code>` in every language but English, with only these placeholders (tested
+/// below, reading www/strings.js).
+pub const CODES: &[(&str, &[&str])] = &[
+    ("too_large", &["kb", "max"]),
+    ("syntax", &["line", "column"]),
+    ("unknown_field", &["name"]),
+    ("missing_field", &["name"]),
+    ("duplicate_field", &["name"]),
+    ("invalid_type", &[]),
+    ("unknown_variant", &["value"]),
+    ("not_finite", &["value"]),
+    ("out_of_range", &["min", "max", "value"]),
+    ("input_range", &["min", "max", "unit", "value"]),
+    ("unknown_input", &[]),
+    ("too_many", &["max", "n"]),
+    ("too_long", &["max", "n"]),
+    ("empty", &[]),
+    ("id_is_region", &["id"]),
+    ("duplicate_id", &["id"]),
+    ("unknown_region", &["value"]),
+    ("unknown_group", &["value"]),
+    ("unknown_element", &["value"]),
+    ("unknown_data_set", &["value", "list"]),
+    ("no_products", &[]),
+    ("end_before_start", &["start", "end"]),
+    ("version", &["want", "got"]),
+    ("start_year", &["base"]),
+    ("steps_per_year", &["got"]),
+    ("more_problems", &["n"]),
+    ("shares_over_one", &["sum"]),
+    ("duplicate_holder", &["id"]),
+];
+
 impl InputError {
+    /// An error without a code (the page shows the English reason).
     pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
         InputError {
             path: path.into(),
             reason: reason.into(),
+            code: "",
+            params: Vec::new(),
+        }
+    }
+
+    /// An error with a code of [`CODES`] and the values its reason quotes.
+    pub fn coded(
+        path: impl Into<String>,
+        code: &'static str,
+        params: &[(&'static str, &dyn fmt::Display)],
+        reason: impl Into<String>,
+    ) -> Self {
+        debug_assert!(CODES.iter().any(|(c, _)| *c == code), "unknown code {code}");
+        InputError {
+            path: path.into(),
+            reason: reason.into(),
+            code,
+            params: params.iter().map(|(k, v)| (*k, v.to_string())).collect(),
         }
     }
 }
@@ -68,13 +131,55 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputE
         let path = e.path().to_string();
         let inner = e.into_inner();
         let path = if path == "." { String::new() } else { path };
+        let (line, column) = (inner.line(), inner.column());
         let reason = if inner.is_syntax() || inner.is_eof() {
             format!("not valid JSON ({inner})")
         } else {
             inner.to_string()
         };
-        InputError::new(cut(&path, 200), cut_quoted(&reason))
+        let mut err = InputError::new(cut(&path, 200), cut_quoted(&reason));
+        if inner.is_syntax() || inner.is_eof() {
+            err.code = "syntax";
+            err.params = vec![("line", line.to_string()), ("column", column.to_string())];
+        } else {
+            classify_serde(&mut err);
+        }
+        err
     })
+}
+
+/// The code and parameter of serde's data errors, read from its (stable) wording:
+/// "unknown field `x`, expected …", "missing field `x`", "invalid type: …",
+/// "unknown variant `x`, …". Others keep no code (the page shows the English).
+fn classify_serde(err: &mut InputError) {
+    let r = &err.reason;
+    let quoted = r
+        .find('`')
+        .map(|a| &r[a + 1..])
+        .and_then(|q| q.find('`').map(|b| q[..b].to_string()))
+        .unwrap_or_default();
+    let code = [
+        ("unknown field", "unknown_field"),
+        ("missing field", "missing_field"),
+        ("duplicate field", "duplicate_field"),
+        ("unknown variant", "unknown_variant"),
+        ("invalid type", "invalid_type"),
+        ("invalid value", "invalid_type"),
+    ]
+    .iter()
+    .find(|(start, _)| r.starts_with(start))
+    .map(|(_, code)| *code);
+    if let Some(code) = code {
+        err.code = code;
+        if code != "invalid_type" {
+            let name = if code == "unknown_variant" {
+                "value"
+            } else {
+                "name"
+            };
+            err.params = vec![(name, quoted)];
+        }
+    }
 }
 
 /// At most `max` characters of `s`, with "…" where it was cut.
@@ -106,13 +211,17 @@ fn cut_quoted(reason: &str) -> String {
 /// Check that a number is finite and within `[lo, hi]`.
 pub fn check_range(path: &str, value: f64, lo: f64, hi: f64, errors: &mut Vec<InputError>) {
     if !value.is_finite() {
-        errors.push(InputError::new(
+        errors.push(InputError::coded(
             path,
+            "not_finite",
+            &[("value", &value)],
             format!("must be a finite number, got {value}"),
         ));
     } else if value < lo || value > hi {
-        errors.push(InputError::new(
+        errors.push(InputError::coded(
             path,
+            "out_of_range",
+            &[("min", &lo), ("max", &hi), ("value", &value)],
             format!("must be between {lo} and {hi}, got {value}"),
         ));
     }
@@ -120,6 +229,54 @@ pub fn check_range(path: &str, value: f64, lo: f64, hi: f64, errors: &mut Vec<In
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_carry_a_code_and_the_values_their_reason_quotes() {
+        let mut errs = Vec::new();
+        check_range("a.b", 1.5, 0.0, 1.0, &mut errs);
+        assert_eq!(errs[0].to_string(), "a.b: must be between 0 and 1, got 1.5");
+        assert_eq!(errs[0].code, "out_of_range");
+        let p: Vec<(&str, &str)> = errs[0]
+            .params
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        assert_eq!(p, [("min", "0"), ("max", "1"), ("value", "1.5")]);
+        let e = from_json::<crate::scenario::Scenario>(r#"{"alliancez": []}"#).unwrap_err();
+        assert_eq!(
+            (e.code, e.params[0].1.as_str()),
+            ("unknown_field", "alliancez")
+        );
+        let e = from_json::<crate::scenario::Scenario>(r#"{"end_year": "x"}"#).unwrap_err();
+        assert_eq!((e.path.as_str(), e.code), ("end_year", "invalid_type"));
+        let e = from_json::<crate::scenario::Scenario>("{").unwrap_err();
+        assert_eq!(e.code, "syntax");
+    }
+
+    #[test]
+    fn every_code_has_a_translation_with_only_its_parameters() {
+        let strings = include_str!("../www/strings.js");
+        let es = &strings[strings.find("\n  es: {").expect("an es table")..];
+        for (code, params) in CODES {
+            let key = format!("\"err.{code}\": \"");
+            let at = es
+                .find(&key)
+                .unwrap_or_else(|| panic!("www/strings.js es has no err.{code}"));
+            let text = es[at + key.len()..].split("\",\n").next().unwrap();
+            for hole in text
+                .split('{')
+                .skip(1)
+                .map(|h| h.split('}').next().unwrap())
+            {
+                assert!(
+                    params.contains(&hole),
+                    "err.{code}: {{{hole}}} is not one of {params:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn hostile_keys_do_not_make_hostile_messages() {
         let key = "k".repeat(100_000);

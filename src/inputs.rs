@@ -278,10 +278,17 @@ pub fn markdown_table() -> String {
 /// Set input `id` to `value` in a scenario. The value must be finite and within the
 /// input's range; the error names the input and the reason.
 pub fn apply(sc: &mut Scenario, id: &str, value: f64) -> Result<(), InputError> {
-    let s = spec(id).ok_or_else(|| InputError::new(id, "unknown input"))?;
+    let s = spec(id).ok_or_else(|| InputError::coded(id, "unknown_input", &[], "unknown input"))?;
     if !value.is_finite() || value < s.min || value > s.max {
-        return Err(InputError::new(
+        return Err(InputError::coded(
             id,
+            "input_range",
+            &[
+                ("min", &s.min),
+                ("max", &s.max),
+                ("unit", &s.unit),
+                ("value", &value),
+            ],
             format!(
                 "must be a number from {} to {} {}, got {value}",
                 s.min, s.max, s.unit
@@ -323,7 +330,7 @@ pub fn apply(sc: &mut Scenario, id: &str, value: f64) -> Result<(), InputError> 
         "tariff_sensitivity" => sc.assumptions.tariff_sensitivity = Some(value),
         "price_elasticity_short" => sc.assumptions.price_elasticity_short = Some(value),
         "price_elasticity_long" => sc.assumptions.price_elasticity_long = Some(value),
-        _ => return Err(InputError::new(id, "unknown input")),
+        _ => return Err(InputError::coded(id, "unknown_input", &[], "unknown input")),
     }
     Ok(())
 }

@@ -195,29 +195,33 @@ pub(crate) fn validate(
     errs: &mut Vec<InputError>,
 ) {
     let shown = crate::scenario::shown;
+    // Refusals with a code (src/error.rs), so the page says them in the reader's language.
+    let unknown = crate::scenario::unknown;
     let is_region = |id: &str| data.region_index(id).is_some();
     let count = |path: &str, n: usize, max: usize, errs: &mut Vec<InputError>| {
         if n > max {
-            errs.push(InputError::new(path, format!("at most {max}, got {n}")));
+            errs.push(InputError::coded(
+                path,
+                "too_many",
+                &[("max", &max), ("n", &n)],
+                format!("at most {max}, got {n}"),
+            ));
         }
         n.min(max)
     };
     let region = |p: String, id: &str, errs: &mut Vec<InputError>| {
         if !is_region(id) {
-            errs.push(InputError::new(p, format!("unknown region {}", shown(id))));
+            errs.push(unknown(p, "unknown_region", id));
         }
     };
     let group = |p: String, id: &str, errs: &mut Vec<InputError>| {
         if !is_group(id) {
-            errs.push(InputError::new(
-                p,
-                format!("unknown region or alliance {}", shown(id)),
-            ));
+            errs.push(unknown(p, "unknown_group", id));
         }
     };
     let element = |p: String, el: &str, errs: &mut Vec<InputError>| {
         if elements::index_of(el).is_none() {
-            errs.push(InputError::new(p, format!("unknown element {}", shown(el))));
+            errs.push(unknown(p, "unknown_element", el));
         }
     };
     let window = |p: &str, start: f64, end: Option<f64>, errs: &mut Vec<InputError>| {
@@ -225,8 +229,10 @@ pub(crate) fn validate(
         if let Some(e) = end {
             check_range(&format!("{p}.end"), e, 1900.0, 2200.0, errs);
             if e.is_finite() && start.is_finite() && e <= start {
-                errs.push(InputError::new(
+                errs.push(InputError::coded(
                     format!("{p}.end"),
+                    "end_before_start",
+                    &[("start", &start), ("end", &e)],
                     format!("must be after start {start}, got {e}"),
                 ));
             }
@@ -234,8 +240,14 @@ pub(crate) fn validate(
     };
     let text = |p: String, v: &str, errs: &mut Vec<InputError>| {
         let max = crate::scenario::limits::MAX_NAME_CHARS;
-        if v.chars().count() > max {
-            errs.push(InputError::new(p, format!("at most {max} characters")));
+        let n = v.chars().count();
+        if n > max {
+            errs.push(InputError::coded(
+                p,
+                "too_long",
+                &[("max", &max), ("n", &n)],
+                format!("at most {max} characters"),
+            ));
         }
     };
     let n = count(
@@ -277,8 +289,10 @@ pub(crate) fn validate(
             }
         }
         if total > 1.0 + 1e-9 {
-            errs.push(InputError::new(
+            errs.push(InputError::coded(
                 format!("{p}.financiers"),
+                "shares_over_one",
+                &[("sum", &total)],
                 format!("offtake shares sum to {total}; at most 1"),
             ));
         }
@@ -289,8 +303,10 @@ pub(crate) fn validate(
         let p = format!("stockpiles[{i}]");
         group(format!("{p}.holder"), &s.holder, errs);
         if !holders.insert(s.holder.as_str()) {
-            errs.push(InputError::new(
+            errs.push(InputError::coded(
                 format!("{p}.holder"),
+                "duplicate_holder",
+                &[("id", &s.holder.chars().take(40).collect::<String>())],
                 format!(
                     "{} already holds a stockpile; one per holder",
                     shown(&s.holder)
@@ -334,8 +350,10 @@ pub(crate) fn validate(
     for (i, r) in research.iter().enumerate().take(n) {
         let p = format!("research[{i}]");
         if r.funders.is_empty() {
-            errs.push(InputError::new(
+            errs.push(InputError::coded(
                 format!("{p}.funders"),
+                "empty",
+                &[],
                 "name at least one funder",
             ));
         }
@@ -382,8 +400,10 @@ pub(crate) fn validate(
         region(format!("{p}.producer"), &f.producer, errs);
         group(format!("{p}.payer"), &f.payer, errs);
         if f.elements.is_empty() {
-            errs.push(InputError::new(
+            errs.push(InputError::coded(
                 format!("{p}.elements"),
+                "empty",
+                &[],
                 "name at least one element",
             ));
         }
@@ -418,13 +438,20 @@ pub(crate) fn validate(
         let p = format!("technology_controls[{i}]");
         region(format!("{p}.exporter"), &c.exporter, errs);
         if c.stages.is_empty() {
-            errs.push(InputError::new(
+            errs.push(InputError::coded(
                 format!("{p}.stages"),
+                "empty",
+                &[],
                 "name at least one stage",
             ));
         }
         if c.stages.len() > 4 {
-            errs.push(InputError::new(format!("{p}.stages"), "at most 4 stages"));
+            errs.push(InputError::coded(
+                format!("{p}.stages"),
+                "too_many",
+                &[("max", &4), ("n", &c.stages.len())],
+                "at most 4 stages",
+            ));
         }
         let nt = count(
             &format!("{p}.trusted_partners"),
@@ -446,8 +473,10 @@ pub(crate) fn validate(
         errs,
     );
     if retaliation.rounds > 5 {
-        errs.push(InputError::new(
+        errs.push(InputError::coded(
             "retaliation.rounds",
+            "too_many",
+            &[("max", &5), ("n", &retaliation.rounds)],
             format!("at most 5, got {}", retaliation.rounds),
         ));
     }

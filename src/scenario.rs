@@ -48,6 +48,36 @@ pub(crate) fn shown(s: &str) -> String {
     }
 }
 
+/// How many times [`Scenario::validate`] ran in this process: the page's tests read it
+/// to check that a change validates the scenario once (`validationCount()` in wasm).
+static VALIDATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The number of validations so far (see [`VALIDATIONS`]).
+pub fn validation_count() -> u64 {
+    VALIDATIONS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// An unknown reference (region, alliance, element), with the user's string cut.
+pub(crate) fn unknown(path: String, code: &'static str, value: &str) -> InputError {
+    let what = match code {
+        "unknown_region" => "region",
+        "unknown_group" => "region or alliance",
+        _ => "element",
+    };
+    let cut: String = value.chars().take(40).collect();
+    let more = if value.chars().count() > 40 {
+        "…"
+    } else {
+        ""
+    };
+    InputError::coded(
+        path,
+        code,
+        &[("value", &format_args!("{cut}{more}"))],
+        format!("unknown {what} {}", shown(value)),
+    )
+}
+
 /// A traded product at one stage of the chain.
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -291,20 +321,26 @@ impl Default for Scenario {
 impl Scenario {
     /// Parse JSON and validate against the data set.
     pub fn from_json(text: &str, data: &Dataset) -> Result<Scenario, InputErrors> {
+        let s = Scenario::parse(text)?;
+        s.validate(data)?;
+        Ok(s)
+    }
+
+    /// Parse JSON (size and types) without validating against a data set: for a caller
+    /// that changes the scenario and then validates it once (the page's slider path:
+    /// parse, apply the inputs, run, which validates).
+    pub fn parse(text: &str) -> Result<Scenario, InputErrors> {
         if text.len() > limits::MAX_BYTES {
-            return Err(InputError::new(
+            let (kb, max) = (text.len().div_ceil(1024), limits::MAX_BYTES / 1024);
+            return Err(InputError::coded(
                 "",
-                format!(
-                    "the scenario is {} KB; a scenario may be at most {} KB",
-                    text.len().div_ceil(1024),
-                    limits::MAX_BYTES / 1024
-                ),
+                "too_large",
+                &[("kb", &kb), ("max", &max)],
+                format!("the scenario is {kb} KB; a scenario may be at most {max} KB"),
             )
             .into());
         }
-        let s: Scenario = from_json(text)?;
-        s.validate(data)?;
-        Ok(s)
+        Ok(from_json(text)?)
     }
 
     /// JSON Schema (draft 2020-12) of the scenario format.
@@ -325,13 +361,16 @@ impl Scenario {
     /// Every rule a scenario must satisfy, all errors at once, checked against the
     /// data set it names (`data`), or `data` when it names none.
     pub fn validate(&self, data: &Dataset) -> Result<(), InputErrors> {
+        VALIDATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let data = data.for_scenario(self)?;
         // Counts first: a list over its limit is refused before any of it is read.
         let mut errs = Vec::new();
         let count = |path: &str, n: usize, max: usize, what: &str, errs: &mut Vec<InputError>| {
             if n > max {
-                errs.push(InputError::new(
+                errs.push(InputError::coded(
                     path,
+                    "too_many",
+                    &[("max", &max), ("n", &n)],
                     format!("at most {max} {what}, got {n}"),
                 ));
             }
@@ -425,8 +464,10 @@ impl Scenario {
         let text = |path: String, v: &str, max: usize, errs: &mut Vec<InputError>| {
             let n = v.chars().count();
             if n > max {
-                errs.push(InputError::new(
+                errs.push(InputError::coded(
                     path,
+                    "too_long",
+                    &[("max", &max), ("n", &n)],
                     format!("at most {max} characters, got {n}"),
                 ));
             }
@@ -439,8 +480,10 @@ impl Scenario {
             &mut errs,
         );
         if self.schema_version != SCENARIO_VERSION {
-            errs.push(InputError::new(
+            errs.push(InputError::coded(
                 "schema_version",
+                "version",
+                &[("want", &SCENARIO_VERSION), ("got", &self.schema_version)],
                 format!(
                     "this build reads version {SCENARIO_VERSION}, got {}",
                     self.schema_version
@@ -448,8 +491,10 @@ impl Scenario {
             ));
         }
         if self.start_year != data.base_year as f64 {
-            errs.push(InputError::new(
+            errs.push(InputError::coded(
                 "start_year",
+                "start_year",
+                &[("base", &data.base_year)],
                 format!("must be the data's base year {}", data.base_year),
             ));
         }
@@ -461,8 +506,10 @@ impl Scenario {
             &mut errs,
         );
         if ![1, 2, 4, 12].contains(&self.steps_per_year) {
-            errs.push(InputError::new(
+            errs.push(InputError::coded(
                 "steps_per_year",
+                "steps_per_year",
+                &[("got", &self.steps_per_year)],
                 format!("must be 1, 2, 4 or 12, got {}", self.steps_per_year),
             ));
         }
@@ -477,30 +524,39 @@ impl Scenario {
                 limits::MAX_NAME_CHARS,
                 &mut errs,
             );
-            if a.id.chars().count() > limits::MAX_ID_CHARS {
-                errs.push(InputError::new(
+            let n = a.id.chars().count();
+            if n > limits::MAX_ID_CHARS {
+                errs.push(InputError::coded(
                     format!("{p}.id"),
+                    "too_long",
+                    &[("max", &limits::MAX_ID_CHARS), ("n", &n)],
                     format!("at most {} characters", limits::MAX_ID_CHARS),
                 ));
             } else if a.id.trim().is_empty() {
-                errs.push(InputError::new(format!("{p}.id"), "must not be empty"));
-            } else if is_region(&a.id) {
-                errs.push(InputError::new(
+                errs.push(InputError::coded(
                     format!("{p}.id"),
+                    "empty",
+                    &[],
+                    "must not be empty",
+                ));
+            } else if is_region(&a.id) {
+                errs.push(InputError::coded(
+                    format!("{p}.id"),
+                    "id_is_region",
+                    &[("id", &a.id)],
                     format!("{:?} is a region id; choose another", a.id),
                 ));
             } else if !alliance_ids.insert(a.id.as_str()) {
-                errs.push(InputError::new(
+                errs.push(InputError::coded(
                     format!("{p}.id"),
+                    "duplicate_id",
+                    &[("id", &a.id)],
                     format!("duplicate alliance {:?}", a.id),
                 ));
             }
             for (k, m) in a.members.iter().enumerate() {
                 if !is_region(m) {
-                    errs.push(InputError::new(
-                        format!("{p}.members[{k}]"),
-                        format!("unknown region {}", shown(m)),
-                    ));
+                    errs.push(unknown(format!("{p}.members[{k}]"), "unknown_region", m));
                 }
             }
         }
@@ -510,8 +566,10 @@ impl Scenario {
             if let Some(e) = end {
                 check_range(&format!("{p}.end"), e, 1900.0, 2200.0, errs);
                 if e.is_finite() && start.is_finite() && e <= start {
-                    errs.push(InputError::new(
+                    errs.push(InputError::coded(
                         format!("{p}.end"),
+                        "end_before_start",
+                        &[("start", &start), ("end", &e)],
                         format!("must be after start {start}, got {e}"),
                     ));
                 }
@@ -519,8 +577,10 @@ impl Scenario {
         };
         let products = |p: &str, v: &[Product], errs: &mut Vec<InputError>| {
             if v.is_empty() {
-                errs.push(InputError::new(
+                errs.push(InputError::coded(
                     format!("{p}.products"),
+                    "no_products",
+                    &[],
                     "name at least one product",
                 ));
             }
@@ -528,25 +588,24 @@ impl Scenario {
         for (i, c) in self.export_controls.iter().enumerate() {
             let p = format!("export_controls[{i}]");
             if !is_region(&c.exporter) {
-                errs.push(InputError::new(
+                errs.push(unknown(
                     format!("{p}.exporter"),
-                    format!("unknown region {}", shown(&c.exporter)),
+                    "unknown_region",
+                    &c.exporter,
                 ));
             }
             products(&p, &c.products, &mut errs);
             for (k, e) in c.elements.iter().enumerate() {
                 if elements::index_of(e).is_none() {
-                    errs.push(InputError::new(
-                        format!("{p}.elements[{k}]"),
-                        format!("unknown element {}", shown(e)),
-                    ));
+                    errs.push(unknown(format!("{p}.elements[{k}]"), "unknown_element", e));
                 }
             }
             for (k, t) in c.trusted_partners.iter().enumerate() {
                 if !is_group(t) {
-                    errs.push(InputError::new(
+                    errs.push(unknown(
                         format!("{p}.trusted_partners[{k}]"),
-                        format!("unknown region or alliance {}", shown(t)),
+                        "unknown_group",
+                        t,
                     ));
                 }
             }
@@ -584,15 +643,17 @@ impl Scenario {
         for (i, t) in self.tariffs.iter().enumerate() {
             let p = format!("tariffs[{i}]");
             if !is_group(&t.importer) {
-                errs.push(InputError::new(
+                errs.push(unknown(
                     format!("{p}.importer"),
-                    format!("unknown region or alliance {}", shown(&t.importer)),
+                    "unknown_group",
+                    &t.importer,
                 ));
             }
             if t.exporter != "*" && !is_group(&t.exporter) {
-                errs.push(InputError::new(
+                errs.push(unknown(
                     format!("{p}.exporter"),
-                    format!("unknown region or alliance {}", shown(&t.exporter)),
+                    "unknown_group",
+                    &t.exporter,
                 ));
             }
             products(&p, &t.products, &mut errs);
@@ -602,10 +663,7 @@ impl Scenario {
         for (i, s) in self.shocks.iter().enumerate() {
             let p = format!("shocks[{i}]");
             if !is_region(&s.region) {
-                errs.push(InputError::new(
-                    format!("{p}.region"),
-                    format!("unknown region {}", shown(&s.region)),
-                ));
+                errs.push(unknown(format!("{p}.region"), "unknown_region", &s.region));
             }
             check_range(&format!("{p}.share"), s.share, 0.0, 1.0, &mut errs);
             window(&p, s.start, Some(s.end), &mut errs);
@@ -668,7 +726,12 @@ impl Scenario {
         if errs.len() > limits::MAX_REPORTED_ERRORS {
             let more = errs.len() - limits::MAX_REPORTED_ERRORS;
             errs.truncate(limits::MAX_REPORTED_ERRORS);
-            errs.push(InputError::new("", format!("and {more} more problems")));
+            errs.push(InputError::coded(
+                "",
+                "more_problems",
+                &[("n", &more)],
+                format!("and {more} more problems"),
+            ));
         }
         if errs.is_empty() {
             Ok(())
@@ -730,6 +793,37 @@ mod tests {
                 .starts_with("export_controls[0].measure.approval_share: must be between 0 and 1")),
             "{msgs:?}"
         );
+    }
+
+    #[test]
+    fn every_validation_error_has_a_code_with_its_parameters() {
+        let text = r#"{"name":"n","end_year":2200,"steps_per_year":3,
+            "alliances":[{"id":"CN","name":"x","members":["ZZ"]},{"id":"","name":"y","members":[]}],
+            "export_controls":[{"exporter":"XX","products":[],"elements":["Qq"],"trusted_partners":["nope"],
+              "measure":{"type":"licensing","approval_share":2,"delay_days":0},"start":2030,"end":2029}]}"#;
+        let e = Scenario::from_json(text, data()).unwrap_err();
+        for x in &e.0 {
+            let (_, params) = crate::error::CODES
+                .iter()
+                .find(|(c, _)| *c == x.code)
+                .unwrap_or_else(|| panic!("no code: {x}"));
+            let names: Vec<&str> = x.params.iter().map(|(k, _)| *k).collect();
+            assert_eq!(&names[..], *params, "{x}");
+        }
+        let codes: Vec<&str> = e.0.iter().map(|x| x.code).collect();
+        for c in [
+            "out_of_range",
+            "steps_per_year",
+            "id_is_region",
+            "unknown_region",
+            "empty",
+            "no_products",
+            "unknown_element",
+            "unknown_group",
+            "end_before_start",
+        ] {
+            assert!(codes.contains(&c), "{c} in {codes:?}");
+        }
     }
 
     #[test]

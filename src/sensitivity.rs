@@ -73,7 +73,12 @@ impl Explainer {
     ) -> Result<Explainer, InputErrors> {
         sc.validate(data)?;
         let r = data.region_index(region).ok_or_else(|| {
-            crate::error::InputError::new("region", format!("unknown region {region:?}"))
+            crate::error::InputError::coded(
+                "region",
+                "unknown_region",
+                &[("value", &region)],
+                format!("unknown region {region:?}"),
+            )
         })?;
         let effects = INPUTS
             .iter()

@@ -10,6 +10,7 @@
 use crate::charts::{self, ChartStyle, ChartText, Layer, Line, Pass, PlotBox, YScale};
 use crate::data::Dataset;
 use crate::elements;
+use crate::error::InputErrors;
 use crate::output::{Axis, RunOutput};
 use crate::presets;
 use crate::scenario::Scenario;
@@ -235,7 +236,11 @@ pub fn draw_mining_chart(
 ) -> Result<(), JsError> {
     let backend = MeasuredCanvas::new(canvas)?;
     let area = backend.into_drawing_area();
-    let bars = charts::base_year_mining(Dataset::default_data());
+    // Region names in the page's language: chart labels keyed by the English name.
+    let mut bars = charts::base_year_mining(Dataset::default_data());
+    for b in &mut bars {
+        b.label = chart_label(&b.label, &b.label);
+    }
     let style = chart_style(dpr, projector);
     charts::bar_chart(
         &area,
@@ -353,9 +358,42 @@ fn element_set(element: &str) -> Result<Vec<usize>, JsError> {
         .ok_or_else(|| JsError::new(&format!("element: unknown element or group {element:?}")))
 }
 
-/// Parse and validate a scenario given as a plain object (or a JSON string). The error
-/// message lists every problem with its field path.
-fn scenario_from_js(value: &JsValue) -> Result<Scenario, JsError> {
+/// A refusal of the reader's input as a JavaScript `Error`: its message is the English
+/// text (every problem with its field path, as the command line says it) and its
+/// `problems` are `[{path, code, params, reason}]`, so the page can say each one in the
+/// reader's language (`err.<code>` in www/strings.js) and fall back to `reason`.
+fn input_errors(e: InputErrors) -> JsValue {
+    // Built with js_sys directly: a serde serializer for this one shape cost 10 KB of wasm.
+    let set = |o: &js_sys::Object, k: &str, v: &str| {
+        let _ = js_sys::Reflect::set(o, &JsValue::from_str(k), &JsValue::from_str(v));
+    };
+    let err = js_sys::Error::new(&e.to_string());
+    let list = js_sys::Array::new();
+    for x in &e.0 {
+        let p = js_sys::Object::new();
+        set(&p, "path", &x.path);
+        set(&p, "code", x.code);
+        set(&p, "reason", &x.reason);
+        let params = js_sys::Object::new();
+        for (k, v) in &x.params {
+            set(&params, k, v);
+        }
+        let _ = js_sys::Reflect::set(&p, &JsValue::from_str("params"), &params);
+        list.push(&p);
+    }
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("problems"), &list);
+    err.into()
+}
+
+/// How many times a scenario has been validated since the module started (tests check
+/// that a change validates once).
+#[wasm_bindgen(js_name = validationCount)]
+pub fn validation_count() -> f64 {
+    crate::scenario::validation_count() as f64
+}
+
+/// Parse a scenario given as a plain object (or a JSON string), without validating it.
+fn parse_from_js(value: &JsValue) -> Result<Scenario, JsValue> {
     let text = match value.as_string() {
         Some(s) => s,
         None => js_sys::JSON::stringify(value)
@@ -363,13 +401,21 @@ fn scenario_from_js(value: &JsValue) -> Result<Scenario, JsError> {
             .as_string()
             .unwrap_or_default(),
     };
-    Scenario::from_json(&text, Dataset::default_data()).map_err(js_err)
+    Scenario::parse(&text).map_err(input_errors)
+}
+
+/// Parse and validate a scenario given as a plain object (or a JSON string). The error
+/// lists every problem with its field path (see [`input_errors`]).
+fn scenario_from_js(value: &JsValue) -> Result<Scenario, JsValue> {
+    let sc = parse_from_js(value)?;
+    sc.validate(Dataset::default_data()).map_err(input_errors)?;
+    Ok(sc)
 }
 
 /// Check a scenario without running it; returns the normalised scenario object.
 #[wasm_bindgen(js_name = checkScenario)]
-pub fn check_scenario(value: JsValue) -> Result<JsValue, JsError> {
-    to_js(&scenario_from_js(&value)?)
+pub fn check_scenario(value: JsValue) -> Result<JsValue, JsValue> {
+    Ok(to_js(&scenario_from_js(&value)?)?)
 }
 
 /// One model run, kept in wasm memory; the page reads the series it needs.
@@ -380,9 +426,10 @@ pub struct Run {
 
 /// Run a scenario (plain object or JSON string).
 #[wasm_bindgen(js_name = runScenario)]
-pub fn run_scenario(value: JsValue) -> Result<Run, JsError> {
-    let s = scenario_from_js(&value)?;
-    let out = crate::model::run(Dataset::default_data(), &s).map_err(js_err)?;
+pub fn run_scenario(value: JsValue) -> Result<Run, JsValue> {
+    // The run validates (once).
+    let s = parse_from_js(&value)?;
+    let out = crate::model::run(Dataset::default_data(), &s).map_err(input_errors)?;
     Ok(Run { out })
 }
 
@@ -558,7 +605,7 @@ struct InputJs {
 /// The input spec, with defaults read from a scenario (a preset): `[{id, kind, label,
 /// unit, min, max, step, default, applies, description}]`.
 #[wasm_bindgen(js_name = inputSpec)]
-pub fn input_spec(scenario: JsValue) -> Result<JsValue, JsError> {
+pub fn input_spec(scenario: JsValue) -> Result<JsValue, JsValue> {
     let sc = scenario_from_js(&scenario)?;
     let list: Vec<InputJs> = crate::inputs::INPUTS
         .iter()
@@ -575,34 +622,35 @@ pub fn input_spec(scenario: JsValue) -> Result<JsValue, JsError> {
             description: s.description,
         })
         .collect();
-    to_js(&list)
+    Ok(to_js(&list)?)
 }
 
 /// Apply input values (`{id: value}`) to a scenario and return the new scenario. An
 /// unknown id or a value out of range is refused, naming the input and the reason.
 #[wasm_bindgen(js_name = applyInputs)]
-pub fn apply_inputs(scenario: JsValue, values: JsValue) -> Result<JsValue, JsError> {
-    let mut sc = scenario_from_js(&scenario)?;
+pub fn apply_inputs(scenario: JsValue, values: JsValue) -> Result<JsValue, JsValue> {
+    let mut sc = parse_from_js(&scenario)?;
     let values: std::collections::BTreeMap<String, f64> = serde_wasm_bindgen::from_value(values)
         .map_err(|e| JsError::new(&format!("inputs: {e}")))?;
     for (id, v) in &values {
-        crate::inputs::apply(&mut sc, id, *v).map_err(js_err)?;
+        crate::inputs::apply(&mut sc, id, *v).map_err(|e| input_errors(e.into()))?;
     }
-    sc.validate(Dataset::default_data()).map_err(js_err)?;
-    to_js(&sc)
+    sc.validate(Dataset::default_data()).map_err(input_errors)?;
+    Ok(to_js(&sc)?)
 }
 
-/// Apply input values to a scenario and run it: one parse and check of the scenario
-/// per change (the page's path on every slider move).
+/// Apply input values to a scenario and run it: one parse and one validation of the
+/// scenario per change (the page's path on every slider move; the run validates the
+/// scenario with the inputs applied).
 #[wasm_bindgen(js_name = runWithInputs)]
-pub fn run_with_inputs(scenario: JsValue, values: JsValue) -> Result<Run, JsError> {
-    let mut sc = scenario_from_js(&scenario)?;
+pub fn run_with_inputs(scenario: JsValue, values: JsValue) -> Result<Run, JsValue> {
+    let mut sc = parse_from_js(&scenario)?;
     let values: std::collections::BTreeMap<String, f64> = serde_wasm_bindgen::from_value(values)
         .map_err(|e| JsError::new(&format!("inputs: {e}")))?;
     for (id, v) in &values {
-        crate::inputs::apply(&mut sc, id, *v).map_err(js_err)?;
+        crate::inputs::apply(&mut sc, id, *v).map_err(|e| input_errors(e.into()))?;
     }
-    let out = crate::model::run(Dataset::default_data(), &sc).map_err(js_err)?;
+    let out = crate::model::run(Dataset::default_data(), &sc).map_err(input_errors)?;
     Ok(Run { out })
 }
 
@@ -629,11 +677,12 @@ impl Explainer {
         region: &str,
         element: &str,
         year: f64,
-    ) -> Result<Explainer, JsError> {
+    ) -> Result<Explainer, JsValue> {
         if !year.is_finite() {
-            return Err(JsError::new("year: must be a finite number"));
+            return Err(JsError::new("year: must be a finite number").into());
         }
-        let sc = scenario_from_js(&scenario)?;
+        // sensitivity::Explainer validates.
+        let sc = parse_from_js(&scenario)?;
         let inner = crate::sensitivity::Explainer::new(
             Dataset::default_data(),
             &sc,
@@ -641,7 +690,7 @@ impl Explainer {
             &element_set(element)?,
             year,
         )
-        .map_err(js_err)?;
+        .map_err(input_errors)?;
         Ok(Explainer { inner })
     }
 

@@ -16,6 +16,11 @@ fn golden_fingerprint(id: &str) -> String {
         "licensing-regime" => include_str!("golden/licensing-regime.json"),
         "fragmentation" => include_str!("golden/fragmentation.json"),
         "replay-2010" => include_str!("golden/replay-2010.json"),
+        "history-2025-26" => include_str!("golden/history-2025-26.json"),
+        "us-led-diversification" => include_str!("golden/us-led-diversification.json"),
+        "resource-diplomacy" => include_str!("golden/resource-diplomacy.json"),
+        "allied-integration" => include_str!("golden/allied-integration.json"),
+        "tech-breakthrough" => include_str!("golden/tech-breakthrough.json"),
         _ => panic!("no golden file for preset {id}"),
     };
     let v: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -49,8 +54,16 @@ fn a_bad_scenario_is_refused_with_its_field_path() {
     let bad = r#"{"tariffs": [{"importer": "US", "exporter": "Mordor", "products": ["oxide"], "rate": 0.1, "start": 2025}]}"#;
     let err = match bindings::run_scenario(JsValue::from_str(bad)) {
         Ok(_) => panic!("must be refused"),
-        Err(e) => JsValue::from(e),
+        Err(e) => e,
     };
+    // The page translates by code: each problem's path, code, params and English reason.
+    let problems = js_sys::Reflect::get(&err, &JsValue::from_str("problems")).unwrap();
+    let first = js_sys::Array::from(&problems).get(0);
+    let field = |k: &str| js_sys::Reflect::get(&first, &JsValue::from_str(k)).unwrap();
+    assert_eq!(field("path").as_string().unwrap(), "tariffs[0].exporter");
+    assert_eq!(field("code").as_string().unwrap(), "unknown_group");
+    let value = js_sys::Reflect::get(&field("params"), &JsValue::from_str("value")).unwrap();
+    assert_eq!(value.as_string().unwrap(), "Mordor");
     let msg = err
         .dyn_into::<js_sys::Error>()
         .unwrap()

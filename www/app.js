@@ -5,6 +5,7 @@
 import init, * as api from "./pkg/rare_earth_alliances.js";
 import { STRINGS } from "./strings.js";
 import * as charts from "./charts.js";
+import { createEditor, encodeEdits, decodeEdits, cleanEdits } from "./editor.js";
 const EMBEDDED_WASM = null;
 // ---- BUNDLE-CUT ----
 
@@ -19,6 +20,37 @@ function t(key, vars = {}) {
 function tr(key, fallback) {
   return STRINGS[LANG]?.[key] ?? fallback;
 }
+// A field path of the model's messages in words: "export_controls[0].measure.approval_share"
+// reads "Export control 1, measure, approval share" (names from www/strings.js `f.<name>`).
+function fieldWords(path) {
+  const words = path.split(".").map((part) => {
+    const m = /^(\w+)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return part;
+    // A list's item reads in the singular (`f.`: "alliance 2"), the list itself in the
+    // plural (`fs.`; in English its own name).
+    const raw = m[1].replace(/_/g, " ");
+    const plural = !m[2] && `f.${m[1]}` in STRINGS.en;
+    const name = plural ? tr(`fs.${m[1]}`, raw) : tr(`f.${m[1]}`, raw);
+    return [name, ...[...m[2].matchAll(/\d+/g)].map((d) => Number(d[0]) + 1)].join(" ");
+  }).join(", ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+// A refusal from the model in the reader's language. The model's errors carry
+// `problems: [{path, code, params, reason}]` (src/wasm.rs): each is said with its field
+// in words and the path, and its reason from `err.<code>` (English: the model's text).
+function errorText(err) {
+  const problems = err && Array.isArray(err.problems) ? err.problems : null;
+  if (!problems) return String((err && err.message) || err);
+  return problems.map((p) => {
+    const key = `err.${p.code}`;
+    const vars = { ...p.params };
+    if ("unit" in vars) vars.unit = t(`unit.${vars.unit}`);
+    const reason = LANG !== "en" && p.code && STRINGS[LANG][key] ? t(key, vars) : p.reason;
+    return p.path ? `${fieldWords(p.path)} (${p.path}): ${reason}` : reason;
+  }).join("\n");
+}
+
 function applyLanguage() {
   document.documentElement.lang = LANG;
   if (LANG === "en") return;
@@ -43,7 +75,9 @@ const ASIDE_KEY = "ree.aside.v1";
 // are refused before they are read, saved state above this is set aside unread.
 const MAX_SCENARIO_BYTES = 256 * 1024;
 const MAX_SAVED_CHARS = 2 * MAX_SCENARIO_BYTES;
-const URL_VERSION = "1";
+// v=2 adds e= (edited blocs and policies); v=1 links read the same.
+const URL_VERSION = "2";
+const URL_VERSIONS = ["1", "2"];
 const BASELINE_PRESET = "status-quo";
 const IMPORTED = "imported"; // the preset id of a scenario imported from a file
 const DEFAULT_STATE = { preset: "status-quo", inputs: {}, element: "Dy", regions: ["CN", "JP", "US", "EU"], sourceRegion: "JP" };
@@ -151,6 +185,7 @@ const DECIMAL = /^-?\d{1,9}(\.\d{1,9})?$/;
 function sanitizeState(raw, presetIds, regionIds, elementIds, specs) {
   const clean = { ...DEFAULT_STATE, inputs: {}, regions: [...DEFAULT_STATE.regions] };
   if (raw.imported && typeof raw.imported === "object") clean.imported = raw.imported;
+  if (cleanEdits(raw.edits)) clean.edits = cleanEdits(raw.edits);
   if (presetIds.includes(raw.preset) || (raw.preset === IMPORTED && clean.imported)) clean.preset = raw.preset;
   if (elementIds.includes(raw.element)) clean.element = raw.element;
   if (regionIds.includes(raw.sourceRegion)) clean.sourceRegion = raw.sourceRegion;
@@ -253,13 +288,14 @@ function writeUrl() {
   if (state.sourceRegion !== DEFAULT_STATE.sourceRegion) p.set("src", state.sourceRegion);
   for (const [id, v] of Object.entries(state.inputs)) p.set(id, String(v));
   charts.url(p);
+  if (state.edits) p.set("e", encodeEdits(state.edits));
   try { history.replaceState(null, "", `${location.pathname}?${p}`); } catch { /* file:// may refuse */ }
 }
 
 // Read the URL over the saved state; every refused value is named in the warnings.
 function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
   const v = params.get("v");
-  if (v !== null && v !== URL_VERSION) warnings.push(t("warn.version", { v: v.slice(0, 8) }));
+  if (v !== null && !URL_VERSIONS.includes(v)) warnings.push(t("warn.version", { v: v.slice(0, 8) }));
   const preset = params.get("preset");
   if (preset !== null) {
     if (presetIds.includes(preset) || (preset === IMPORTED && state.imported)) {
@@ -284,6 +320,13 @@ function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
     if (regionIds.includes(src)) state.sourceRegion = src;
     else warnings.push(t("warn.region", { region: src.slice(0, 8) }));
   }
+  const e = params.get("e");
+  if (e !== null) {
+    // Checked by the model before the first run (main); here only its shape and size.
+    const edits = e.length <= 2 * MAX_SCENARIO_BYTES ? decodeEdits(e) : null;
+    if (edits) state.edits = edits;
+    else warnings.push(t("warn.edits", { error: "e=" }));
+  }
   for (const spec of specs) {
     const raw = params.get(spec.id);
     if (raw === null) continue;
@@ -298,7 +341,7 @@ function readUrl(params, presetIds, regionIds, elementIds, specs, warnings) {
 let saveRefused = false;
 // The part of the state a link can set (to tell whether a link changed saved work).
 function comparable(st) {
-  return [st.preset, st.inputs, st.element, st.regions, st.sourceRegion];
+  return [st.preset, st.inputs, st.element, st.regions, st.sourceRegion, st.edits || null];
 }
 
 // Saving (storage and URL, a few milliseconds) waits for a pause, so that a dragged
@@ -361,7 +404,37 @@ function fitCanvas(canvas) {
 
 // The scenario the model runs: the preset with the inputs applied (checked in wasm).
 function currentScenario() {
-  return api.applyInputs(presetScenario, state.inputs);
+  return api.applyInputs(editedScenario(), state.inputs);
+}
+
+// The preset with the blocs and policies edited on the page (www/editor.js): the lists
+// that differ from the preset's replace them (state.edits).
+function editedScenario() {
+  return state.edits ? { ...presetScenario, ...state.edits } : presetScenario;
+}
+
+// The editor offers its lists; kept (saved, in the link, run) only if the model runs
+// them, else the error, and the page stays as it was.
+let lastError = null;
+function commitEdits(edits) {
+  const kept = state.edits;
+  if (edits) state.edits = edits; else delete state.edits;
+  if (!runModel()) {
+    if (kept) state.edits = kept; else delete state.edits;
+    return lastError;
+  }
+  saveState(); buildInputControls(); syncControls(); schedule();
+  return null;
+}
+let editor = null;
+function startEditor() {
+  const specs = api.elementChoices().map((c) => c.id).filter((id) => /^[A-Z][a-z]?$/.test(id));
+  editor = createEditor($("editor"), {
+    t, tr, words: fieldWords, errorText, regions: api.regionList(), elements: specs,
+    preset: () => presetScenario, scenario: editedScenario, commit: commitEdits,
+    status: setStatus, locked: view.lock,
+  });
+  editor.render();
 }
 
 function fmtValue(spec, v) {
@@ -372,7 +445,7 @@ function fmtValue(spec, v) {
 // Controls from the input spec: a range with a tick at its default, the current value,
 // how far it is from the default, and one sentence of what it covers.
 function buildInputControls() {
-  inputSpec = api.inputSpec(presetScenario);
+  inputSpec = api.inputSpec(editedScenario());
   for (const kind of ["lever", "assumption"]) {
     const box = $(`${kind}-controls`);
     box.innerHTML = "";
@@ -475,7 +548,7 @@ function focusYear(time) {
 
 function runModel() {
   try {
-    const next = api.runWithInputs(presetScenario, state.inputs);
+    const next = api.runWithInputs(editedScenario(), state.inputs);
     if (currentRun) currentRun.free();
     currentRun = next;
     const base = baselineFor(next);
@@ -484,7 +557,8 @@ function runModel() {
     setStatus("");
     return true;
   } catch (e) {
-    setStatus(String(e.message || e), true);
+    lastError = e;
+    setStatus(errorText(e), true);
     return false;
   }
 }
@@ -604,7 +678,7 @@ function explainLine() {
   try {
     explainer = new api.Explainer(currentScenario(), region, state.element, year);
   } catch (e) {
-    list.textContent = String(e.message || e);
+    list.textContent = errorText(e);
     return;
   }
   list.setAttribute("aria-busy", "true");
@@ -661,7 +735,7 @@ function showReadoutAt(k) {
   const kb = Math.max(0, stepAt(hover.baseTime, hover.time[k]));
   const tm = hover.time[k];
   const quarter = Math.floor((tm - Math.floor(tm)) * 4 + 1e-9) + 1;
-  readout.innerHTML = `<b>${Math.floor(tm)} Q${quarter}</b>` + hover.rows
+  readout.innerHTML = `<b>${Math.floor(tm)} ${t("quarter", { q: quarter })}</b>` + hover.rows
     .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) : t("noDemand")} <span class="note">(${charts.cmpName()} ${db[kb] > 0 ? fmtPct(b[kb]) : t("noDemand")})</span>`).join("<br>");
   readout.hidden = false;
   const gx = (x0 + ((tm - t0) / (t1 - t0)) * (x1 - x0)) / scale;
@@ -775,7 +849,7 @@ function draw() {
     }
     document.body.dataset.ready = "1";
   } catch (e) {
-    setStatus(String(e.message || e), true);
+    setStatus(errorText(e), true);
   }
 }
 
@@ -793,7 +867,7 @@ function selectPreset(id, keepInputs = false) {
     // An imported scenario was checked once, when it was imported or loaded.
     presetScenario = id === IMPORTED ? state.imported : api.presetScenario(id);
   } catch (e) {
-    setStatus(String(e.message || e), true);
+    setStatus(errorText(e), true);
     return;
   }
   state.preset = id;
@@ -801,10 +875,11 @@ function selectPreset(id, keepInputs = false) {
   // assumptions are facts about the world and stay.
   if (!keepInputs) {
     for (const s of inputSpec.filter((x) => x.kind === "lever")) delete state.inputs[s.id];
+    delete state.edits;
   }
   const p = PRESETS.find((x) => x.id === id);
   $("preset-description").textContent = p ? tr(`preset.${p.id}.description`, p.description)
-    : presetScenario.description || "A scenario imported from a file and kept in this browser.";
+    : presetScenario.description || t("importedDescription");
   const question = p ? tr(`preset.${p.id}.question`, p.question) : presetScenario.question || "";
   $("preset-question").textContent = question ? `${t("preset.question")} ${question}` : "";
   showImportedOption();
@@ -812,6 +887,7 @@ function selectPreset(id, keepInputs = false) {
   saveState();
   syncControls();
   if (runModel()) schedule();
+  editor?.render();
 }
 
 function download(name, type, text) {
@@ -850,7 +926,7 @@ function embedUrl() {
 function embedCode(url, size) {
   const width = size === "responsive" ? "100%" : size;
   const origin = new URL(url).origin;
-  return `<iframe src="${url.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}" title="Rare earths and alliances: who still gets each rare earth element, an interactive chart"`
+  return `<iframe src="${url.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}" title="${t("embed.frameTitle").replace(/"/g, "&quot;")}"`
     + ` width="${width}" height="600" style="border:0;max-width:100%" loading="lazy"></iframe>\n`
     + "<script>addEventListener(\"message\", function (e) {\n"
     + `  if (e.origin !== ${JSON.stringify(origin)} || !e.data || e.data.type !== "rare-earths:height") return;\n`
@@ -886,36 +962,40 @@ async function copyEmbedCode() {
   const code = $("embed-code");
   try {
     await navigator.clipboard.writeText(code.value);
-    $("embed-copied").textContent = "Copied.";
+    $("embed-copied").textContent = t("embed.copied");
   } catch {
     code.select();
-    $("embed-copied").textContent = "Selected: press Ctrl+C (⌘C) to copy.";
+    $("embed-copied").textContent = t("embed.selected");
   }
 }
 
 // What a file exported from the page says about where it came from.
 function settingsText() {
   const p = PRESETS.find((x) => x.id === state.preset);
-  const name = p ? p.name : `imported: ${(state.imported && state.imported.name) || "scenario file"}`;
+  const name = p ? tr(`preset.${p.id}.name`, p.name)
+    : t("export.imported", { name: (state.imported && state.imported.name) || t("export.scenarioFile") });
   const inputs = Object.entries(state.inputs).map(([id, v]) => {
     const spec = inputSpec.find((x) => x.id === id);
-    return spec ? `${spec.label} ${fmtValue(spec, v)}` : `${id} ${v}`;
+    return spec ? `${tr(`input.${id}.label`, spec.label)} ${fmtValue(spec, v)}` : `${id} ${v}`;
   });
-  return `Scenario: ${name}${inputs.length ? `; ${inputs.join("; ")}` : "; preset values"}`;
+  return `${t("export.scenario", { name })}; ${inputs.length ? inputs.join("; ") : t("export.presetValues")}`;
 }
 function exportDate() { return new Date().toISOString().slice(0, 10); }
 
 // CSV exports start with comment lines: the scenario, its settings, units, date, link.
 function csvHeader() {
   return [
-    "# Rare earths and alliances: model results",
-    `# ${settingsText()}`,
-    `# preset: ${state.preset}`,
-    `# inputs: ${JSON.stringify(state.inputs)}`,
-    "# units: availability and top shares 0..1 (1 where there is no demand); flows t REO per year (magnets counted by their element content); magnet_output t magnets per year; stocks t REO at the end of the step; hhi on shares 0..1",
-    `# exported: ${exportDate()}`,
-    `# link: ${location.href}`,
-  ].join("\n") + "\n";
+    t("export.title"), settingsText(), t("export.preset", { id: state.preset }),
+    t("export.inputs", { json: JSON.stringify(state.inputs) }), t("export.units"),
+    t("export.date", { date: exportDate() }), t("export.link", { url: location.href }),
+  ].map((line) => `# ${line}`).join("\n") + "\n";
+}
+
+// All results: the model's long-format CSV under the header, its column names in the
+// reader's language.
+function resultsCsv() {
+  const csv = currentRun.toCsv();
+  return csvHeader() + t("export.columns") + csv.slice(csv.indexOf("\n"));
 }
 
 // The availability chart's own data: one column per line, scenario and status quo.
@@ -924,13 +1004,13 @@ function chartCsv() {
   const tb = baselineRun.time();
   const cols = state.regions.flatMap((r) => [
     [`${r}`, currentRun.series("availability", r, state.element), currentRun.series("demand", r, state.element), (k) => k],
-    [`${r} status quo`, baselineRun.series("availability", r, state.element), baselineRun.series("demand", r, state.element), (k) => stepAt(tb, tm[k])],
+    [`${r} ${t("statusQuo")}`, baselineRun.series("availability", r, state.element), baselineRun.series("demand", r, state.element), (k) => stepAt(tb, tm[k])],
   ]);
-  const lines = [`time,${cols.map(([c]) => c).join(",")}`];
+  const lines = [`${t("export.time")},${cols.map(([c]) => c).join(",")}`];
   for (let k = 0; k < tm.length; k++) {
     lines.push(`${tm[k]},${cols.map(([, s, d, at]) => (d[at(k)] > 0 ? s[at(k)] : "")).join(",")}`);
   }
-  return csvHeader() + `# ${state.element} availability: share of demand met; empty where there is no demand\n` + lines.join("\n") + "\n";
+  return csvHeader() + `# ${t("export.chartNote", { el: state.element })}\n` + lines.join("\n") + "\n";
 }
 
 // The PNG carries the chart's title, the settings and the date around the chart.
@@ -948,12 +1028,12 @@ function exportPng() {
   ctx.fillStyle = "#28283a";
   ctx.textBaseline = "top";
   ctx.font = `bold ${Math.round(15 * dpr)}px sans-serif`;
-  ctx.fillText(`${state.element} availability: share of demand met, ${state.regions.join(", ")} (status quo dashed)`, pad, pad, out.width - 2 * pad);
+  ctx.fillText(t("export.pngTitle", { el: state.element, regions: state.regions.join(", ") }), pad, pad, out.width - 2 * pad);
   ctx.font = `${Math.round(12 * dpr)}px sans-serif`;
   ctx.fillText(settingsText(), pad, pad + line, out.width - 2 * pad);
   ctx.drawImage(chart, 0, pad + 2 * line);
   ctx.fillStyle = "#5b5b6e";
-  ctx.fillText(`Rare earths and alliances, an interactive model. Exported ${exportDate()}.`, pad, pad + 2 * line + chart.height + pad / 2, out.width - 2 * pad);
+  ctx.fillText(t("export.pngFoot", { date: exportDate() }), pad, pad + 2 * line + chart.height + pad / 2, out.width - 2 * pad);
   const a = Object.assign(document.createElement("a"), { href: out.toDataURL("image/png"), download: `availability-${state.element}.png` });
   document.body.append(a); a.click(); a.remove();
 }
@@ -983,7 +1063,7 @@ function buildControls() {
     saveState(); syncControls(); schedule();
   });
   $("export-json").addEventListener("click", exportScenario);
-  $("export-csv").addEventListener("click", () => download("results.csv", "text/csv", csvHeader() + currentRun.toCsv()));
+  $("export-csv").addEventListener("click", () => download("results.csv", "text/csv", resultsCsv()));
   $("export-chart-csv").addEventListener("click", () => download(`availability-${state.element}.csv`, "text/csv", chartCsv()));
   $("export-png").addEventListener("click", exportPng);
   $("import-json").addEventListener("change", async (e) => {
@@ -999,11 +1079,12 @@ function buildControls() {
     try {
       scenario = api.checkScenario(await file.text());
     } catch (err) {
-      setStatus(`${t("status.notLoaded", { name: file.name })}\n${err.message || err}`, true);
+      setStatus(`${t("status.notLoaded", { name: file.name })}\n${errorText(err)}`, true);
       return;
     }
     state.imported = scenario;
     state.inputs = {};
+    delete state.edits;
     selectPreset(IMPORTED, true);
     setStatus(t("status.loaded", { name: file.name }));
   });
@@ -1036,8 +1117,8 @@ function buildControls() {
 
   // Text equivalent of the mining chart.
   const bars = api.baseYearMining();
-  $("mining-table").innerHTML = `<table><thead><tr><th>${t("table.country")}</th><th>t REO, 2024</th></tr></thead><tbody>${
-    bars.map((b) => `<tr><td>${b.label}</td><td>${Math.round(b.value).toLocaleString("en")}</td></tr>`).join("")}</tbody></table>`;
+  $("mining-table").innerHTML = `<table><thead><tr><th>${t("table.country")}</th><th>${t("table.miningHead")}</th></tr></thead><tbody>${
+    bars.map((b) => `<tr><td>${tr(`region.${(api.regionList().find((r) => r.name.startsWith(b.label)) || {}).id}`, b.label)}</td><td>${Math.round(b.value).toLocaleString("en")}</td></tr>`).join("")}</tbody></table>`;
 }
 
 // Tell the host page our height so its iframe fits us, growing and shrinking with the
@@ -1069,7 +1150,11 @@ async function main() {
   applyLanguage();
   if (LANG !== "en") {
     const labels = {};
-    for (const [key, text] of Object.entries(STRINGS[LANG])) if (key.startsWith("chartLabel.")) labels[key.slice(11)] = text;
+    for (const [key, text] of Object.entries(STRINGS[LANG])) {
+      if (key.startsWith("chartLabel.")) labels[key.slice(11)] = text;
+    }
+    // The mining chart's bars are labelled by the regions' short English names.
+    for (const r of api.regionList()) labels[r.name.split(" (")[0]] = tr(`region.${r.id}`, r.name).split(" (")[0];
     api.setChartLabels(labels);
   }
   if (view.reset) {
@@ -1112,7 +1197,7 @@ async function main() {
   if (state.imported) {
     storageSet(LOADING_KEY, String(Date.now()));
     try { state.imported = api.checkScenario(state.imported); } catch (e) {
-      warnings.push(t("warn.importedInvalid", { error: e.message || e }));
+      warnings.push(t("warn.importedInvalid", { error: errorText(e) }));
       delete state.imported;
       if (state.preset === IMPORTED) state.preset = DEFAULT_STATE.preset;
     }
@@ -1128,13 +1213,23 @@ async function main() {
       { label: t("notice.useLink"), run: () => clearNotice("link") },
     ]);
   }
+  if (state.edits) {
+    // Blocs and policies from the link or saved here: checked once before they run.
+    try {
+      api.checkScenario({ ...(state.preset === IMPORTED ? state.imported : api.presetScenario(state.preset)), ...state.edits });
+    } catch (e) {
+      warnings.push(t("warn.edits", { error: errorText(e) }));
+      delete state.edits;
+    }
+  }
   statusQuoRun = api.runScenario(api.presetScenario(BASELINE_PRESET));
   baselineRun = statusQuoRun;
   selectPreset(state.preset, true);
+  startEditor();
   if (warnings.length) notice("link-values", warnings.join("\n"));
   if (view.lock) applyView();
   await settled();
   storageRemove(LOADING_KEY);
 }
 
-main().catch((e) => showFatal(`The model could not start: ${e.message || e}`));
+main().catch((e) => showFatal(t("fatal.start", { error: e.message || e })));

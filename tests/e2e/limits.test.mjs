@@ -52,7 +52,7 @@ test("a small file over a count limit is refused by the model, naming the field"
   const { page, context } = await openPage(browser, `${server.origin}/index.html`);
   const ms = await timeUntil(page, () => page.locator("#import-json").setInputFiles(alliancesFile("many.json", 65)),
     () => document.getElementById("status").classList.contains("error"));
-  assert.match(await page.locator("#status").textContent(), /alliances: at most 64 alliances, got 65/);
+  assert.match(await page.locator("#status").textContent(), /Alliances \(alliances\): at most 64 alliances, got 65/);
   assert.ok(ms < 1000, `${ms} ms`);
   await context.close();
 });

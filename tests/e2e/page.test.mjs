@@ -79,7 +79,7 @@ test("a broken scenario file is refused with the field and reason; the work stay
   await page.locator("#import-json").setInputFiles(bad);
   await page.waitForFunction(() => document.getElementById("status").classList.contains("error"));
   const status = await page.locator("#status").textContent();
-  assert.match(status, /alliances\[0\]\.members\[1\]: unknown region "ZZ"/);
+  assert.match(status, /Alliance 1, member 2 \(alliances\[0\]\.members\[1\]\): unknown region "ZZ"/);
   assert.match(status, /unchanged/);
   assert.equal(await page.evaluate(() => ree.state.inputs.licence_approval), 40, "the current work is kept");
 
@@ -154,7 +154,7 @@ test("every change is in the URL, and the URL restores it", async () => {
   await page.waitForFunction(() => ree.state.element === "Tb");
   await page.evaluate(() => ree.settled());
   const url = page.url();
-  assert.match(url, /[?&]v=1/);
+  assert.match(url, /[?&]v=2/, "links are written in version 2 (v=1 links still read)");
   assert.match(url, /preset=licensing-regime/);
   assert.match(url, /licence_approval=10/);
   assert.match(url, /demand_growth=1.5/);
