@@ -209,7 +209,6 @@ pub struct Scratch {
     caps: Caps,
     /// This pass's requests, in (buyer, seller) order.
     requests: Vec<Request>,
-    grant: Vec<f64>,
     quota_request: Vec<f64>,
 }
 
@@ -288,9 +287,45 @@ pub fn allocate(
         return;
     }
 
-    // 3-4. Allies, then others. Only sellers with supply and buyers with need take
-    // part, so a pass costs |sellers| × |buyers|, not n². Requests are listed in
-    // (buyer, seller) order, which fixes the order of every sum below.
+    // 3-4. Allies, then others, on local copies of supply and need: indexes masked
+    // to 63 need no bounds checks (n <= 64 is asserted by `Routes::index`).
+    let mut sup = [0.0; MAX_REGIONS];
+    let mut nd = [0.0; MAX_REGIONS];
+    sup[..n].copy_from_slice(supply);
+    nd[..n].copy_from_slice(need);
+    passes(
+        n,
+        &mut sup,
+        &mut nd,
+        routes,
+        quota_left,
+        flows,
+        &mut touched,
+        scratch,
+    );
+    supply.copy_from_slice(&sup[..n]);
+    need.copy_from_slice(&nd[..n]);
+    scratch.touched = touched;
+}
+
+/// Tiers 3 and 4 of [`allocate`]: passes of requests and pro-rata grants. Only sellers
+/// with supply and buyers with need take part, so a pass costs |sellers| × |buyers|,
+/// not n². Requests are listed in (buyer, seller) order, which fixes the order of
+/// every sum below.
+#[allow(clippy::too_many_arguments)]
+fn passes(
+    n: usize,
+    supply: &mut [f64; MAX_REGIONS],
+    need: &mut [f64; MAX_REGIONS],
+    routes: &Routes,
+    quota_left: &mut [f64],
+    flows: &mut [f64],
+    touched: &mut Vec<(usize, usize)>,
+    scratch: &mut Scratch,
+) {
+    let lanes = &routes.lanes[..n * n];
+    let flows = &mut flows[..n * n];
+    let has_quota = routes.has_quota;
     if scratch.caps.cap.len() != n * n {
         scratch.caps = Caps {
             capped: Vec::new(),
@@ -299,16 +334,14 @@ pub fn allocate(
             dead: vec![0; n],
         };
         scratch.requests = vec![Request::default(); n * n];
-        scratch.grant = vec![0.0; n];
     }
     let Scratch {
         caps,
         requests: request_buf,
-        grant,
         quota_request,
         ..
     } = scratch;
-    let grant = &mut grant[..n];
+    let mut grant = [0.0; MAX_REGIONS];
     quota_request.clear();
     quota_request.resize(quota_left.len(), 0.0);
     let weights = &routes.weight_by_buyer[..n * n];
@@ -336,9 +369,10 @@ pub fn allocate(
             // pass would move nothing.
             let mut limited = false;
             let mut n_req = 0;
+            let requests = &mut request_buf[..n * n];
             let mut buyers = with_need;
             while buyers != 0 {
-                let i = buyers.trailing_zeros() as usize;
+                let i = buyers.trailing_zeros() as usize & 63;
                 buyers &= buyers - 1;
                 let w = &weights[i * n..(i + 1) * n];
                 // Open routes in this tier from sellers with supply whose cap is not
@@ -363,7 +397,7 @@ pub fn allocate(
                     let mut d = 0.0;
                     let mut others = open & !home_bit;
                     while others != 0 {
-                        let e = others.trailing_zeros() as usize;
+                        let e = others.trailing_zeros() as usize & 63;
                         others &= others - 1;
                         d += supply[e] * w[e];
                     }
@@ -376,9 +410,36 @@ pub fn allocate(
                 }
                 let rest = need_i - at_home;
                 let covered_at_home = rest == 0.0 && home > 0.0;
-                let mut sellers = open;
+                let capped_i = if pass == 0 { partial[i] } else { caps.set[i] };
+                let mut sellers = if covered_at_home && capped_i == 0 {
+                    // Only the home request is not zero, and no cap to set.
+                    open & home_bit
+                } else {
+                    open
+                };
+                if capped_i == 0 {
+                    // No lane of this buyer has a cap: the common case.
+                    while sellers != 0 {
+                        let e = sellers.trailing_zeros() as usize & 63;
+                        sellers &= sellers - 1;
+                        let r = if e == i {
+                            at_home
+                        } else {
+                            rest * supply[e] * w[e] / denom
+                        };
+                        if r > 0.0 {
+                            requests[n_req] = Request {
+                                e: e as u32,
+                                i: i as u32,
+                                r,
+                            };
+                            n_req += 1;
+                        }
+                    }
+                    continue;
+                }
                 while sellers != 0 {
-                    let e = sellers.trailing_zeros() as usize;
+                    let e = sellers.trailing_zeros() as usize & 63;
                     sellers &= sellers - 1;
                     let bit = 1u64 << e;
                     let k = e * n + i;
@@ -400,7 +461,7 @@ pub fn allocate(
                         limited = true;
                     }
                     if r > 0.0 {
-                        request_buf[n_req] = Request {
+                        requests[n_req] = Request {
                             e: e as u32,
                             i: i as u32,
                             r,
@@ -412,7 +473,7 @@ pub fn allocate(
             if n_req == 0 {
                 break;
             }
-            let requests = &mut request_buf[..n_req];
+            let requests = &mut requests[..n_req];
             // Quotas: scale the requests on each pool down to what is left of it.
             if has_quota {
                 let qr = &mut *quota_request;
@@ -434,16 +495,16 @@ pub fn allocate(
             // Sellers grant pro rata: the same share of every request they received.
             let mut sellers = with_supply;
             while sellers != 0 {
-                let e = sellers.trailing_zeros() as usize;
+                let e = sellers.trailing_zeros() as usize & 63;
                 sellers &= sellers - 1;
                 grant[e] = 0.0;
             }
             for q in requests.iter() {
-                grant[q.e as usize] += q.r;
+                grant[q.e as usize & 63] += q.r;
             }
             let mut sellers = with_supply;
             while sellers != 0 {
-                let e = sellers.trailing_zeros() as usize;
+                let e = sellers.trailing_zeros() as usize & 63;
                 sellers &= sellers - 1;
                 let asked = grant[e];
                 grant[e] = if asked > supply[e] {
@@ -454,15 +515,29 @@ pub fn allocate(
                 };
             }
             let mut total = 0.0;
+            let plain = !has_quota && caps.capped.is_empty();
             for q in requests.iter() {
-                let (e, i) = (q.e as usize, q.i as usize);
+                let (e, i) = (q.e as usize & 63, q.i as usize & 63);
                 let x = (q.r * grant[e]).min(need[i]).max(0.0);
                 if x > 0.0 {
-                    moved(e, i, x, supply, need, quota_left);
-                    if caps.set[i] & (1 << e) != 0 {
-                        let k = e * n + i;
-                        let left = caps.cap[k] - x;
-                        caps.put(k, e, i, left);
+                    let k = e * n + i;
+                    let f = &mut flows[k];
+                    if *f == 0.0 {
+                        touched.push((e, i));
+                    }
+                    *f += x;
+                    supply[e] -= x;
+                    need[i] -= x;
+                    if !plain {
+                        if has_quota {
+                            if let Some(p) = lanes[k].quota {
+                                quota_left[p] -= x;
+                            }
+                        }
+                        if caps.set[i] & (1 << e) != 0 {
+                            let left = caps.cap[k] - x;
+                            caps.put(k, e, i, left);
+                        }
                     }
                     total += x;
                 }
@@ -473,7 +548,6 @@ pub fn allocate(
         }
     }
     caps.clear();
-    scratch.touched = touched;
 }
 
 #[cfg(test)]
