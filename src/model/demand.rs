@@ -178,7 +178,11 @@ fn grade_response(
         }
     };
     let same = now == now_in && long == long_in;
-    (f(now, long), if same { 0.0 } else { f(now_in, long_in) }, same)
+    (
+        f(now, long),
+        if same { 0.0 } else { f(now_in, long_in) },
+        same,
+    )
 }
 
 /// The element content of each magnet type this step (see the module's rules on
