@@ -79,6 +79,14 @@ pub struct Routes {
     /// Sellers that serve their own region first (bit per seller): those under an
     /// export control in this problem. Set before [`Routes::index`].
     pub home_first: u64,
+    /// Derived by [`Routes::index`], so the passes read what they need without walking
+    /// `lanes`: each lane's weight by buyer (`weight_by_buyer[buyer * n + seller]`,
+    /// contiguous for the buyer's loop over sellers), the sellers whose lane to a buyer
+    /// is licensed (`open < 1`, bit per seller, by buyer), and which tiers have routes
+    /// at all (a tier without routes moves nothing and is skipped).
+    pub(crate) weight_by_buyer: Vec<f64>,
+    pub(crate) partial: Vec<u64>,
+    pub(crate) tier_used: [bool; 2],
 }
 
 /// Most regions an allocation problem can have (one bit per seller).
@@ -89,9 +97,7 @@ impl Routes {
         let mut r = Routes {
             n,
             lanes,
-            tier_sellers: Vec::new(),
-            has_quota: false,
-            home_first: 0,
+            ..Routes::default()
         };
         r.index();
         r
@@ -103,10 +109,18 @@ impl Routes {
         assert!(n <= MAX_REGIONS, "at most {MAX_REGIONS} regions");
         self.tier_sellers.clear();
         self.tier_sellers.resize(2 * n, 0);
+        self.weight_by_buyer.clear();
+        self.weight_by_buyer.resize(n * n, 0.0);
+        self.partial.clear();
+        self.partial.resize(n, 0);
         self.has_quota = self.lanes.iter().any(|l| l.quota.is_some());
         for e in 0..n {
             for i in 0..n {
                 let l = &self.lanes[e * n + i];
+                self.weight_by_buyer[i * n + e] = l.weight;
+                if l.open < 1.0 {
+                    self.partial[i] |= 1 << e;
+                }
                 let policy = self.home_first & (1 << e) != 0;
                 if e != i && l.open > 0.0 {
                     // Allies come first only where the seller is under a policy.
@@ -117,6 +131,11 @@ impl Routes {
                     self.tier_sellers[n + i] |= 1 << e;
                 }
             }
+        }
+        for tier in 0..2 {
+            self.tier_used[tier] = self.tier_sellers[tier * n..(tier + 1) * n]
+                .iter()
+                .any(|m| *m != 0);
         }
     }
 }
@@ -129,19 +148,67 @@ pub struct ContractLane {
     pub share: f64,
 }
 
+/// One request of a pass: seller, buyer, tonnes.
+#[derive(Debug, Default, Clone, Copy)]
+struct Request {
+    e: u32,
+    i: u32,
+    r: f64,
+}
+
+/// Lane caps (licensing) of the tier being allocated, with their bits by buyer.
+#[derive(Debug, Default, Clone)]
+struct Caps {
+    /// Lanes (`seller * n + buyer`) whose cap was set this tier.
+    capped: Vec<usize>,
+    /// Infinite except at the indexes listed in `capped`.
+    cap: Vec<f64>,
+    /// By buyer, bit per seller: the lane's cap is finite (`set`), and the cap is used
+    /// up (`dead`: not above `EPS`), so later passes skip the lane.
+    set: Vec<u64>,
+    dead: Vec<u64>,
+}
+
+impl Caps {
+    /// Set the cap of lane `k` (seller `e`, buyer `i`) and its bits.
+    #[inline]
+    fn put(&mut self, k: usize, e: usize, i: usize, v: f64) {
+        self.cap[k] = v;
+        let bit = 1u64 << e;
+        if v.is_finite() {
+            self.set[i] |= bit;
+        } else {
+            self.set[i] &= !bit;
+        }
+        if v > EPS {
+            self.dead[i] &= !bit;
+        } else {
+            self.dead[i] |= bit;
+        }
+    }
+
+    /// Every cap back to infinite.
+    fn clear(&mut self) {
+        if self.capped.is_empty() {
+            return;
+        }
+        for k in self.capped.drain(..) {
+            self.cap[k] = f64::INFINITY;
+        }
+        self.set.iter_mut().for_each(|m| *m = 0);
+        self.dead.iter_mut().for_each(|m| *m = 0);
+    }
+}
+
 /// Scratch buffers reused across calls, so the per-step path does not allocate.
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
     /// `(seller, buyer)` of the flows the last call added to, in the order they were
     /// first added; callers walk these instead of all n² pairs.
     pub touched: Vec<(usize, usize)>,
-    capped: Vec<usize>,
-    candidates: Vec<(usize, usize)>,
-    /// `(seller, buyer, seller * n + buyer)` of this pass's requests.
-    requested: Vec<(usize, usize, usize)>,
-    grant: Vec<f64>,
-    request: Vec<f64>,
-    cap: Vec<f64>,
+    caps: Caps,
+    /// This pass's requests, in (buyer, seller) order.
+    requests: Vec<Request>,
     quota_request: Vec<f64>,
 }
 
@@ -162,9 +229,9 @@ pub fn allocate(
     let n = supply.len();
     let lanes = &routes.lanes[..];
     let has_quota = routes.has_quota;
-    debug_assert_eq!(need.len(), n);
-    debug_assert_eq!(lanes.len(), n * n);
-    debug_assert_eq!(flows.len(), n * n);
+    assert!(need.len() == n && lanes.len() == n * n && flows.len() == n * n);
+    let need = &mut need[..n];
+    let flows = &mut flows[..n * n];
 
     let mut touched = std::mem::take(&mut scratch.touched);
     touched.clear();
@@ -175,14 +242,15 @@ pub fn allocate(
                      need: &mut [f64],
                      quota_left: &mut [f64]| {
         if x > 0.0 {
-            if flows[e * n + i] == 0.0 {
+            let k = e * n + i;
+            if flows[k] == 0.0 {
                 touched.push((e, i));
             }
-            flows[e * n + i] += x;
+            flows[k] += x;
             supply[e] -= x;
             need[i] -= x;
             if has_quota {
-                if let Some(q) = lanes[e * n + i].quota {
+                if let Some(q) = lanes[k].quota {
                     quota_left[q] -= x;
                 }
             }
@@ -219,22 +287,72 @@ pub fn allocate(
         return;
     }
 
-    // 3-4. Allies, then others. Only sellers with supply and buyers with need take
-    // part, so a pass costs |sellers| × |buyers|, not n².
-    // `request` is all zeros between calls (every request set is consumed by the grant
-    // loop) and `cap` is infinite except at the indexes listed in `capped`.
-    if scratch.request.len() != n * n {
-        scratch.request = vec![0.0; n * n];
-        scratch.grant = vec![0.0; n];
-        scratch.cap = vec![f64::INFINITY; n * n];
-        scratch.capped.clear();
+    // 3-4. Allies, then others, on local copies of supply and need: indexes masked
+    // to 63 need no bounds checks (n <= 64 is asserted by `Routes::index`).
+    let mut sup = [0.0; MAX_REGIONS];
+    let mut nd = [0.0; MAX_REGIONS];
+    sup[..n].copy_from_slice(supply);
+    nd[..n].copy_from_slice(need);
+    passes(
+        n,
+        &mut sup,
+        &mut nd,
+        routes,
+        quota_left,
+        flows,
+        &mut touched,
+        scratch,
+    );
+    supply.copy_from_slice(&sup[..n]);
+    need.copy_from_slice(&nd[..n]);
+    scratch.touched = touched;
+}
+
+/// Tiers 3 and 4 of [`allocate`]: passes of requests and pro-rata grants. Only sellers
+/// with supply and buyers with need take part, so a pass costs |sellers| × |buyers|,
+/// not n². Requests are listed in (buyer, seller) order, which fixes the order of
+/// every sum below.
+#[allow(clippy::too_many_arguments)]
+fn passes(
+    n: usize,
+    supply: &mut [f64; MAX_REGIONS],
+    need: &mut [f64; MAX_REGIONS],
+    routes: &Routes,
+    quota_left: &mut [f64],
+    flows: &mut [f64],
+    touched: &mut Vec<(usize, usize)>,
+    scratch: &mut Scratch,
+) {
+    let lanes = &routes.lanes[..n * n];
+    let flows = &mut flows[..n * n];
+    let has_quota = routes.has_quota;
+    if scratch.caps.cap.len() != n * n {
+        scratch.caps = Caps {
+            capped: Vec::new(),
+            cap: vec![f64::INFINITY; n * n],
+            set: vec![0; n],
+            dead: vec![0; n],
+        };
+        scratch.requests = vec![Request::default(); n * n];
     }
-    scratch.quota_request.clear();
-    scratch.quota_request.resize(quota_left.len(), 0.0);
+    let Scratch {
+        caps,
+        requests: request_buf,
+        quota_request,
+        ..
+    } = scratch;
+    let mut grant = [0.0; MAX_REGIONS];
+    quota_request.clear();
+    quota_request.resize(quota_left.len(), 0.0);
+    let weights = &routes.weight_by_buyer[..n * n];
+    let partial = &routes.partial[..n];
     for tier in 0..2 {
-        for k in scratch.capped.drain(..) {
-            scratch.cap[k] = f64::INFINITY;
+        // A tier without routes would find no request and stop at once.
+        if !routes.tier_used[tier] {
+            continue;
         }
+        let tier_sellers = &routes.tier_sellers[tier * n..(tier + 1) * n];
+        caps.clear();
         for pass in 0..MAX_PASSES {
             // Sellers with supply and buyers with need, as bit masks (ascending order).
             let (mut with_supply, mut with_need) = (0u64, 0u64);
@@ -245,82 +363,130 @@ pub fn allocate(
             if with_supply == 0 || with_need == 0 {
                 break;
             }
-            // Requests, buyer by buyer; `requested` lists them in (buyer, seller) order.
-            // `limited` records whether anything (a lane cap, a quota, a seller running
-            // short) kept a buyer from getting all it asked for; if nothing did, every
-            // buyer with an open route is served and another pass would move nothing.
-            let req = &mut scratch.request;
+            // Requests, buyer by buyer. `limited` records whether anything (a lane cap,
+            // a quota, a seller running short) kept a buyer from getting all it asked
+            // for; if nothing did, every buyer with an open route is served and another
+            // pass would move nothing.
             let mut limited = false;
-            scratch.requested.clear();
+            let mut n_req = 0;
+            let requests = &mut request_buf[..n * n];
             let mut buyers = with_need;
             while buyers != 0 {
-                let i = buyers.trailing_zeros() as usize;
+                let i = buyers.trailing_zeros() as usize & 63;
                 buyers &= buyers - 1;
-                scratch.candidates.clear();
-                let mut denom = 0.0;
-                // The home seller (a seller without a policy, in its own region's
-                // routes) is asked for as much as it has; the rest of the need splits
-                // over the other sellers.
-                let mut home = 0.0;
-                // Open routes in this tier from sellers with supply, in ascending order.
-                let mut open = routes.tier_sellers[tier * n + i] & with_supply;
-                while open != 0 {
-                    let e = open.trailing_zeros() as usize;
-                    open &= open - 1;
-                    let k = e * n + i;
-                    if scratch.cap[k] > EPS {
-                        if e == i {
-                            home = supply[e];
-                        } else {
-                            denom += supply[e] * lanes[k].weight;
-                        }
-                        scratch.candidates.push((e, k));
-                    }
-                }
-                if denom <= 0.0 && home <= 0.0 {
+                let w = &weights[i * n..(i + 1) * n];
+                // Open routes in this tier from sellers with supply whose cap is not
+                // used up (caps are all infinite in the first pass), ascending.
+                let open = tier_sellers[i] & with_supply & !caps.dead[i];
+                if open == 0 {
                     continue;
                 }
-                let at_home = if denom > 0.0 {
-                    need[i].min(home)
+                let need_i = need[i];
+                let home_bit = 1u64 << i;
+                // The home seller (a seller without a policy, in its own region's
+                // routes) is asked for as much as it has; the rest of the need splits
+                // over the other sellers in proportion to supply × weight.
+                let (home, at_home, denom);
+                if open & home_bit != 0 && supply[i] >= need_i {
+                    // Home covers the need: every other request would be
+                    // 0 × supply × weight / denom = 0, whatever `denom` is.
+                    home = supply[i];
+                    at_home = need_i;
+                    denom = 0.0;
                 } else {
-                    need[i]
+                    let mut d = 0.0;
+                    let mut others = open & !home_bit;
+                    while others != 0 {
+                        let e = others.trailing_zeros() as usize & 63;
+                        others &= others - 1;
+                        d += supply[e] * w[e];
+                    }
+                    home = if open & home_bit != 0 { supply[i] } else { 0.0 };
+                    if d <= 0.0 && home <= 0.0 {
+                        continue;
+                    }
+                    at_home = if d > 0.0 { need_i.min(home) } else { need_i };
+                    denom = d;
+                }
+                let rest = need_i - at_home;
+                let covered_at_home = rest == 0.0 && home > 0.0;
+                let capped_i = if pass == 0 { partial[i] } else { caps.set[i] };
+                let mut sellers = if covered_at_home && capped_i == 0 {
+                    // Only the home request is not zero, and no cap to set.
+                    open & home_bit
+                } else {
+                    open
                 };
-                for &(e, k) in &scratch.candidates {
+                if capped_i == 0 {
+                    // No lane of this buyer has a cap: the common case.
+                    while sellers != 0 {
+                        let e = sellers.trailing_zeros() as usize & 63;
+                        sellers &= sellers - 1;
+                        let r = if e == i {
+                            at_home
+                        } else {
+                            rest * supply[e] * w[e] / denom
+                        };
+                        if r > 0.0 {
+                            requests[n_req] = Request {
+                                e: e as u32,
+                                i: i as u32,
+                                r,
+                            };
+                            n_req += 1;
+                        }
+                    }
+                    continue;
+                }
+                while sellers != 0 {
+                    let e = sellers.trailing_zeros() as usize & 63;
+                    sellers &= sellers - 1;
+                    let bit = 1u64 << e;
+                    let k = e * n + i;
                     let mut r = if e == i {
                         at_home
+                    } else if covered_at_home {
+                        0.0
                     } else {
-                        (need[i] - at_home) * supply[e] * lanes[k].weight / denom
+                        rest * supply[e] * w[e] / denom
                     };
-                    if pass == 0 && lanes[k].open < 1.0 {
-                        scratch.cap[k] = lanes[k].open * r;
-                        scratch.capped.push(k);
+                    if pass == 0 && partial[i] & bit != 0 {
+                        // Licensing: the lane is capped at its approved share of the
+                        // first request, for the whole step.
+                        caps.put(k, e, i, lanes[k].open * r);
+                        caps.capped.push(k);
                     }
-                    if scratch.cap[k] < r {
-                        r = scratch.cap[k];
+                    if caps.set[i] & bit != 0 && caps.cap[k] < r {
+                        r = caps.cap[k];
                         limited = true;
                     }
                     if r > 0.0 {
-                        req[k] = r;
-                        scratch.requested.push((e, i, k));
+                        requests[n_req] = Request {
+                            e: e as u32,
+                            i: i as u32,
+                            r,
+                        };
+                        n_req += 1;
                     }
                 }
             }
-            if scratch.requested.is_empty() {
+            if n_req == 0 {
                 break;
             }
+            let requests = &mut requests[..n_req];
             // Quotas: scale the requests on each pool down to what is left of it.
             if has_quota {
-                let qr = &mut scratch.quota_request;
+                let qr = &mut *quota_request;
                 qr.iter_mut().for_each(|x| *x = 0.0);
-                for &(_, _, k) in &scratch.requested {
-                    if let Some(q) = lanes[k].quota {
-                        qr[q] += req[k];
+                for q in requests.iter() {
+                    if let Some(p) = lanes[q.e as usize * n + q.i as usize].quota {
+                        qr[p] += q.r;
                     }
                 }
-                for &(_, _, k) in &scratch.requested {
-                    if let Some(q) = lanes[k].quota {
-                        if qr[q] > quota_left[q].max(0.0) {
-                            req[k] *= quota_left[q].max(0.0) / qr[q];
+                for q in requests.iter_mut() {
+                    if let Some(p) = lanes[q.e as usize * n + q.i as usize].quota {
+                        if qr[p] > quota_left[p].max(0.0) {
+                            q.r *= quota_left[p].max(0.0) / qr[p];
                             limited = true;
                         }
                     }
@@ -329,19 +495,19 @@ pub fn allocate(
             // Sellers grant pro rata: the same share of every request they received.
             let mut sellers = with_supply;
             while sellers != 0 {
-                let e = sellers.trailing_zeros() as usize;
+                let e = sellers.trailing_zeros() as usize & 63;
                 sellers &= sellers - 1;
-                scratch.grant[e] = 0.0;
+                grant[e] = 0.0;
             }
-            for &(e, _, k) in &scratch.requested {
-                scratch.grant[e] += req[k];
+            for q in requests.iter() {
+                grant[q.e as usize & 63] += q.r;
             }
             let mut sellers = with_supply;
             while sellers != 0 {
-                let e = sellers.trailing_zeros() as usize;
+                let e = sellers.trailing_zeros() as usize & 63;
                 sellers &= sellers - 1;
-                let asked = scratch.grant[e];
-                scratch.grant[e] = if asked > supply[e] {
+                let asked = grant[e];
+                grant[e] = if asked > supply[e] {
                     limited = true;
                     supply[e].max(0.0) / asked
                 } else {
@@ -349,13 +515,29 @@ pub fn allocate(
                 };
             }
             let mut total = 0.0;
-            for &(e, i, k) in &scratch.requested {
-                let x = (req[k] * scratch.grant[e]).min(need[i]).max(0.0);
-                req[k] = 0.0;
+            let plain = !has_quota && caps.capped.is_empty();
+            for q in requests.iter() {
+                let (e, i) = (q.e as usize & 63, q.i as usize & 63);
+                let x = (q.r * grant[e]).min(need[i]).max(0.0);
                 if x > 0.0 {
-                    moved(e, i, x, supply, need, quota_left);
-                    if scratch.cap[k].is_finite() {
-                        scratch.cap[k] -= x;
+                    let k = e * n + i;
+                    let f = &mut flows[k];
+                    if *f == 0.0 {
+                        touched.push((e, i));
+                    }
+                    *f += x;
+                    supply[e] -= x;
+                    need[i] -= x;
+                    if !plain {
+                        if has_quota {
+                            if let Some(p) = lanes[k].quota {
+                                quota_left[p] -= x;
+                            }
+                        }
+                        if caps.set[i] & (1 << e) != 0 {
+                            let left = caps.cap[k] - x;
+                            caps.put(k, e, i, left);
+                        }
                     }
                     total += x;
                 }
@@ -365,10 +547,7 @@ pub fn allocate(
             }
         }
     }
-    for k in scratch.capped.drain(..) {
-        scratch.cap[k] = f64::INFINITY;
-    }
-    scratch.touched = touched;
+    caps.clear();
 }
 
 #[cfg(test)]

@@ -32,10 +32,11 @@
 //!   control splits a market, what buyers outside forgo because of the premium counts
 //!   as unmet, not as demand that went away.
 
-use super::compile::{Compiled, SEPARATION};
+use super::allocate::MAX_REGIONS;
+use super::compile::{mask_of, Compiled, MarketC, SEPARATION};
 use super::prices;
 use super::state::{Clock, State};
-use crate::elements::{self, ND, N_EL, PR, ZERO};
+use crate::elements::{self, EVec, ND, N_EL, PR, ZERO};
 
 pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
     let n = m.n;
@@ -64,12 +65,20 @@ pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
     let mut rel = [[(1.0, 1.0); 2]; N_EL];
     for el in 0..N_EL {
         let p = &st.price[el];
-        rel[el] = [
-            (libm::exp(p.inside), libm::exp(p.long_inside)),
-            (libm::exp(p.outside), libm::exp(p.long_outside)),
-        ];
+        let inside = (libm::exp(p.inside), libm::exp(p.long_inside));
+        // One market (the same numbers): the same exponentials.
+        let outside = if p.outside.to_bits() == p.inside.to_bits()
+            && p.long_outside.to_bits() == p.long_inside.to_bits()
+        {
+            inside
+        } else {
+            (libm::exp(p.outside), libm::exp(p.long_outside))
+        };
+        rel[el] = [inside, outside];
     }
     let n_types = m.magnet_content.len();
+    // The markets each region buys in, as a mask over elements (bit set: outside).
+    let mut outside = [0u32; MAX_REGIONS];
     for r in 0..n {
         // The market a region buys each element in: 0 inside (the controlling exporter
         // itself, or the one world market), 1 outside.
@@ -79,43 +88,40 @@ pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
             let base = st.direct_demand[r][el] * st.intensity[el];
             st.direct_demand[r][el] = base * mult[el][side(el)];
             st.direct_ref[r][el] = base * mult[el][0].max(mult[el][side(el)]);
+            outside[r & (MAX_REGIONS - 1)] |= (side(el) as u32) << el;
         }
-        for k in 0..n_types {
+    }
+    for k in 0..n_types {
+        let content = &m.magnet_content[k];
+        let content_mask = mask_of(content);
+        // A grade's price response depends on a region only through the markets it
+        // buys the grade's elements in, and most regions share them: each response is
+        // computed once per set of markets (the same operations, so the same bits).
+        let mut memo = [(0u32, 0.0, 0.0, false); 4];
+        let mut n_memo = 0;
+        for r in 0..n {
             let base = st.magnet_demand[k][r];
             if base <= 0.0 {
                 st.magnet_ref[k][r] = base;
                 continue;
             }
-            // The grade's rare earth content priced in the region's markets, and inside.
-            let content = &m.magnet_content[k];
-            let (mut v0, mut now, mut long, mut now_in, mut long_in) = (0.0, 0.0, 0.0, 0.0, 0.0);
-            for el in 0..N_EL {
-                if content[el] > 0.0 {
-                    let v = content[el] * mk.p0[el];
-                    let (p, l) = rel[el][side(el)];
-                    let (pi, li) = rel[el][0];
-                    v0 += v;
-                    now += v * p;
-                    long += v * l;
-                    now_in += v * pi;
-                    long_in += v * li;
-                }
-            }
-            let f = |now: f64, long: f64| {
-                if now == v0 && long == v0 {
-                    1.0
-                } else {
-                    libm::exp(
-                        mk.eps_short * libm::log(now / v0)
-                            + (mk.eps_long - mk.eps_short) * libm::log(long / v0),
-                    )
+            let key = outside[r & (MAX_REGIONS - 1)] & content_mask;
+            let (now_f, in_f, same) = match memo[..n_memo].iter().find(|x| x.0 == key) {
+                Some(&(_, a, b, same)) => (a, b, same),
+                None => {
+                    let x = grade_response(mk, content, &rel, key);
+                    if n_memo < memo.len() {
+                        memo[n_memo] = (key, x.0, x.1, x.2);
+                        n_memo += 1;
+                    }
+                    x
                 }
             };
-            st.magnet_demand[k][r] = base * f(now, long);
-            st.magnet_ref[k][r] = if now == now_in && long == long_in {
+            st.magnet_demand[k][r] = base * now_f;
+            st.magnet_ref[k][r] = if same {
                 st.magnet_demand[k][r]
             } else {
-                (base * f(now_in, long_in)).max(st.magnet_demand[k][r])
+                (base * in_f).max(st.magnet_demand[k][r])
             };
         }
     }
@@ -136,6 +142,47 @@ pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
         }
     }
     magnet_content(m, st, &mult);
+}
+
+/// The demand multipliers of a magnet grade with element content `content` for a
+/// region buying the elements in `outside` (bit set: the outside market) outside,
+/// and at the inside prices; and whether the two are the same prices.
+fn grade_response(
+    mk: &MarketC,
+    content: &EVec,
+    rel: &[[(f64, f64); 2]; N_EL],
+    outside: u32,
+) -> (f64, f64, bool) {
+    // The grade's rare earth content priced in the region's markets, and inside.
+    let (mut v0, mut now, mut long, mut now_in, mut long_in) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for el in 0..N_EL {
+        if content[el] > 0.0 {
+            let v = content[el] * mk.p0[el];
+            let (p, l) = rel[el][((outside >> el) & 1) as usize];
+            let (pi, li) = rel[el][0];
+            v0 += v;
+            now += v * p;
+            long += v * l;
+            now_in += v * pi;
+            long_in += v * li;
+        }
+    }
+    let f = |now: f64, long: f64| {
+        if now == v0 && long == v0 {
+            1.0
+        } else {
+            libm::exp(
+                mk.eps_short * libm::log(now / v0)
+                    + (mk.eps_long - mk.eps_short) * libm::log(long / v0),
+            )
+        }
+    };
+    let same = now == now_in && long == long_in;
+    (
+        f(now, long),
+        if same { 0.0 } else { f(now_in, long_in) },
+        same,
+    )
 }
 
 /// The element content of each magnet type this step (see the module's rules on

@@ -104,6 +104,12 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
         for j in 0..n {
             let ordered: f64 = o[j * n..(j + 1) * n].iter().sum();
             let v = &mut maker_need_by_type[k][j];
+            if ordered.to_bits() == 0 {
+                // No order (+0.0): the content needed is +0.0 and adding +0.0 times the
+                // recipe leaves `maker_need` as it is (it starts at +0.0 and only grows).
+                *v = ZERO;
+                continue;
+            }
             for el in 0..N_EL {
                 v[el] = ordered * content[k][el];
             }
@@ -142,6 +148,8 @@ pub fn make(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 continue;
             }
             let content = &st.content[k];
+            let content_sum = elements::sum(content);
+            let content_mask = mask_of(content);
             let mut made = ordered;
             for el in 0..N_EL {
                 if content[el] > 0.0 {
@@ -163,13 +171,17 @@ pub fn make(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 if i != j {
                     exports[j * N_PRODUCTS + product::MAGNET] += delivered * spy;
                 }
-                supplied_by[i * n + j] += delivered * elements::sum(content) * spy;
+                supplied_by[i * n + j] += delivered * content_sum * spy;
                 let src = match m.source_tier(j, i) {
                     0 => &mut *own,
                     1 => &mut *allies,
                     _ => &mut *others,
                 };
-                for el in 0..N_EL {
+                // Elements not in the grade would give x = 0, skipped below.
+                let mut els = content_mask;
+                while els != 0 {
+                    let el = els.trailing_zeros() as usize;
+                    els &= els - 1;
                     let x = delivered * content[el];
                     if x <= 0.0 {
                         continue;

@@ -5,7 +5,7 @@
 //! shared among them by what foreign buyers ask of the exporter (capped by its stock):
 //! exporters fill a quota with what sells.
 
-use super::allocate::allocate;
+use super::allocate::{allocate, MAX_REGIONS};
 use super::compile::{product, Compiled, N_PRODUCTS};
 use super::state::{Clock, State};
 use crate::elements::{N_EL, ZERO};
@@ -118,29 +118,47 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         let own = s.source_own.step_mut(step);
         let allies = s.source_allies.step_mut(step);
         let others = s.source_others.step_mut(step);
+        // What each buyer's end users and stockpile take of what it receives (the
+        // same divisions for every flow to the buyer, so done once per buyer).
+        let mut direct_shares = [0.0; MAX_REGIONS];
+        let mut stock_shares = [0.0; MAX_REGIONS];
+        for i in 0..n {
+            if trade.need0[i] > 0.0 {
+                direct_shares[i] = direct_need[i][el] / trade.need0[i];
+                stock_shares[i] = stock_need[i][el] / trade.need0[i];
+            }
+        }
+        // This element's column of the stocks and receipts, as local arrays indexed
+        // without bounds checks; receipts start at +0.0 (reset above, and each
+        // element is traded once), stocks at their value. Each number gets the same
+        // operations in the same order as in place.
+        let mut stock = [0.0; MAX_REGIONS];
+        let (mut got, mut direct, mut stocked, mut metal) = (
+            [0.0; MAX_REGIONS],
+            [0.0; MAX_REGIONS],
+            [0.0; MAX_REGIONS],
+            [0.0; MAX_REGIONS],
+        );
+        for r in 0..n {
+            stock[r] = oxide[r][el];
+        }
         for &(e, i) in &trade.scratch.touched {
             let k = e * n + i;
             let x = trade.flows[k];
             trade.flows[k] = 0.0;
-            let (direct_share, stock_share) = if trade.need0[i] > 0.0 {
-                (
-                    direct_need[i][el] / trade.need0[i],
-                    stock_need[i][el] / trade.need0[i],
-                )
-            } else {
-                (0.0, 0.0)
-            };
-            oxide[e][el] -= x;
-            oxide_got[i][el] += x;
+            let (e6, i6) = (e & (MAX_REGIONS - 1), i & (MAX_REGIONS - 1));
+            let (direct_share, stock_share) = (direct_shares[i6], stock_shares[i6]);
+            stock[e6] -= x;
+            got[i6] += x;
             if e != i {
                 oxide_exports[e * N_EL + el] += x * spy;
                 exports[e * N_PRODUCTS + product::OXIDE] += x * spy;
             }
             let d = x * direct_share;
             let k = x * stock_share;
-            direct_recv[i][el] += d;
-            stock_recv[i][el] += k;
-            metal_recv[i][el] += x - d - k;
+            direct[i6] += d;
+            stocked[i6] += k;
+            metal[i6] += x - d - k;
             let src = match m.source_tier(e, i) {
                 0 => &mut *own,
                 1 => &mut *allies,
@@ -148,6 +166,13 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             };
             src[i * N_EL + el] += d * spy;
             supplied_by[i * n + e] += d * spy;
+        }
+        for r in 0..n {
+            oxide[r][el] = stock[r];
+            oxide_got[r][el] = got[r];
+            direct_recv[r][el] = direct[r];
+            stock_recv[r][el] = stocked[r];
+            metal_recv[r][el] = metal[r];
         }
     }
 }

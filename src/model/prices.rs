@@ -135,8 +135,15 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         let (mut got_out, mut asked_out) = (got_out, asked_out);
         if inside.is_some() {
             // End users' needs (backlogs included) and receipts, magnets by content.
-            let (_, need_out) = market_totals(m, st, el, inside, |st, r| end_use(st, r, el).0);
-            let (_, recv_out) = market_totals(m, st, el, inside, |st, r| end_use(st, r, el).1);
+            // One walk for both sums (each in region order, as two walks would add).
+            let (mut need_out, mut recv_out) = (0.0, 0.0);
+            for r in 0..m.n {
+                if !m.inside(inside, r) {
+                    let (need, recv) = end_use(st, r, el);
+                    need_out += need;
+                    recv_out += recv;
+                }
+            }
             if need_out > 0.0 && asked_out > 0.0 && recv_out / need_out < got_out / asked_out {
                 (got_out, asked_out) = (recv_out, need_out);
             }
@@ -180,7 +187,12 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         p.year_inside += year * (p.inside - p.year_inside);
         p.year_outside += year * (p.outside - p.year_outside);
         price[el] = mk.p0[el] * libm::exp(p.inside);
-        price_outside[el] = mk.p0[el] * libm::exp(p.outside);
+        // One market (the same number): the same price, without a second exp.
+        price_outside[el] = if p.outside.to_bits() == p.inside.to_bits() {
+            price[el]
+        } else {
+            mk.p0[el] * libm::exp(p.outside)
+        };
     }
 }
 
@@ -206,6 +218,15 @@ pub fn demand_multipliers(m: &Compiled, st: &State, out: &mut [[f64; 2]; N_EL]) 
         let f = |now: f64, long: f64| {
             libm::exp(mk.eps_short * now + (mk.eps_long - mk.eps_short) * long)
         };
-        out[el] = [f(p.inside, p.long_inside), f(p.outside, p.long_outside)];
+        let inside = f(p.inside, p.long_inside);
+        // One market (the same numbers): the same multiplier.
+        let outside = if p.outside.to_bits() == p.inside.to_bits()
+            && p.long_outside.to_bits() == p.long_inside.to_bits()
+        {
+            inside
+        } else {
+            f(p.outside, p.long_outside)
+        };
+        out[el] = [inside, outside];
     }
 }

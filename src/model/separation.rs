@@ -9,7 +9,7 @@
 //! **Separation.** Feed becomes oxides at the recovery rate; the rest is a tracked loss.
 //! Oxides join the separating region's stock.
 
-use super::allocate::allocate;
+use super::allocate::{allocate, MAX_REGIONS};
 use super::capacity;
 use super::compile::{mask_of, product, Compiled, N_PRODUCTS};
 use super::state::{Clock, State};
@@ -78,6 +78,15 @@ pub fn trade_concentrate(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock
         );
         // A flow carries the exporter's stock composition at the stage start.
         let exports = s.exports.step_mut(c.step);
+        // The elements each seller's stock holds: an element it has none of (+0.0)
+        // would move +0.0, which changes neither the feed (never -0.0) nor the stock,
+        // so it is skipped (a fraction holds about half of the elements).
+        let mut held = [0u32; MAX_REGIONS];
+        for (e, h) in held.iter_mut().enumerate().take(n) {
+            for el in 0..N_EL {
+                *h |= u32::from(conc_start[e][frac][el].to_bits() != 0) << el;
+            }
+        }
         for &(e, i) in &trade.scratch.touched {
             let k = e * n + i;
             let share = trade.flows[k] / trade.before[e];
@@ -85,7 +94,10 @@ pub fn trade_concentrate(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock
                 exports[e * N_PRODUCTS + product::CONCENTRATE] += trade.flows[k] * c.spy;
             }
             trade.flows[k] = 0.0;
-            for el in 0..N_EL {
+            let mut els = held[e & (MAX_REGIONS - 1)];
+            while els != 0 {
+                let el = els.trailing_zeros() as usize;
+                els &= els - 1;
                 let moved = conc_start[e][frac][el] * share;
                 feed[i][el] += moved;
                 conc[e][frac][el] -= moved;
