@@ -152,6 +152,8 @@ export const STRINGS = {
     "input.price_elasticity_short.description": "Cuánto cae la demanda en el año cuando sube un precio (-0,15: un precio que se duplica reduce la demanda un 10 %); también fija hasta dónde lleva una escasez al precio.",
     "input.price_elasticity_long.label": "Elasticidad precio de la demanda a largo plazo",
     "input.price_elasticity_long.description": "Cuánto cae la demanda tras años de un precio más alto, por sustitución y ahorro de material (-0,6: un precio que sigue duplicado reduce la demanda en un tercio).",
+    "input.lead_time_scale.label": "Plazos de las nuevas minas y plantas, relativos a los datos",
+    "input.lead_time_scale.description": "Multiplica los años que pasan entre una decisión de inversión y la nueva capacidad, para los proyectos movidos por el precio y las ampliaciones (1 = los plazos del archivo de datos; 2 = cada proyecto tarda el doble).",
     "unit.%": "%", "unit.days": "días", "unit.×": "×", "unit.exponent": "exponente", "unit.elasticity": "elasticidad",
     "input.notApplicable": "Este escenario no tiene esa política.",
     "input.atDefault": "En su valor por defecto, {value}.",
