@@ -738,7 +738,13 @@ impl Dataset {
                 if self.region_index(r).is_none() {
                     errs.push(InputError::new(&p, format!("unknown region {r:?}")));
                 }
-                sourced_in(&format!("{p}.political_stability"), &v.political_stability, 0.0, 100.0, errs);
+                sourced_in(
+                    &format!("{p}.political_stability"),
+                    &v.political_stability,
+                    0.0,
+                    100.0,
+                    errs,
+                );
                 sourced_in(
                     &format!("{p}.government_effectiveness"),
                     &v.government_effectiveness,
@@ -781,9 +787,25 @@ impl Dataset {
                     ));
                 }
                 sourced_in(&format!("{p}.share"), &d.share, 0.0, 1.0, errs);
-                sourced_in(&format!("{p}.annual_probability"), &d.annual_probability, 0.0, 1.0, errs);
-                sourced_in(&format!("{p}.duration_years"), &d.duration_years, 0.0, 10.0, errs);
-                positive(&format!("{p}.duration_years.value"), d.duration_years.value, errs);
+                sourced_in(
+                    &format!("{p}.annual_probability"),
+                    &d.annual_probability,
+                    0.0,
+                    1.0,
+                    errs,
+                );
+                sourced_in(
+                    &format!("{p}.duration_years"),
+                    &d.duration_years,
+                    0.0,
+                    10.0,
+                    errs,
+                );
+                positive(
+                    &format!("{p}.duration_years.value"),
+                    d.duration_years.value,
+                    errs,
+                );
             }
         }
     }

@@ -185,6 +185,10 @@ series_table! {
     /// Herfindahl-Hirschman index (0..1) and top-region share of each stage: JSON
     /// `hhi.{stage}` and `top_share.{stage}`.
     concentration: Stages x HhiTop, "HHI on shares 0..1; largest region's share";
+    /// Supply risk of each region's supply of each element, 0..1 (see
+    /// `model/supply_risk.rs`: EU-method form, governance-weighted concentration of the
+    /// bottleneck stage and of the region's sourcing, import reliance, recycling).
+    supply_risk: Regions x Elements, "supply risk index 0..1";
 }
 
 impl Series {

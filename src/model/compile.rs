@@ -257,6 +257,8 @@ pub struct Compiled {
     pub(crate) tariffs: Vec<TariffC>,
     pub(crate) shocks: Vec<ShockC>,
     pub(crate) recovery: f64,
+    /// Governance risk of each region, 0..1 (`supply_risk.rs`).
+    pub(crate) governance_risk: Vec<f64>,
     pub(crate) growth_scale: f64,
     pub(crate) base_year: f64,
     pub(crate) start: f64,
@@ -349,8 +351,7 @@ impl Compiled {
                     max_rate: x.max_rate.value,
                     incentive: x.incentive_price.value,
                     basis: basis(&x.basis),
-                    lead_steps: (x.lead_years.value * lead_scale * spy).round().max(0.0)
-                        as usize,
+                    lead_steps: (x.lead_years.value * lead_scale * spy).round().max(0.0) as usize,
                     lead_years: x.lead_years.value,
                 }),
                 candidate: candidate.as_ref().map(|x| EntryC {
@@ -640,6 +641,7 @@ impl Compiled {
                 .assumptions
                 .separation_recovery
                 .unwrap_or(data.parameters.separation_recovery.value),
+            governance_risk: super::supply_risk::governance_risk(data),
             growth_scale: sc.assumptions.demand_growth_scale,
             base_year: data.base_year as f64,
             start: sc.start_year,

@@ -35,7 +35,8 @@
 //!    stock of separated product.
 //! 10. **Metrics.** Availability is supplied / demanded per region and element, with
 //!     magnets counted by their element content; supply is classed by the region it
-//!     last came from (own, ally, other); concentration of each stage; mass balance.
+//!     last came from (own, ally, other); concentration of each stage; mass balance;
+//!     the supply-risk indicator ([`supply_risk`]).
 //!
 //! Mass balance, per element, holds exactly up to rounding:
 //! `mined = concentrate stock + oxide stock + losses + delivered to end use + delivered
@@ -54,6 +55,7 @@ mod oxide_trade;
 mod prices;
 mod separation;
 mod state;
+mod supply_risk;
 
 pub use compile::Compiled;
 
@@ -106,6 +108,7 @@ impl Compiled {
             magnets::make(self, &mut st, s, &c);
             demand::carry_backlog(self, &mut st);
             metrics::run(self, &mut st, s, &c);
+            supply_risk::run(self, &mut st, s, &c);
             prices::update(self, &mut st, s, &c);
             capacity::invest(self, &mut st, &c);
         }

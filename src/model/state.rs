@@ -161,6 +161,11 @@ pub struct State {
     pub conc_start: Vec<[EVec; 2]>,
 
     pub trade: Trade,
+    /// Oxide recycled this step by region (t REO): the end-of-life recycling input the
+    /// supply-risk indicator discounts. Zero until the recycling mechanism fills it.
+    pub recycled: Vec<EVec>,
+    /// Buffers of the supply-risk indicator.
+    pub risk: super::supply_risk::Scratch,
     /// Demand growth paths of the sectors with the assumption's scale applied.
     pub growth_paths: Vec<GrowthPath>,
 }
@@ -237,6 +242,8 @@ impl State {
                 need0: vec![0.0; n],
                 ..Trade::default()
             },
+            recycled: vec![ZERO; n],
+            risk: Default::default(),
             growth_paths,
         }
     }
