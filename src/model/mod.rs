@@ -50,6 +50,7 @@ mod lanes;
 mod magnets;
 mod metal;
 mod metrics;
+pub mod montecarlo;
 mod mining;
 mod oxide_trade;
 mod prices;
