@@ -88,14 +88,17 @@ fn main_inner(args: &[String]) -> Result<(), Fail> {
                     }
                     "--runs" => {
                         let v = it.next().map(String::as_str).unwrap_or("");
-                        runs = Some(v.parse().ok().filter(|n| (1..=MAX_RUNS).contains(n)).ok_or_else(
-                            || {
-                                Fail::Input(format!(
+                        runs = Some(
+                            v.parse()
+                                .ok()
+                                .filter(|n| (1..=MAX_RUNS).contains(n))
+                                .ok_or_else(|| {
+                                    Fail::Input(format!(
                                     "--runs: must be a whole number from 1 to {MAX_RUNS}, got {:?}",
                                     v.chars().take(40).collect::<String>()
                                 ))
-                            },
-                        )?)
+                                })?,
+                        )
                     }
                     "--seed" => {
                         let v = it.next().map(String::as_str).unwrap_or("");

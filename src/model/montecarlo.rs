@@ -324,8 +324,7 @@ impl MonteCarlo {
                 let v = &mut col[j * runs..(j + 1) * runs];
                 v.sort_unstable();
                 for (k, (_, q)) in PERCENTILES.iter().enumerate() {
-                    b.p[k].availability.data[c0 + j] =
-                        quantile(v, *q, |x| f64::from(x) / 65535.0);
+                    b.p[k].availability.data[c0 + j] = quantile(v, *q, |x| f64::from(x) / 65535.0);
                 }
             }
         }
