@@ -124,7 +124,10 @@ struct Worker {
 /// A set of Monte Carlo runs of one scenario, grown in chunks ([`MonteCarlo::step`]) so
 /// the page never waits long; [`MonteCarlo::bands`] reads the current percentiles.
 pub struct MonteCarlo {
+    /// For the extra workers of [`MonteCarlo::run_to`] (native only).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     data: &'static Dataset,
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     scenario: Scenario,
     worker: Worker,
     sampler: Sampler,
@@ -176,6 +179,18 @@ impl MonteCarlo {
             runs: 0,
             max_runs: MAX_RUNS.min(MAX_STORE_BYTES / per_run.max(1)),
         })
+    }
+
+    /// Region ids, in the order of the bands' rows.
+    pub fn regions(&self) -> &[String] {
+        &self.worker.model.regions
+    }
+
+    /// Decimal year at the start of each step (the bands' time axis).
+    pub fn time(&self) -> Vec<f64> {
+        let m = &self.worker.model;
+        let dt = 1.0 / m.spy as f64;
+        (0..m.steps).map(|k| m.start + k as f64 * dt).collect()
     }
 
     /// Runs made so far.
