@@ -124,10 +124,8 @@ struct Worker {
 /// A set of Monte Carlo runs of one scenario, grown in chunks ([`MonteCarlo::step`]) so
 /// the page never waits long; [`MonteCarlo::bands`] reads the current percentiles.
 pub struct MonteCarlo {
-    /// For the extra workers of [`MonteCarlo::run_to`] (native only).
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    /// For the extra workers of [`MonteCarlo::run_to`].
     data: &'static Dataset,
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     scenario: Scenario,
     worker: Worker,
     sampler: Sampler,
@@ -246,9 +244,9 @@ impl MonteCarlo {
         total
     }
 
-    /// Make runs until there are `total`, on `threads` threads (natively; the results
-    /// do not depend on the number of threads: each run's inputs come from its index).
-    #[cfg(not(target_arch = "wasm32"))]
+    /// Make runs until there are `total`, on `threads` threads (one on wasm32, which
+    /// has none; the results do not depend on the number of threads: each run's inputs
+    /// come from its index).
     pub fn run_to(&mut self, total: usize, threads: usize) -> usize {
         let first = self.runs;
         let total = total.min(self.max_runs);
@@ -256,7 +254,7 @@ impl MonteCarlo {
             return self.runs;
         }
         let threads = threads.clamp(1, total - first);
-        if threads == 1 {
+        if threads == 1 || cfg!(target_arch = "wasm32") {
             return self.step(total - first);
         }
         // Extra workers compile their own model (a few hundred microseconds).
@@ -337,6 +335,15 @@ impl MonteCarlo {
             }
             for j in 0..w {
                 let v = &mut col[j * runs..(j + 1) * runs];
+                // Many cells are the same in every run (no demand, or always met):
+                // no sort needed there.
+                if v.iter().all(|x| *x == v[0]) {
+                    let a = f64::from(v[0]) / 65535.0;
+                    for band in b.p.iter_mut() {
+                        band.availability.data[c0 + j] = a;
+                    }
+                    continue;
+                }
                 v.sort_unstable();
                 for (k, (_, q)) in PERCENTILES.iter().enumerate() {
                     b.p[k].availability.data[c0 + j] = quantile(v, *q, |x| f64::from(x) / 65535.0);
