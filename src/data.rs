@@ -1521,6 +1521,39 @@ mod tests {
     }
 
     #[test]
+    fn governance_and_uncertainty_are_checked_by_field() {
+        let d = Dataset::default_data();
+        assert!(d.governance.as_ref().unwrap().regions.len() == d.regions.len());
+        let mut x = d.clone();
+        let g = x.governance.as_mut().unwrap();
+        let cn = g.regions.get("CN").unwrap().clone();
+        g.regions.insert("Mordor".into(), cn);
+        assert!(err_of(&x).contains("governance.regions.Mordor: unknown region"));
+        let mut x = d.clone();
+        x.governance
+            .as_mut()
+            .unwrap()
+            .regions
+            .get_mut("JP")
+            .unwrap()
+            .political_stability
+            .value = 120.0;
+        assert!(err_of(&x).contains("governance.regions.JP.political_stability.value"));
+        let mut x = d.clone();
+        x.uncertainty.as_mut().unwrap().lead_time_scale.mode = 3.0;
+        assert!(err_of(&x)
+            .contains("uncertainty.lead_time_scale.mode: must satisfy low <= mode <= high"));
+        let mut x = d.clone();
+        x.uncertainty.as_mut().unwrap().disruptions[0].stage = "smelting".into();
+        assert!(err_of(&x).contains("uncertainty.disruptions[0].stage"));
+        let mut x = d.clone();
+        x.uncertainty.as_mut().unwrap().disruptions[1]
+            .annual_probability
+            .source = String::new();
+        assert!(err_of(&x).contains("uncertainty.disruptions[1].annual_probability.source"));
+    }
+
+    #[test]
     fn market_parameters_are_checked() {
         let mut d = with_market();
         d.market.as_mut().unwrap().elasticity_short.value = 0.2;
