@@ -358,6 +358,12 @@ pub struct Dataset {
     /// substitution, producer exit); a data set without them uses the default data's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
+    /// WGI governance of each region, for the supply-risk indicator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub governance: Option<Governance>,
+    /// What the Monte Carlo bands sample.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// One figure per supply-chain stage.
@@ -413,6 +419,66 @@ pub struct Policy {
     pub max_substitution_per_year: Sourced,
     /// A producer outside China stops below this share of its incentive price.
     pub exit_price_ratio: Sourced,
+}
+
+/// World Bank WGI percentile ranks (0-100) of each region (`supply_risk.rs`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Governance {
+    pub note: String,
+    pub regions: BTreeMap<String, RegionGovernance>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RegionGovernance {
+    pub political_stability: Sourced,
+    pub government_effectiveness: Sourced,
+}
+
+impl RegionGovernance {
+    /// Governance risk 0..1: one minus the mean of the two percentile ranks.
+    pub fn risk(&self) -> f64 {
+        1.0 - (self.political_stability.value + self.government_effectiveness.value) / 200.0
+    }
+}
+
+/// A triangular distribution of a factor on the scenario's value (1 = as given), with
+/// its source.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Triangular {
+    pub low: f64,
+    pub mode: f64,
+    pub high: f64,
+    pub source: String,
+}
+
+/// A disruption that may strike in any year of a Monte Carlo run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Disruption {
+    pub label: String,
+    pub region: String,
+    /// `mining`, `separation`, `metal` or `magnets`.
+    pub stage: String,
+    /// Share of the region's capacity at that stage lost while it lasts.
+    pub share: Sourced,
+    pub annual_probability: Sourced,
+    pub duration_years: Sourced,
+}
+
+/// The distributions the Monte Carlo bands sample (`src/montecarlo.rs`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    pub note: String,
+    pub demand_growth_scale: Triangular,
+    pub price_elasticity_short: Triangular,
+    pub price_elasticity_long: Triangular,
+    pub lead_time_scale: Triangular,
+    #[serde(default)]
+    pub disruptions: Vec<Disruption>,
 }
 
 static DEFAULT: OnceLock<Dataset> = OnceLock::new();
@@ -735,10 +801,92 @@ impl Dataset {
             &mut errs,
         );
         self.check_market(&mut errs);
+        self.check_risk_and_uncertainty(&mut errs);
         if errs.is_empty() {
             Ok(())
         } else {
             Err(InputErrors(errs))
+        }
+    }
+
+    /// The rules of `governance` and `uncertainty`: known regions and stages, ranges,
+    /// sources.
+    fn check_risk_and_uncertainty(&self, errs: &mut Vec<InputError>) {
+        if let Some(g) = &self.governance {
+            for (r, v) in &g.regions {
+                let p = format!("governance.regions.{r}");
+                if self.region_index(r).is_none() {
+                    errs.push(InputError::new(&p, format!("unknown region {r:?}")));
+                }
+                sourced_in(
+                    &format!("{p}.political_stability"),
+                    &v.political_stability,
+                    0.0,
+                    100.0,
+                    errs,
+                );
+                sourced_in(
+                    &format!("{p}.government_effectiveness"),
+                    &v.government_effectiveness,
+                    0.0,
+                    100.0,
+                    errs,
+                );
+            }
+        }
+        if let Some(u) = &self.uncertainty {
+            for (name, t) in [
+                ("demand_growth_scale", &u.demand_growth_scale),
+                ("price_elasticity_short", &u.price_elasticity_short),
+                ("price_elasticity_long", &u.price_elasticity_long),
+                ("lead_time_scale", &u.lead_time_scale),
+            ] {
+                let p = format!("uncertainty.{name}");
+                check_range(&format!("{p}.low"), t.low, 0.0, 10.0, errs);
+                check_range(&format!("{p}.high"), t.high, 0.0, 10.0, errs);
+                if !(t.low <= t.mode && t.mode <= t.high && t.low < t.high) {
+                    errs.push(InputError::new(
+                        format!("{p}.mode"),
+                        "must satisfy low <= mode <= high with low < high",
+                    ));
+                }
+                need_source(&format!("{p}.source"), &t.source, errs);
+            }
+            for (i, d) in u.disruptions.iter().enumerate() {
+                let p = format!("uncertainty.disruptions[{i}]");
+                if self.region_index(&d.region).is_none() {
+                    errs.push(InputError::new(
+                        format!("{p}.region"),
+                        format!("unknown region {:?}", d.region),
+                    ));
+                }
+                if !["mining", "separation", "metal", "magnets"].contains(&d.stage.as_str()) {
+                    errs.push(InputError::new(
+                        format!("{p}.stage"),
+                        "must be mining, separation, metal or magnets",
+                    ));
+                }
+                sourced_in(&format!("{p}.share"), &d.share, 0.0, 1.0, errs);
+                sourced_in(
+                    &format!("{p}.annual_probability"),
+                    &d.annual_probability,
+                    0.0,
+                    1.0,
+                    errs,
+                );
+                sourced_in(
+                    &format!("{p}.duration_years"),
+                    &d.duration_years,
+                    0.0,
+                    10.0,
+                    errs,
+                );
+                positive(
+                    &format!("{p}.duration_years.value"),
+                    d.duration_years.value,
+                    errs,
+                );
+            }
         }
     }
 
@@ -1497,6 +1645,39 @@ mod tests {
             .notes
             .insert("Xx".into(), "why".into());
         assert!(err_of(&d).contains("prices.Xx: unknown element"));
+    }
+
+    #[test]
+    fn governance_and_uncertainty_are_checked_by_field() {
+        let d = Dataset::default_data();
+        assert!(d.governance.as_ref().unwrap().regions.len() == d.regions.len());
+        let mut x = d.clone();
+        let g = x.governance.as_mut().unwrap();
+        let cn = g.regions.get("CN").unwrap().clone();
+        g.regions.insert("Mordor".into(), cn);
+        assert!(err_of(&x).contains("governance.regions.Mordor: unknown region"));
+        let mut x = d.clone();
+        x.governance
+            .as_mut()
+            .unwrap()
+            .regions
+            .get_mut("JP")
+            .unwrap()
+            .political_stability
+            .value = 120.0;
+        assert!(err_of(&x).contains("governance.regions.JP.political_stability.value"));
+        let mut x = d.clone();
+        x.uncertainty.as_mut().unwrap().lead_time_scale.mode = 3.0;
+        assert!(err_of(&x)
+            .contains("uncertainty.lead_time_scale.mode: must satisfy low <= mode <= high"));
+        let mut x = d.clone();
+        x.uncertainty.as_mut().unwrap().disruptions[0].stage = "smelting".into();
+        assert!(err_of(&x).contains("uncertainty.disruptions[0].stage"));
+        let mut x = d.clone();
+        x.uncertainty.as_mut().unwrap().disruptions[1]
+            .annual_probability
+            .source = String::new();
+        assert!(err_of(&x).contains("uncertainty.disruptions[1].annual_probability.source"));
     }
 
     #[test]

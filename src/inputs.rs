@@ -171,6 +171,17 @@ pub const INPUTS: &[InputSpec] = &[
         default: -0.6,
         description: "How much demand falls after years of a higher price, through substitution and thrifting (-0.6: a price that stays doubled cuts demand by a third).",
     },
+    InputSpec {
+        id: "lead_time_scale",
+        kind: Kind::Assumption,
+        label: "Lead times of new mines and plants, relative to the data",
+        unit: "×",
+        min: 0.5,
+        max: 3.0,
+        step: 0.05,
+        default: 1.0,
+        description: "Multiplies the years from an investment decision to new capacity, for price-driven projects and expansions (1 = the data's lead times; 2 = every project takes twice as long).",
+    },
 ];
 
 /// The spec of an input id.
@@ -234,6 +245,7 @@ impl InputSpec {
                 .price_elasticity_short
                 .unwrap_or(self.default),
             "price_elasticity_long" => sc.assumptions.price_elasticity_long.unwrap_or(self.default),
+            "lead_time_scale" => sc.assumptions.lead_time_scale.unwrap_or(self.default),
             _ => self.default,
         }
     }
@@ -330,6 +342,7 @@ pub fn apply(sc: &mut Scenario, id: &str, value: f64) -> Result<(), InputError> 
         "tariff_sensitivity" => sc.assumptions.tariff_sensitivity = Some(value),
         "price_elasticity_short" => sc.assumptions.price_elasticity_short = Some(value),
         "price_elasticity_long" => sc.assumptions.price_elasticity_long = Some(value),
+        "lead_time_scale" => sc.assumptions.lead_time_scale = Some(value),
         _ => return Err(InputError::coded(id, "unknown_input", &[], "unknown input")),
     }
     Ok(())

@@ -199,6 +199,10 @@ series_table! {
     policy_cost: Regions x One, "USD per year";
     /// Export controls in force (the scenario's and, with retaliation, the answers).
     controls_in_force: World x One, "count";
+    /// Supply risk of each region's supply of each element, 0..1 (see
+    /// `model/supply_risk.rs`: EU-method form, governance-weighted concentration of the
+    /// bottleneck stage and of the region's sourcing, import reliance, recycling).
+    supply_risk: Regions x Elements, "supply risk index 0..1";
 }
 
 impl Series {

@@ -205,6 +205,10 @@ pub struct Assumptions {
     /// Overrides the data's long-run (5+ years) price elasticity of demand (negative).
     #[serde(default)]
     pub price_elasticity_long: Option<f64>,
+    /// Multiplies the lead time of every price-driven candidate project and expansion
+    /// (1 = the data's lead times; the Monte Carlo bands sample it).
+    #[serde(default)]
+    pub lead_time_scale: Option<f64>,
 }
 
 impl Default for Assumptions {
@@ -215,6 +219,7 @@ impl Default for Assumptions {
             tariff_sensitivity: None,
             price_elasticity_short: None,
             price_elasticity_long: None,
+            lead_time_scale: None,
         }
     }
 }
@@ -722,6 +727,9 @@ impl Scenario {
                 -0.01,
                 &mut errs,
             );
+        }
+        if let Some(x) = self.assumptions.lead_time_scale {
+            check_range("assumptions.lead_time_scale", x, 0.25, 4.0, &mut errs);
         }
         if errs.len() > limits::MAX_REPORTED_ERRORS {
             let more = errs.len() - limits::MAX_REPORTED_ERRORS;

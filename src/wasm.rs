@@ -527,6 +527,118 @@ impl Run {
     }
 }
 
+/// Monte Carlo bands computed in chunks, so the page never waits long: `new
+/// MonteCarlo(scenario, seed)`, then `step(k)` as often as the page likes (each call
+/// makes `k` more runs on the page's thread: about 5-8 ms a run), `band(...)` to read
+/// the current percentiles; dropping it (`free()`) cancels. The same scenario and seed
+/// give the same bands as `ree run --runs N --seed S` natively.
+#[wasm_bindgen(js_name = MonteCarlo)]
+pub struct MonteCarloJs {
+    mc: crate::model::montecarlo::MonteCarlo,
+    /// The bands of `bands.runs` runs, recomputed when more runs were made.
+    bands: Option<crate::model::montecarlo::Bands>,
+}
+
+#[wasm_bindgen(js_class = MonteCarlo)]
+impl MonteCarloJs {
+    /// Validate the scenario (plain object or JSON string); `seed` is a whole number
+    /// from 0 to 2^53. No run is made yet.
+    #[wasm_bindgen(constructor)]
+    pub fn new(scenario: JsValue, seed: f64) -> Result<MonteCarloJs, JsError> {
+        if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0 && seed <= 9007199254740992.0) {
+            return Err(JsError::new(&format!(
+                "seed: must be a whole number from 0 to 2^53, got {seed}"
+            )));
+        }
+        let sc = scenario_from_js(&scenario)?;
+        let mc =
+            crate::model::montecarlo::MonteCarlo::new(Dataset::default_data(), &sc, seed as u64)
+                .map_err(js_err)?;
+        Ok(MonteCarloJs { mc, bands: None })
+    }
+
+    /// Make `k` more runs (none beyond `maxRuns()`); returns the runs made so far.
+    pub fn step(&mut self, k: u32) -> u32 {
+        self.mc.step(k as usize) as u32
+    }
+
+    pub fn runs(&self) -> u32 {
+        self.mc.runs() as u32
+    }
+
+    /// The most runs this scenario may have.
+    #[wasm_bindgen(js_name = maxRuns)]
+    pub fn max_runs(&self) -> u32 {
+        self.mc.max_runs() as u32
+    }
+
+    /// Decimal year at the start of each step.
+    pub fn time(&self) -> js_sys::Float64Array {
+        js_sys::Float64Array::from(&self.mc.time()[..])
+    }
+
+    /// One band over time: `percentile` `p5`, `p50` or `p95`; `name` `availability`
+    /// (`row` a region id) or `price` (`row` `world`); `element` one element symbol
+    /// (groups are not banded: a group's band is not the sum of its elements' bands).
+    pub fn band(
+        &mut self,
+        percentile: &str,
+        name: &str,
+        row: &str,
+        element: &str,
+    ) -> Result<js_sys::Float64Array, JsError> {
+        use crate::model::montecarlo::PERCENTILES;
+        let k = PERCENTILES
+            .iter()
+            .position(|(p, _)| *p == percentile)
+            .ok_or_else(|| {
+                JsError::new(&format!(
+                    "percentile: must be p5, p50 or p95, got {percentile:?}"
+                ))
+            })?;
+        let el = elements::index_of(element)
+            .ok_or_else(|| JsError::new(&format!("element: unknown element {element:?}")))?;
+        let runs = self.mc.runs();
+        if self.bands.as_ref().map(|b| b.runs) != Some(runs) {
+            self.bands = Some(self.mc.bands());
+        }
+        let band = &self.bands.as_ref().expect("just computed").p[k];
+        let values = match name {
+            "availability" => {
+                let r = self
+                    .mc
+                    .regions()
+                    .iter()
+                    .position(|x| x == row)
+                    .ok_or_else(|| JsError::new(&format!("row: unknown region {row:?}")))?;
+                band.availability.series(r, el)
+            }
+            "price" if row == "world" => band.price.series(0, el),
+            "price" => return Err(JsError::new("row: price bands have one row, \"world\"")),
+            _ => {
+                return Err(JsError::new(&format!(
+                    "name: must be availability or price, got {name:?}"
+                )))
+            }
+        };
+        Ok(js_sys::Float64Array::from(&values[..]))
+    }
+
+    /// The bands as JSON (`{runs, seed, p5: {availability, price}, p50, p95}`, nested as
+    /// the run's series).
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&mut self) -> String {
+        if self.bands.as_ref().map(|b| b.runs) != Some(self.mc.runs()) {
+            self.bands = Some(self.mc.bands());
+        }
+        let regions = self.mc.regions().to_vec();
+        self.bands
+            .as_ref()
+            .expect("just computed")
+            .to_json(&regions)
+    }
+}
+
 /// Chart style for a canvas at `dpr` (clamped to a sane range).
 fn chart_style(dpr: f64, projector: bool) -> ChartStyle {
     ChartStyle {

@@ -135,3 +135,67 @@ fn schema_is_a_json_schema_of_the_scenario() {
         assert!(v["properties"].get(key).is_some(), "schema has {key}");
     }
 }
+
+#[test]
+fn runs_and_seed_add_bands_nested_as_the_series_and_repeat_byte_for_byte() {
+    let args = ["run", "preset:status-quo", "--runs", "12", "--seed", "7"];
+    let (code, a, err) = ree(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(ree(&args).1, a, "same scenario and seed, same bytes");
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert_eq!(v["bands"]["runs"], 12);
+    assert_eq!(v["bands"]["seed"], 7);
+    for p in ["p5", "p50", "p95"] {
+        let av = v["bands"][p]["availability"]["JP"]["Dy"]
+            .as_array()
+            .unwrap();
+        let pr = v["bands"][p]["price"]["Dy"].as_array().unwrap();
+        assert_eq!(
+            av.len(),
+            104,
+            "{p}: one value a step, as series.availability"
+        );
+        assert_eq!(pr.len(), 104, "{p}: one value a step, as series.price");
+    }
+    let (_, b, _) = ree(&["run", "preset:status-quo", "--runs", "12", "--seed", "8"]);
+    let w: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_ne!(v["bands"], w["bands"], "another seed, other bands");
+    assert_eq!(
+        v["series"], w["series"],
+        "the base run does not depend on the seed"
+    );
+    let (code, csv, _) = ree(&["run", "preset:status-quo", "--runs", "3", "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert!(csv
+        .lines()
+        .any(|l| l.starts_with("bands.p95.availability,JP,Dy,")));
+}
+
+#[test]
+fn invalid_runs_and_seed_exit_2_naming_the_flag() {
+    for bad in [
+        "0",
+        "NaN",
+        "abc",
+        "-1",
+        "2.5",
+        "1000000",
+        "99999999999999999999999",
+    ] {
+        let (code, _, err) = ree(&["run", "preset:status-quo", "--runs", bad]);
+        assert_eq!(code, 2, "--runs {bad}");
+        assert!(
+            err.contains("--runs") && err.contains("whole number"),
+            "--runs {bad}: {err}"
+        );
+    }
+    let (code, _, err) = ree(&["run", "preset:status-quo", "--runs"]);
+    assert!(code == 2 && err.contains("--runs"), "{err}");
+    let (code, _, err) = ree(&["run", "preset:status-quo", "--runs", "2", "--seed", "x"]);
+    assert!(code == 2 && err.contains("--seed"), "{err}");
+    let (code, _, err) = ree(&["run", "preset:status-quo", "--seed", "3"]);
+    assert!(
+        code == 2 && err.contains("--seed") && err.contains("--runs"),
+        "{err}"
+    );
+}

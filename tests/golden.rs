@@ -100,3 +100,46 @@ fn presets_match_their_golden_files() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// FNV-1a 64 of a text (the wasm test hashes the page's bands the same way).
+fn fnv1a(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+#[test]
+fn monte_carlo_bands_match_their_golden_file() {
+    // Four runs of status-quo, seed 42: `tests/wasm.rs` computes the same in the
+    // browser and compares the hash of the bands' JSON.
+    use rare_earth_alliances::model::montecarlo::MonteCarlo;
+    let sc = presets::load("status-quo", data()).unwrap();
+    let mut mc = MonteCarlo::new(data(), &sc, 42).unwrap();
+    mc.run_to(4, 2);
+    let b = mc.bands();
+    let dy = rare_earth_alliances::elements::index_of("Dy").unwrap();
+    let s2030 = (2030 - 2024) * 4;
+    let got = serde_json::to_string_pretty(&json!({
+        "preset": "status-quo",
+        "seed": 42,
+        "runs": 4,
+        "bands_json_fnv1a": fnv1a(&b.to_json(mc.regions())),
+        "dy_price_2030_p5_p50_p95": [b.p[0].price.get(s2030, 0, dy), b.p[1].price.get(s2030, 0, dy), b.p[2].price.get(s2030, 0, dy)],
+    }))
+    .unwrap()
+        + "\n";
+    let path = format!(
+        "{}/tests/golden/montecarlo.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if std::env::var("UPDATE_GOLDEN").is_ok() {
+        std::fs::write(&path, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {path} ({e}); run with UPDATE_GOLDEN=1"));
+    assert_eq!(want, got, "Monte Carlo bands differ from {path}");
+}

@@ -170,4 +170,30 @@ fn draw_lines_paints_the_lines_over_a_cached_background() {
         false,
     )
     .is_err());
+fn monte_carlo_in_chunks_gives_the_native_bands_bit_for_bit() {
+    // tests/golden.rs writes the hash of the same four runs computed natively (on two
+    // threads); here one run per `step`, as the page would.
+    let text = presets::json("status-quo").unwrap();
+    let mut mc = bindings::MonteCarloJs::new(JsValue::from_str(text), 42.0)
+        .unwrap_or_else(|_| panic!("valid"));
+    for k in 1..=4 {
+        assert_eq!(mc.step(1), k);
+    }
+    assert_eq!(mc.step(0), 4);
+    let p5 = mc.band("p5", "price", "world", "Dy").unwrap().to_vec();
+    let p95 = mc.band("p95", "price", "world", "Dy").unwrap().to_vec();
+    assert!(p5.iter().zip(&p95).all(|(a, b)| a <= b));
+    assert!(mc.band("p50", "availability", "Mordor", "Dy").is_err());
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in mc.to_json().bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let golden: serde_json::Value =
+        serde_json::from_str(include_str!("golden/montecarlo.json")).unwrap();
+    assert_eq!(
+        format!("{h:016x}"),
+        golden["bands_json_fnv1a"].as_str().unwrap()
+    );
+    assert!(bindings::MonteCarloJs::new(JsValue::from_str(text), -1.0).is_err());
 }

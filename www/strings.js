@@ -226,6 +226,8 @@ export const STRINGS = {
     "input.retaliation.label": "Represalias",
     "input.retaliation.description": "Rondas de respuesta a los controles de exportación y los aranceles (0: ninguna; 1: las regiones afectadas por una medida responden medio año después; 2 o 3: las respuestas reciben a su vez respuesta).",
     "unit.USD/kg": "USD/kg", "unit.rounds": "rondas",
+    "input.lead_time_scale.label": "Plazos de las nuevas minas y plantas, relativos a los datos",
+    "input.lead_time_scale.description": "Multiplica los años que pasan entre una decisión de inversión y la nueva capacidad, para los proyectos movidos por el precio y las ampliaciones (1 = los plazos del archivo de datos; 2 = cada proyecto tarda el doble).",
     "unit.%": "%", "unit.days": "días", "unit.×": "×", "unit.exponent": "exponente", "unit.elasticity": "elasticidad",
     "input.notApplicable": "Este escenario no tiene esa política.",
     "input.atDefault": "En su valor por defecto, {value}.",

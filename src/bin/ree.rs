@@ -1,7 +1,7 @@
 //! `ree`: the model on the command line.
 //!
 //! ```text
-//! ree run <scenario.json | preset:ID> [--format json|csv] [--out FILE]
+//! ree run <scenario.json | preset:ID> [--format json|csv] [--out FILE] [--runs N [--seed S]]
 //! ree check <scenario.json>
 //! ree presets
 //! ree preset ID
@@ -10,12 +10,16 @@
 //! ```
 //! Exit status 0 on success, 2 on invalid input (message on stderr), 1 on I/O errors.
 
+use rare_earth_alliances::model::montecarlo::{json_with_bands, MonteCarlo, MAX_RUNS};
 use rare_earth_alliances::{presets, run, Dataset, InputErrors, Scenario};
 use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  ree run <scenario.json | preset:ID> [--format json|csv] [--out FILE]
+  ree run <scenario.json | preset:ID> [--format json|csv] [--out FILE] [--runs N [--seed S]]
+      --runs N   also N Monte Carlo runs with the uncertain inputs sampled: adds
+                 bands.{p5,p50,p95}.{availability,price} (same seed, same bytes)
+      --seed S   seed of the sampling, a whole number (default 0)
   ree check <scenario.json | preset:ID>
   ree presets
   ree preset ID
@@ -64,6 +68,8 @@ fn main_inner(args: &[String]) -> Result<(), Fail> {
             let mut input = None;
             let mut format = "json".to_string();
             let mut out = None;
+            let mut runs: Option<usize> = None;
+            let mut seed: Option<u64> = None;
             let mut it = args[1..].iter();
             while let Some(a) = it.next() {
                 match a.as_str() {
@@ -80,6 +86,30 @@ fn main_inner(args: &[String]) -> Result<(), Fail> {
                                 .ok_or_else(|| Fail::Input("--out needs a file name".into()))?,
                         )
                     }
+                    "--runs" => {
+                        let v = it.next().map(String::as_str).unwrap_or("");
+                        runs = Some(
+                            v.parse()
+                                .ok()
+                                .filter(|n| (1..=MAX_RUNS).contains(n))
+                                .ok_or_else(|| {
+                                    Fail::Input(format!(
+                                    "--runs: must be a whole number from 1 to {MAX_RUNS}, got {:?}",
+                                    v.chars().take(40).collect::<String>()
+                                ))
+                                })?,
+                        )
+                    }
+                    "--seed" => {
+                        let v = it.next().map(String::as_str).unwrap_or("");
+                        seed = Some(v.parse().map_err(|_| {
+                            Fail::Input(format!(
+                                "--seed: must be a whole number from 0 to {}, got {:?}",
+                                u64::MAX,
+                                v.chars().take(40).collect::<String>()
+                            ))
+                        })?)
+                    }
                     s if s.starts_with("--") => {
                         return Err(Fail::Input(format!("unknown option {s}\n{USAGE}")))
                     }
@@ -94,12 +124,31 @@ fn main_inner(args: &[String]) -> Result<(), Fail> {
                     "--format: must be json or csv, got {format:?}"
                 )));
             }
+            if seed.is_some() && runs.is_none() {
+                return Err(Fail::Input(
+                    "--seed: only with --runs (the seed of the Monte Carlo runs)".into(),
+                ));
+            }
             let sc = load_scenario(&input, data)?;
             let result = run(data, &sc)?;
-            let text = if format == "csv" {
-                result.to_csv()
-            } else {
-                result.to_json() + "\n"
+            let bands = match runs {
+                None => None,
+                Some(n) => {
+                    let mut mc = MonteCarlo::new(data, &sc, seed.unwrap_or(0))?;
+                    mc.check_runs("--runs", n)
+                        .map_err(|e| Fail::Input(e.to_string()))?;
+                    // Two threads where there are two cores: the bands do not depend
+                    // on the number (each run's draw comes from its index).
+                    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+                    mc.run_to(n, threads.min(8));
+                    Some(mc.bands())
+                }
+            };
+            let text = match (&bands, format.as_str()) {
+                (None, "csv") => result.to_csv(),
+                (None, _) => result.to_json() + "\n",
+                (Some(b), "csv") => result.to_csv() + &b.to_csv(&result.regions, &result.time),
+                (Some(b), _) => json_with_bands(&result, b) + "\n",
             };
             write_out(out.as_deref(), &text)
         }

@@ -60,12 +60,16 @@ pub(crate) struct GrowthC {
     pub(crate) basis: Basis,
     /// Whole steps from decision to capacity.
     pub(crate) lead_steps: usize,
+    /// The data's lead time (years), before `lead_time_scale` (the Monte Carlo rescales).
+    pub(crate) lead_years: f64,
 }
 
 pub(crate) struct EntryC {
     pub(crate) incentive: f64,
     pub(crate) basis: Basis,
     pub(crate) lead: f64,
+    /// The data's lead time (years), before `lead_time_scale` (the Monte Carlo rescales).
+    pub(crate) lead_data: f64,
     pub(crate) ramp: f64,
     pub(crate) earliest: f64,
 }
@@ -262,6 +266,8 @@ pub struct Compiled {
     /// Stockpile holders' ids, in scenario order (the rows of `stockpile`).
     pub(crate) holders: Vec<String>,
     pub(crate) recovery: f64,
+    /// Governance risk of each region, 0..1 (`supply_risk.rs`).
+    pub(crate) governance_risk: Vec<f64>,
     pub(crate) growth_scale: f64,
     pub(crate) base_year: f64,
     pub(crate) start: f64,
@@ -331,6 +337,8 @@ impl Compiled {
         }
         let mut units = Vec::new();
         let spy = sc.steps_per_year as f64;
+        // Exactly 1 unless set: `x * 1.0 == x`, so the default changes no number.
+        let lead_scale = sc.assumptions.lead_time_scale.unwrap_or(1.0);
         let mut unit = |region: usize,
                         stage: usize,
                         nominal: f64,
@@ -359,12 +367,14 @@ impl Compiled {
                     max_rate: x.max_rate.value,
                     incentive: x.incentive_price.value,
                     basis: basis(&x.basis),
-                    lead_steps: (x.lead_years.value * spy).round().max(0.0) as usize,
+                    lead_steps: (x.lead_years.value * lead_scale * spy).round().max(0.0) as usize,
+                    lead_years: x.lead_years.value,
                 }),
                 candidate: candidate.as_ref().map(|x| EntryC {
                     incentive: x.incentive_price.value,
                     basis: basis(&x.basis),
-                    lead: x.lead_years.value,
+                    lead: x.lead_years.value * lead_scale,
+                    lead_data: x.lead_years.value,
                     ramp: x.ramp_years.value,
                     earliest: x.earliest.value,
                 }),
@@ -663,6 +673,7 @@ impl Compiled {
                 .assumptions
                 .separation_recovery
                 .unwrap_or(data.parameters.separation_recovery.value),
+            governance_risk: super::supply_risk::governance_risk(data),
             growth_scale: sc.assumptions.demand_growth_scale,
             base_year: data.base_year as f64,
             start: sc.start_year,

@@ -35,7 +35,8 @@
 //!    stock of separated product.
 //! 10. **Metrics.** Availability is supplied / demanded per region and element, with
 //!     magnets counted by their element content; supply is classed by the region it
-//!     last came from (own, ally, other); concentration of each stage; mass balance.
+//!     last came from (own, ally, other); concentration of each stage; mass balance;
+//!     the supply-risk indicator ([`supply_risk`]).
 //!
 //! Mass balance, per element, holds exactly up to rounding:
 //! `mined = concentrate stock + oxide stock + losses + delivered to end use + delivered
@@ -51,6 +52,7 @@ mod magnets;
 mod metal;
 mod metrics;
 mod mining;
+pub mod montecarlo;
 mod oxide_trade;
 mod policy;
 mod policy_cost;
@@ -62,6 +64,7 @@ mod separation;
 mod state;
 mod stockpiles;
 mod substitution;
+mod supply_risk;
 
 pub use compile::Compiled;
 
@@ -128,6 +131,7 @@ impl Compiled {
             recycling::absorb(self, &mut st);
             metrics::run(self, &mut st, s, &c);
             policy_cost::run(self, &mut st, s, &c);
+            supply_risk::run(self, &mut st, s, &c);
             prices::update(self, &mut st, s, &c);
             capacity::invest(self, &mut st, &c);
         }

@@ -60,6 +60,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut crate::output::Series, c: &Cloc
             let back = rate * (out_m + p.recyclable_other * out_o);
             st.oxide[r][el] += back;
             st.totals.recycled[el] += back;
+            st.recycled[r][el] = back;
             st.totals.left_use[el] += out_m + out_o;
             recycled[r * N_EL + el] = back * c.spy;
         }

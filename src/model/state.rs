@@ -191,6 +191,11 @@ pub struct State {
     pub intensity: EVec,
     /// Units stopped because their price fell below their exit price.
     pub idle: Vec<bool>,
+    /// Oxide recycled this step by region (t REO, `recycling.rs`): the end-of-life
+    /// recycling input the supply-risk indicator discounts.
+    pub recycled: Vec<EVec>,
+    /// Buffers of the supply-risk indicator.
+    pub risk: super::supply_risk::Scratch,
     /// Demand growth paths of the sectors with the assumption's scale applied.
     pub growth_paths: Vec<GrowthPath>,
 }
@@ -267,6 +272,8 @@ impl State {
                 need0: vec![0.0; n],
                 ..Trade::default()
             },
+            recycled: vec![ZERO; n],
+            risk: Default::default(),
             growth_paths,
             contracts: m.contracts.clone(),
             policy_cost: vec![0.0; n],
