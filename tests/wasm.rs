@@ -170,6 +170,9 @@ fn draw_lines_paints_the_lines_over_a_cached_background() {
         false,
     )
     .is_err());
+}
+
+#[wasm_bindgen_test]
 fn monte_carlo_in_chunks_gives_the_native_bands_bit_for_bit() {
     // tests/golden.rs writes the hash of the same four runs computed natively (on two
     // threads); here one run per `step`, as the page would.
