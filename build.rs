@@ -1,7 +1,8 @@
 //! Compact copies of the data files for `include_str!` (src/data.rs): the page's wasm
 //! carries them, and their indentation cost about 1 KB of the one-file page gzipped.
 //! Whitespace outside strings is dropped and nothing else changes (same keys, same order,
-//! same numbers as written); the files in data/ stay as people read and edit them.
+//! same numbers as written); the files in data/ stay as people read and edit them. For
+//! the wasm build, each number's source text is cut to its key (see `sources_to_keys`).
 
 fn compact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -26,12 +27,51 @@ fn compact(text: &str) -> String {
     out
 }
 
+/// For the wasm build only: each number's `"source"` text cut to its leading key
+/// (`USGS_MCS2026`, `ASSUMPTION`, …). The page lists the `sources` table, never a
+/// number's own explanation, and the full texts cost about 11 KB of the one-file page
+/// gzipped; natively (the CLI, the tests that check every source) the data is whole.
+fn sources_to_keys(text: &str) -> String {
+    const KEY: &str = "\"source\":\"";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(k) = rest.find(KEY) {
+        out.push_str(&rest[..k + KEY.len()]);
+        rest = &rest[k + KEY.len()..];
+        // The string's end (escapes skipped).
+        let (mut end, mut escaped) = (0, false);
+        for (i, c) in rest.char_indices() {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                end = i;
+                break;
+            }
+        }
+        let value = &rest[..end];
+        let cut = value
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(value.len());
+        out.push_str(&value[..cut.max(1).min(value.len())]);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn main() {
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    let wasm = std::env::var("TARGET").is_ok_and(|t| t.starts_with("wasm32"));
     for name in ["default.json", "world-2009.json"] {
         let src = format!("data/{name}");
         println!("cargo:rerun-if-changed={src}");
         let text = std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{src}: {e}"));
-        std::fs::write(out.join(name), compact(&text)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut text = compact(&text);
+        if wasm {
+            text = sources_to_keys(&text);
+        }
+        std::fs::write(out.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }

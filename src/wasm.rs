@@ -544,16 +544,17 @@ impl MonteCarloJs {
     /// Validate the scenario (plain object or JSON string); `seed` is a whole number
     /// from 0 to 2^53. No run is made yet.
     #[wasm_bindgen(constructor)]
-    pub fn new(scenario: JsValue, seed: f64) -> Result<MonteCarloJs, JsError> {
+    pub fn new(scenario: JsValue, seed: f64) -> Result<MonteCarloJs, JsValue> {
         if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0 && seed <= 9007199254740992.0) {
             return Err(JsError::new(&format!(
                 "seed: must be a whole number from 0 to 2^53, got {seed}"
-            )));
+            ))
+            .into());
         }
         let sc = scenario_from_js(&scenario)?;
         let mc =
             crate::model::montecarlo::MonteCarlo::new(Dataset::default_data(), &sc, seed as u64)
-                .map_err(js_err)?;
+                .map_err(input_errors)?;
         Ok(MonteCarloJs { mc, bands: None })
     }
 

@@ -8,6 +8,7 @@ import { gzipSync } from "node:zlib";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { gzipAsync } from "@gfx/zopfli";
+import { transform } from "esbuild";
 
 const [pkg = "www/pkg", out = "dist"] = process.argv.slice(2);
 // Comments and indentation are for readers of the sources, not for a classroom's
@@ -93,8 +94,12 @@ const replaceOnce = (text, pattern, replacement) => {
   if (!pattern.test(text)) throw new Error(`bundle: index.html lacks ${pattern}`);
   return text.replace(pattern, () => replacement);
 };
-const styleText = `\n${css}`;
-const scriptText = `\n${script.replace(/<\/script/gi, "<\\/script")}\n`;
+// esbuild (a dev dependency) minifies the inlined module and styles: names shortened
+// within the module's scope, whitespace dropped (about 14 KB of the file gzipped).
+const minScript = (await transform(script, { minify: true, format: "esm", target: "es2022", legalComments: "none" })).code;
+const minCss = (await transform(css, { loader: "css", minify: true })).code;
+const styleText = `\n${minCss}`;
+const scriptText = `\n${minScript.replace(/<\/script/gi, "<\\/script")}\n`;
 html = replaceOnce(html, /<link rel="stylesheet" href="www\/style.css">/, `<style>${styleText}</style>`);
 html = replaceOnce(html, /<script type="module" src="www\/app.js"><\/script>/, `<script type="module">${scriptText}</script>`);
 // The Content-Security-Policy allows exactly the inline script and style, by hash
