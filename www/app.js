@@ -817,10 +817,11 @@ function draw() {
           d: currentRun.series("demand", r, state.element), db: baselineRun.series("demand", r, state.element),
         })),
       };
-      describeAvailability();
       if (document.activeElement === a && readoutStep >= 0) showReadoutAt(readoutStep);
       explainLine();
     }
+    // Its summary and table stay up to date off screen, as the other charts' do.
+    if (charts.shown("availability-chart")) describeAvailability();
     // Charts off screen keep their summaries up to date; they are drawn when near.
     if (charts.visible("concentration-chart")) charts.drawChart("concentration", currentRun, baselineRun, charts.dpr("concentration-chart"), projector);
     if (charts.shown("concentration-chart")) describeConcentration();

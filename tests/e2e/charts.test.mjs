@@ -31,6 +31,8 @@ test("a reader ticks the price chart and sees it drawn, summarised, tabulated an
   assert.ok(outside > inside, `the outside price is above the inside one: ${outside} vs ${inside}`);
   // The data table: each line and its comparison, by year.
   await page.locator("#prices-details summary").click();
+  // The table is built when the details open (a toggle event, dispatched after the click).
+  await page.locator("#prices-table tr").first().waitFor();
   const rows = await page.locator("#prices-table tr").allTextContents();
   assert.ok(rows.some((r) => r.startsWith("Dy inside, status quo")), rows.join("\n"));
   assert.match(rows[0], /2025.*2030.*2040/);

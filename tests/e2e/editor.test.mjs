@@ -90,6 +90,10 @@ test("blocs by mouse and keyboard, a drag, and a trusted-partner exemption chang
   }
   await page.waitForFunction(() => ree.state.edits?.export_controls?.[1]?.trusted_partners?.length === 1);
   await page.evaluate(() => ree.settled());
+  // Charts far off screen wait to be drawn (their summaries and tables do not): bring the
+  // chart back as a reader would before looking at it.
+  await page.locator("#availability-chart").scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((ok) => setTimeout(() => ree.settled().then(ok), 100)));
   const afterEdit = { jp: await jpDy2030(page), table: await page.locator("#availability-table").textContent(), pixels: await chartPixels(page) };
   assert.ok(afterEdit.jp > before.jp + 0.05, `JP Dy 2030 ${before.jp} -> ${afterEdit.jp}`);
   assert.notEqual(afterEdit.table, before.table, "the data table changes");

@@ -179,7 +179,7 @@ test("'Copy embed code' gives the code for the chosen size and levers, with a li
   await page.locator("#embed-open").click();
   await page.locator("#embed-sizes input[value='360']").check();
   const code = await page.locator("#embed-code").inputValue();
-  assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/index\.html\?v=2&amp;preset=licensing-regime&amp;embed=1&amp;levers=licence_approval%2Clicence_delay"/);
+  assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/index\.html\?v=2&amp;preset=licensing-regime&amp;embed=1&amp;levers=licence_approval%2Clicence_delay%2Cretaliation"/);
   assert.match(code, / title="Rare earths and alliances/);
   assert.match(code, /width="360"/);
   assert.match(code, /e\.origin !== "http:\/\/127\.0\.0\.1:\d+"/, "the host script checks the sender");
@@ -189,8 +189,8 @@ test("'Copy embed code' gives the code for the chosen size and levers, with a li
   assert.equal(await page.evaluate(() => document.getElementById("embed-preview").getBoundingClientRect().width), 360);
   // Unticking a lever updates the code and the preview.
   await page.locator("#embed-levers input[value=licence_delay]").uncheck();
-  assert.match(await page.locator("#embed-code").inputValue(), /levers=licence_approval"/);
-  await page.waitForFunction(() => /levers=licence_approval$/.test(document.getElementById("embed-preview").src));
+  assert.match(await page.locator("#embed-code").inputValue(), /levers=licence_approval%2Cretaliation"/);
+  await page.waitForFunction(() => /levers=licence_approval%2Cretaliation$/.test(document.getElementById("embed-preview").src));
   assert.deepEqual(await cspViolations(page), []);
   await context.close();
 });
