@@ -224,20 +224,7 @@ pub(crate) fn validate(
             errs.push(unknown(p, "unknown_element", el));
         }
     };
-    let window = |p: &str, start: f64, end: Option<f64>, errs: &mut Vec<InputError>| {
-        check_range(&format!("{p}.start"), start, 1900.0, 2200.0, errs);
-        if let Some(e) = end {
-            check_range(&format!("{p}.end"), e, 1900.0, 2200.0, errs);
-            if e.is_finite() && start.is_finite() && e <= start {
-                errs.push(InputError::coded(
-                    format!("{p}.end"),
-                    "end_before_start",
-                    &[("start", &start), ("end", &e)],
-                    format!("must be after start {start}, got {e}"),
-                ));
-            }
-        }
-    };
+    let window = crate::scenario::check_window;
     let text = |p: String, v: &str, errs: &mut Vec<InputError>| {
         let max = crate::scenario::limits::MAX_NAME_CHARS;
         let n = v.chars().count();

@@ -38,6 +38,23 @@ pub mod limits {
     pub const MAX_REPORTED_ERRORS: usize = 50;
 }
 
+/// A policy's time window: `start` (and `end`, if any) within 1900-2200, `end` after
+/// `start`; problems named at `{p}.start` and `{p}.end`.
+pub(crate) fn check_window(p: &str, start: f64, end: Option<f64>, errs: &mut Vec<InputError>) {
+    check_range(&format!("{p}.start"), start, 1900.0, 2200.0, errs);
+    if let Some(e) = end {
+        check_range(&format!("{p}.end"), e, 1900.0, 2200.0, errs);
+        if e.is_finite() && start.is_finite() && e <= start {
+            errs.push(InputError::coded(
+                format!("{p}.end"),
+                "end_before_start",
+                &[("start", &start), ("end", &e)],
+                format!("must be after start {start}, got {e}"),
+            ));
+        }
+    }
+}
+
 /// A user's string quoted for a message, cut to 40 characters so that a hostile
 /// megabyte-long id does not become a megabyte-long message.
 pub(crate) fn shown(s: &str) -> String {
@@ -566,20 +583,7 @@ impl Scenario {
             }
         }
         let is_group = |id: &str| is_region(id) || alliance_ids.contains(id);
-        let window = |p: &str, start: f64, end: Option<f64>, errs: &mut Vec<InputError>| {
-            check_range(&format!("{p}.start"), start, 1900.0, 2200.0, errs);
-            if let Some(e) = end {
-                check_range(&format!("{p}.end"), e, 1900.0, 2200.0, errs);
-                if e.is_finite() && start.is_finite() && e <= start {
-                    errs.push(InputError::coded(
-                        format!("{p}.end"),
-                        "end_before_start",
-                        &[("start", &start), ("end", &e)],
-                        format!("must be after start {start}, got {e}"),
-                    ));
-                }
-            }
-        };
+        let window = check_window;
         let products = |p: &str, v: &[Product], errs: &mut Vec<InputError>| {
             if v.is_empty() {
                 errs.push(InputError::coded(
