@@ -106,6 +106,8 @@ pub struct Scratch {
     restr: Vec<f64>,
     /// Shares of one region's demand by supplier.
     x: Vec<f64>,
+    /// Whether any control restricts `[element * n + destination]` this step.
+    hit: Vec<bool>,
 }
 
 /// Restriction `x` (0..1) that control `ci` puts on its covered flows over the step.
@@ -130,12 +132,14 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let step = c.step;
     let g = &m.governance_risk;
     let mut scratch = std::mem::take(&mut st.risk);
-    let Scratch { restr, x } = &mut scratch;
+    let Scratch { restr, x, hit } = &mut scratch;
     // Restriction by (exporter, element, destination), from this step's controls.
     restr.clear();
     restr.resize(n * N_EL * n, 0.0);
     x.clear();
     x.resize(n, 0.0);
+    hit.clear();
+    hit.resize(N_EL * n, false);
     for (ci, k) in m.controls.iter().enumerate() {
         let x = restriction(m, ci, c);
         if x <= 0.0 {
@@ -145,6 +149,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             for i in (0..n).filter(|i| !k.exempt[*i]) {
                 let v = &mut restr[(k.exporter * N_EL + el) * n + i];
                 *v = f64::max(*v, x);
+                hit[el * n + i] = true;
             }
         }
     }
@@ -160,9 +165,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             1.0
         }
     };
-    let magnet_el: Vec<bool> = (0..N_EL)
-        .map(|el| m.magnet_content.iter().any(|c| c[el] > 0.0))
-        .collect();
+    let magnet_el = |el: usize| m.magnet_content.iter().any(|c| c[el] > 0.0);
     let mine = s.mine_output.step(step);
     let sep = s.separation_output.step(step);
     let metal = s.metal_output.step(step);
@@ -180,6 +183,10 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         let sep_t = total(&|r| col(sep, r));
         let metal_t: f64 = metal.iter().sum();
         let magnet_t: f64 = magnet.iter().sum();
+        let magnet_el = magnet_el(el);
+        // Where no control restricts `el` to `i`, the global term is the same for every
+        // such `i`: computed once (the same operations, so the same bits).
+        let mut h_free: Option<f64> = None;
         for i in 0..n {
             // Global supply: the bottleneck stage's governance-weighted HHI.
             let hhi = |share: &dyn Fn(usize) -> f64| {
@@ -190,21 +197,29 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                     })
                     .sum::<f64>()
             };
-            let mut h_global: f64 = 0.0;
-            if mine_t > 0.0 {
-                h_global = h_global.max(hhi(&|r| col(mine, r) / mine_t));
-            }
-            if sep_t > 0.0 {
-                h_global = h_global.max(hhi(&|r| col(sep, r) / sep_t));
-            }
-            if magnet_el[el] {
-                if metal_t > 0.0 {
-                    h_global = h_global.max(hhi(&|r| metal[r] / metal_t));
+            let global = || {
+                let mut h_global: f64 = 0.0;
+                if mine_t > 0.0 {
+                    h_global = h_global.max(hhi(&|r| col(mine, r) / mine_t));
                 }
-                if magnet_t > 0.0 {
-                    h_global = h_global.max(hhi(&|r| magnet[r] / magnet_t));
+                if sep_t > 0.0 {
+                    h_global = h_global.max(hhi(&|r| col(sep, r) / sep_t));
                 }
-            }
+                if magnet_el {
+                    if metal_t > 0.0 {
+                        h_global = h_global.max(hhi(&|r| metal[r] / metal_t));
+                    }
+                    if magnet_t > 0.0 {
+                        h_global = h_global.max(hhi(&|r| magnet[r] / magnet_t));
+                    }
+                }
+                h_global
+            };
+            let h_global = if hit[el * n + i] {
+                global()
+            } else {
+                *h_free.get_or_insert_with(global)
+            };
             // Sourcing: shares of demand by supplier, the unmet share `u`.
             let d = col(demand, i);
             let (o, a, other) = (col(own, i), col(allies, i), col(others, i));
