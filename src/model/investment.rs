@@ -31,10 +31,10 @@ pub(crate) struct ProjectC {
     pub(crate) unit: usize,
     pub(crate) stage: usize,
     pub(crate) host: usize,
-    /// `(region, share of output)` of each financier member.
+    /// `(region, share of output)` of each financier member; each pays the same share
+    /// of the cost, the host the rest.
     pub(crate) offtake: Vec<(usize, f64)>,
-    /// `(region, share of cost)`.
-    pub(crate) payers: Vec<(usize, f64)>,
+    pub(crate) host_share: f64,
     pub(crate) capex: f64,
     pub(crate) spend_start: f64,
     pub(crate) spend_end: f64,
@@ -135,7 +135,6 @@ pub(crate) fn compile(
                 }),
             }
             let mut offtake = Vec::new();
-            let mut payers = Vec::new();
             let mut paid = 0.0;
             for f in &inv.financiers {
                 let members: Vec<usize> = group(&f.id)
@@ -147,19 +146,15 @@ pub(crate) fn compile(
                 let k = members.len().max(1) as f64;
                 for r in members {
                     offtake.push((r, f.offtake_share / k));
-                    payers.push((r, f.offtake_share / k));
                 }
                 paid += f.offtake_share;
-            }
-            if paid < 1.0 {
-                payers.push((host, 1.0 - paid));
             }
             ProjectC {
                 unit,
                 stage,
                 host,
                 offtake,
-                payers,
+                host_share: (1.0 - paid).max(0.0),
                 capex: pol.capex[stage] * inv.capacity_tpy,
                 spend_start: inv.start,
                 spend_end: online,
@@ -197,8 +192,11 @@ pub fn run(m: &Compiled, st: &mut State, c: &Clock) {
         let years = p.spend_end - p.spend_start;
         if spend > 0.0 && years > 0.0 {
             let usd = p.capex * spend / years;
-            for &(r, s) in &p.payers {
+            for &(r, s) in &p.offtake {
                 st.policy_cost[r] += usd * s;
+            }
+            if p.host_share > 0.0 {
+                st.policy_cost[p.host] += usd * p.host_share;
             }
         }
     }

@@ -173,9 +173,8 @@ pub struct State {
     pub contracts: [Vec<ContractLane>; N_PRODUCTS],
     /// Policy cost this step by region (USD).
     pub policy_cost: Vec<f64>,
-    /// Held by each stockpile (t), its target (t) and its orders by member region.
+    /// Held by each stockpile (t) and its orders by member region.
     pub stockpile: Vec<EVec>,
-    pub stock_target: Vec<EVec>,
     pub stock_order: Vec<Vec<EVec>>,
     /// Elements each stockpile releases this step (bit mask).
     pub releasing: Vec<u32>,
@@ -278,7 +277,6 @@ impl State {
             contracts: m.contracts.clone(),
             policy_cost: vec![0.0; n],
             stockpile: vec![ZERO; m.policy.stockpiles.len()],
-            stock_target: vec![ZERO; m.policy.stockpiles.len()],
             stock_order: vec![vec![ZERO; n]; m.policy.stockpiles.len()],
             releasing: vec![0; m.policy.stockpiles.len()],
             stock_need: vec![ZERO; n],

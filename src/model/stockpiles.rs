@@ -55,7 +55,6 @@ pub fn order(m: &Compiled, st: &mut State, c: &Clock) {
                     || st.avail_prev[r][el] < sp.release_availability;
             }
             let target = sp.target_days / 365.0 * use_per_year;
-            st.stock_target[k][el] = target;
             if release && st.stockpile[k][el] > 0.0 {
                 st.releasing[k] |= 1 << el;
                 continue;
