@@ -268,6 +268,10 @@ pub struct Compiled {
     pub(crate) recovery: f64,
     /// Governance risk of each region, 0..1 (`supply_risk.rs`).
     pub(crate) governance_risk: Vec<f64>,
+    /// Whether a run computes the supply-risk indicator. Nothing in the step reads it
+    /// back, so runs that keep only availability and prices (Monte Carlo) skip it:
+    /// about a third of a run before it was made cheaper, a tenth after.
+    pub(crate) indicators: bool,
     pub(crate) growth_scale: f64,
     pub(crate) base_year: f64,
     pub(crate) start: f64,
@@ -674,6 +678,7 @@ impl Compiled {
                 .separation_recovery
                 .unwrap_or(data.parameters.separation_recovery.value),
             governance_risk: super::supply_risk::governance_risk(data),
+            indicators: true,
             growth_scale: sc.assumptions.demand_growth_scale,
             base_year: data.base_year as f64,
             start: sc.start_year,

@@ -131,7 +131,9 @@ impl Compiled {
             recycling::absorb(self, &mut st);
             metrics::run(self, &mut st, s, &c);
             policy_cost::run(self, &mut st, s, &c);
-            supply_risk::run(self, &mut st, s, &c);
+            if self.indicators {
+                supply_risk::run(self, &mut st, s, &c);
+            }
             prices::update(self, &mut st, s, &c);
             capacity::invest(self, &mut st, &c);
         }

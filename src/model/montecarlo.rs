@@ -149,7 +149,9 @@ impl MonteCarlo {
         seed: u64,
     ) -> Result<MonteCarlo, InputErrors> {
         let d = data.for_scenario(scenario)?;
-        let model = Compiled::new(d, scenario)?;
+        let mut model = Compiled::new(d, scenario)?;
+        // The bands keep availability and prices only.
+        model.indicators = false;
         let sampler = sampler(d, &model)?;
         let base = Base {
             growth_scale: model.growth_scale,
@@ -262,8 +264,11 @@ impl MonteCarlo {
         let mut extra: Vec<Worker> = Vec::new();
         for _ in 1..threads {
             match d.and_then(|d| Compiled::new(d, &self.scenario).ok()) {
-                Some(model) => extra.push(Worker {
-                    model,
+                Some(mut model) => extra.push(Worker {
+                    model: {
+                        model.indicators = false;
+                        model
+                    },
                     out: RunOutput::default(),
                 }),
                 None => break,

@@ -102,12 +102,20 @@ pub fn substitution_factor(_m: &Compiled, st: &State, _i: usize, el: usize) -> f
 /// Buffers reused every step (the step loop allocates nothing).
 #[derive(Default)]
 pub struct Scratch {
-    /// Restriction by `[(exporter * N_EL + element) * n + destination]`.
+    /// Restriction by `[(element * n + destination) * n + exporter]`, zero outside a step.
     restr: Vec<f64>,
-    /// Shares of one region's demand by supplier.
-    x: Vec<f64>,
-    /// Whether any control restricts `[element * n + destination]` this step.
+    /// Whether any control restricts `[element * n + destination]` this step (false
+    /// outside a step).
     hit: Vec<bool>,
+    /// Squared output shares `[stage * n + r]` of the stages that count for this element.
+    q: Vec<f64>,
+    /// ĝ of every supplier for one element and destination.
+    gh: Vec<f64>,
+    /// Share of each supplier in what its tier delivered to a region, `[i * n + r]`.
+    frac: Vec<f64>,
+    /// `Σ frac² · ĝ · relation` over each region's allies (`[2 * i]`) and others
+    /// (`[2 * i + 1]`), with unrestricted ĝ: the sourcing term when only tiers supply.
+    tier_sq: Vec<f64>,
 }
 
 /// Restriction `x` (0..1) that control `ci` puts on its covered flows over the step.
@@ -127,19 +135,33 @@ fn restriction(m: &Compiled, ci: usize, c: &Clock) -> f64 {
 
 /// Fill `series.supply_risk` for this step (after `metrics::run`, which writes the
 /// demand and supply this reads).
+///
+/// Written for speed (it was 40% of a run): the terms that do not depend on the
+/// element or the destination are computed once per step, the stage shares once per
+/// element, and every sum keeps the order and operations of the formula above, so the
+/// numbers are the same to the bit as the direct form (the golden fingerprints say so).
 pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let n = m.n;
     let step = c.step;
     let g = &m.governance_risk;
     let mut scratch = std::mem::take(&mut st.risk);
-    let Scratch { restr, x, hit } = &mut scratch;
-    // Restriction by (exporter, element, destination), from this step's controls.
-    restr.clear();
-    restr.resize(n * N_EL * n, 0.0);
-    x.clear();
-    x.resize(n, 0.0);
-    hit.clear();
-    hit.resize(N_EL * n, false);
+    let Scratch {
+        restr,
+        hit,
+        q,
+        gh,
+        frac,
+        tier_sq,
+    } = &mut scratch;
+    // Restriction by (element, destination, exporter), from this step's controls: the
+    // rows of the pairs a control hit are zeroed again at the end of the step, so the
+    // buffer is allocated and cleared once per run.
+    if restr.len() != N_EL * n * n {
+        restr.clear();
+        restr.resize(N_EL * n * n, 0.0);
+        hit.clear();
+        hit.resize(N_EL * n, false);
+    }
     for (ci, k) in m.controls.iter().enumerate() {
         let x = restriction(m, ci, c);
         if x <= 0.0 {
@@ -147,25 +169,12 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         }
         for el in (0..N_EL).filter(|el| k.elements & (1 << el) != 0) {
             for i in (0..n).filter(|i| !k.exempt[*i]) {
-                let v = &mut restr[(k.exporter * N_EL + el) * n + i];
+                let v = &mut restr[(el * n + i) * n + k.exporter];
                 *v = f64::max(*v, x);
                 hit[el * n + i] = true;
             }
         }
     }
-    // ĝ: governance risk of `r` as a supplier of `el` to `i`, with the restriction.
-    let ghat =
-        |r: usize, el: usize, i: usize| (g[r] * (1.0 + restr[(r * N_EL + el) * n + i])).min(1.0);
-    let relation = |r: usize, i: usize| {
-        if r == i {
-            0.0
-        } else if m.ally[r * n + i] {
-            ALLY_DISCOUNT
-        } else {
-            1.0
-        }
-    };
-    let magnet_el = |el: usize| m.magnet_content.iter().any(|c| c[el] > 0.0);
     let mine = s.mine_output.step(step);
     let sep = s.separation_output.step(step);
     let metal = s.metal_output.step(step);
@@ -176,49 +185,80 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let others = s.source_others.step(step);
     let supplied_by = s.supplied_by.step(step);
     let risk = s.supply_risk.step_mut(step);
+    let metal_t: f64 = metal.iter().sum();
+    let magnet_t: f64 = magnet.iter().sum();
+    // Each supplier's share of what its tier (allies, or others) delivered to each
+    // region, all elements: the weights that spread a tier's supply over its members
+    // (`frac[i * n + r]`; 0 for `i` itself).
+    frac.clear();
+    frac.resize(n * n, 0.0);
+    tier_sq.clear();
+    for i in 0..n {
+        for ally in [true, false] {
+            let member = |r: usize| r != i && m.ally[r * n + i] == ally;
+            let w: f64 = (0..n)
+                .filter(|r| member(*r))
+                .map(|r| supplied_by[i * n + r])
+                .sum();
+            let mut sq = 0.0;
+            if w > 0.0 {
+                for r in (0..n).filter(|r| member(*r)) {
+                    let f = supplied_by[i * n + r] / w;
+                    frac[i * n + r] = f;
+                    sq += f * f * g[r].min(1.0);
+                }
+            }
+            tier_sq.push(sq * if ally { ALLY_DISCOUNT } else { 1.0 });
+        }
+    }
     for el in 0..N_EL {
         let col = |v: &[f64], r: usize| v[r * N_EL + el];
-        let total = |f: &dyn Fn(usize) -> f64| (0..n).map(f).sum::<f64>();
-        let mine_t = total(&|r| col(mine, r));
-        let sep_t = total(&|r| col(sep, r));
-        let metal_t: f64 = metal.iter().sum();
-        let magnet_t: f64 = magnet.iter().sum();
-        let magnet_el = magnet_el(el);
+        let mine_t = (0..n).map(|r| col(mine, r)).sum::<f64>();
+        let sep_t = (0..n).map(|r| col(sep, r)).sum::<f64>();
+        let magnet_el = m.magnet_content.iter().any(|c| c[el] > 0.0);
+        // Squared shares of the stages that count: mining and separation by element,
+        // metal and magnet making for the elements magnets contain.
+        q.clear();
+        let stage = |v: &mut Vec<f64>, total: f64, share: &dyn Fn(usize) -> f64| {
+            if total > 0.0 {
+                v.extend((0..n).map(|r| {
+                    let sh = share(r) / total;
+                    sh * sh
+                }));
+            }
+        };
+        stage(q, mine_t, &|r| col(mine, r));
+        stage(q, sep_t, &|r| col(sep, r));
+        if magnet_el {
+            stage(q, metal_t, &|r| metal[r]);
+            stage(q, magnet_t, &|r| magnet[r]);
+        }
+        // Global supply: the bottleneck stage's governance-weighted HHI, with `gh` the
+        // suppliers' ĝ for the destination.
+        let global = |gh: &[f64]| {
+            q.chunks_exact(n).fold(0.0_f64, |h, qs| {
+                h.max(qs.iter().zip(gh).map(|(q, gh)| q * gh).sum::<f64>())
+            })
+        };
         // Where no control restricts `el` to `i`, the global term is the same for every
-        // such `i`: computed once (the same operations, so the same bits).
+        // such `i`: computed once.
         let mut h_free: Option<f64> = None;
         for i in 0..n {
-            // Global supply: the bottleneck stage's governance-weighted HHI.
-            let hhi = |share: &dyn Fn(usize) -> f64| {
-                (0..n)
-                    .map(|r| {
-                        let sh = share(r);
-                        sh * sh * ghat(r, el, i)
-                    })
-                    .sum::<f64>()
-            };
-            let global = || {
-                let mut h_global: f64 = 0.0;
-                if mine_t > 0.0 {
-                    h_global = h_global.max(hhi(&|r| col(mine, r) / mine_t));
-                }
-                if sep_t > 0.0 {
-                    h_global = h_global.max(hhi(&|r| col(sep, r) / sep_t));
-                }
-                if magnet_el {
-                    if metal_t > 0.0 {
-                        h_global = h_global.max(hhi(&|r| metal[r] / metal_t));
-                    }
-                    if magnet_t > 0.0 {
-                        h_global = h_global.max(hhi(&|r| magnet[r] / magnet_t));
-                    }
-                }
-                h_global
-            };
+            // ĝ: governance risk of each supplier `r` of `el` to `i`, with the restriction.
             let h_global = if hit[el * n + i] {
-                global()
+                let row = &mut restr[(el * n + i) * n..(el * n + i + 1) * n];
+                gh.clear();
+                gh.extend(
+                    g.iter()
+                        .zip(row.iter())
+                        .map(|(g, x)| (g * (1.0 + x)).min(1.0)),
+                );
+                row.iter_mut().for_each(|x| *x = 0.0);
+                global(gh)
             } else {
-                *h_free.get_or_insert_with(global)
+                gh.clear();
+                gh.extend(g.iter().map(|g| g.min(1.0)));
+                *h_free.get_or_insert_with(|| global(gh))
             };
             // Sourcing: shares of demand by supplier, the unmet share `u`.
             let d = col(demand, i);
@@ -235,43 +275,38 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             } else {
                 (if sup > 0.0 { 1.0 / sup } else { 0.0 }, 0.0)
             };
-            x.iter_mut().for_each(|v| *v = 0.0);
             // Own last stage, upstream part: the other separators of `el` (or miners
-            // if nobody else separates it), by output.
+            // if nobody else separates it), by output: `x_r += up · by_r`.
             let upstream = o * (1.0 - ss) * of_demand;
+            let by = if sep_t - col(sep, i) > 0.0 { sep } else { mine };
+            let mut up = 0.0;
             if upstream > 0.0 {
-                let by = if sep_t - col(sep, i) > 0.0 { sep } else { mine };
-                let rest = total(&|r| if r == i { 0.0 } else { col(by, r) });
+                let rest = (0..n)
+                    .map(|r| if r == i { 0.0 } else { col(by, r) })
+                    .sum::<f64>();
                 if rest > 0.0 {
-                    for r in (0..n).filter(|r| *r != i) {
-                        x[r] += upstream * col(by, r) / rest;
-                    }
+                    up = upstream / rest;
                 }
             }
-            // Allies' and others' tiers, spread by what each delivered to `i`.
-            for (tier, ally) in [(a, true), (other, false)] {
-                let part = tier * of_demand;
-                if part <= 0.0 {
-                    continue;
-                }
-                let member = |r: usize| r != i && m.ally[r * n + i] == ally;
-                let w = total(&|r| {
-                    if member(r) {
-                        supplied_by[i * n + r]
-                    } else {
-                        0.0
-                    }
-                });
-                if w > 0.0 {
-                    for r in (0..n).filter(|r| member(*r)) {
-                        x[r] += part * supplied_by[i * n + r] / w;
-                    }
-                }
-            }
-            let h_src: f64 = (0..n)
-                .map(|r| x[r] * x[r] * ghat(r, el, i) * relation(r, i))
-                .sum::<f64>()
-                + u * u;
+            // Allies' and others' tiers, spread by what each delivered to `i`:
+            // `x_r += part_tier · frac_r`.
+            let parts = [(a * of_demand).max(0.0), (other * of_demand).max(0.0)];
+            let h_src = if up == 0.0 && !hit[el * n + i] {
+                // Only the tiers, with every ĝ unrestricted: the per-step sums.
+                parts[0] * parts[0] * tier_sq[2 * i] + parts[1] * parts[1] * tier_sq[2 * i + 1]
+            } else {
+                let fr = &frac[i * n..(i + 1) * n];
+                (0..n)
+                    .filter(|r| *r != i)
+                    .map(|r| {
+                        let ally = m.ally[r * n + i];
+                        let x = up * col(by, r) + parts[usize::from(!ally)] * fr[r];
+                        let relation = if ally { ALLY_DISCOUNT } else { 1.0 };
+                        x * x * gh[r] * relation
+                    })
+                    .sum::<f64>()
+            } + u * u;
+            hit[el * n + i] = false;
             let own_share = if sup > 0.0 { o / sup } else { 1.0 };
             let ir = if d > 0.0 || sup > 0.0 {
                 1.0 - own_share * ss
