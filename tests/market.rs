@@ -82,14 +82,7 @@ fn base_year_prices_are_the_usgs_averages_within_ten_percent() {
     ] {
         let p = usgs[e];
         let got = world_price(&o, "price", e, 2024.0);
-        // Ho, Er, Yb and Lu, mined at five to twelve times their demand, drift down
-        // within the year as their surplus stock grows: 10-14% below the USGS average.
-        let tol = if matches!(e, "Ho" | "Er" | "Yb" | "Lu") {
-            0.15
-        } else {
-            0.1
-        };
-        assert!((got - p).abs() <= tol * p, "{e}: {got:.2} vs USGS {p}");
+        assert!((got - p).abs() <= 0.1 * p, "{e}: {got:.2} vs USGS {p}");
     }
 }
 

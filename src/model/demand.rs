@@ -214,10 +214,15 @@ fn magnet_content(m: &Compiled, st: &mut State, mult: &[[f64; 2]; N_EL]) {
     }
 }
 
-/// At the first step: oxide stocks at their normal cover (`normal_cover_years` of the
-/// first step's demand), held where oxides are separated (by separation capacity), so
-/// that prices start at their base-year level rather than at a stock-out. Counted in
-/// the mass balance as stock put in at the start.
+/// At the first step: oxide stocks at their normal cover, held where oxides are
+/// separated (by separation capacity), so that prices start at their base-year level
+/// rather than at a stock-out. Counted in the mass balance as stock put in at the start.
+///
+/// The normal cover is `normal_cover_years` of the first step's demand, plus, for an
+/// element separated beyond its demand, one year of that surplus
+/// ([`SURPLUS_YEARS_IN_STOCK`]): the base-year price of a by-product in structural
+/// surplus (Ho, Er, Yb and Lu are mined at 5-12 times their use, La and Ce at about
+/// twice) was set with such stocks on hand, so only surplus beyond them lowers it.
 pub fn initial_stocks(m: &Compiled, st: &mut State, c: &Clock) {
     let sep: f64 = st.stage_cap[SEPARATION].iter().sum();
     if sep <= 0.0 {
@@ -231,7 +236,15 @@ pub fn initial_stocks(m: &Compiled, st: &mut State, c: &Clock) {
                 d += st.magnet_demand[k][r] * st.content[k][el];
             }
         }
-        let stock = m.market.normal_cover * d / c.dt;
+        // This step's separated (and recycled) oxide: the stocks hold nothing else yet.
+        let supplied: f64 = st.oxide.iter().map(|o| o[el]).sum();
+        let surplus = if d > 0.0 {
+            (supplied / d - 1.0).max(0.0)
+        } else {
+            0.0
+        };
+        st.normal_cover[el] = m.market.normal_cover + SURPLUS_YEARS_IN_STOCK * surplus;
+        let stock = st.normal_cover[el] * d / c.dt;
         for r in 0..m.n {
             let x = stock * st.stage_cap[SEPARATION][r] / sep;
             st.oxide[r][el] += x;
@@ -239,6 +252,14 @@ pub fn initial_stocks(m: &Compiled, st: &mut State, c: &Clock) {
         }
     }
 }
+
+/// Years of a by-product's base-year surplus held in stock at the start, at which its
+/// base-year price holds (ASSUMPTION: China's output of the heavy by-products has
+/// exceeded their use for years and the surplus sits in unreported stocks and
+/// separation residues, as USGS MCS 2026 and Adamas note for Y (REFERENCE B10; the
+/// data's Y `mix_source`); one year is the least that can be said to be on hand. With
+/// none, Ho, Er, Yb and Lu averaged 10-14% below their 2024 prices over 2024).
+pub const SURPLUS_YEARS_IN_STOCK: f64 = 1.0;
 
 /// After delivery: carry a share of what was left unmet into the backlog.
 pub fn carry_backlog(m: &Compiled, st: &mut State) {

@@ -26,7 +26,8 @@
 //! - **Stocks.** The level starts from what the market's stocks imply: the base-year
 //!   price (a cost anchor) times
 //!   `(cover / normal)^−stock_price_exponent`, where cover is stocks over a year's
-//!   purchases and normal is `normal_cover_years` (cover clamped to 1/4..1000 times
+//!   purchases and normal is the element's normal cover (`normal_cover_years`, plus a
+//!   year of a by-product's base-year surplus: `demand::initial_stocks`; clamped to 1/4..1000 times
 //!   normal). Thin stocks hold a price above its base, surplus pushes it below, which
 //!   is where the balance problem's lanthanum and cerium go; at normal cover the price
 //!   returns to its base.
@@ -156,7 +157,7 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 return 0.0;
             }
             // Cover in years of this step's purchases, relative to normal.
-            let cover = (stock / (asked / c.dt) / mk.normal_cover).clamp(0.25, 1000.0);
+            let cover = (stock / (asked / c.dt) / st.normal_cover[el]).clamp(0.25, 1000.0);
             let mut target = -mk.stock_exponent * libm::log(cover);
             if got < asked {
                 target += libm::log((got / asked).max(1e-6)) / mk.eps_short;

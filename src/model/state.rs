@@ -77,6 +77,9 @@ pub struct Price {
 pub struct State {
     // Market, carried from step to step.
     pub price: [Price; N_EL],
+    /// Cover (years of purchases) at which each element's stocks leave its price at
+    /// the base-year level (`demand::initial_stocks`).
+    pub normal_cover: EVec,
     /// The control (index) that splits each element's market this step.
     pub split: [Option<usize>; N_EL],
     /// Unmet demand carried into later steps: oxide by region; magnets by type and
@@ -222,6 +225,7 @@ impl State {
         let zeros = || vec![0.0; n];
         State {
             price: [Price::default(); N_EL],
+            normal_cover: [m.market.normal_cover; N_EL],
             split: [None; N_EL],
             backlog: vec![ZERO; n],
             magnet_backlog: vec![vec![0.0; n]; n_types],
