@@ -15,6 +15,7 @@ import { setupWhy } from "./why.js";
 import { listenReadout } from "./readout.js";
 import { download, listenFiles } from "./files.js";
 import { listenEmbed, reportHeight } from "./embed.js";
+import { setupBands } from "./bands.js";
 
 // A panic inside wasm lands here (see src/wasm.rs): show it, offer to recover.
 globalThis.reePanic = (message) => showFatal(message);
@@ -50,6 +51,7 @@ function buildControls() {
     { label: t("notice.resetDo"), run: resetSaved },
   ]));
   listenEmbed();
+  setupBands();
 
   const esc = (t) => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
   $("source-list").innerHTML = api.sourceList().map((s) => `<dt>${esc(s.key)}</dt><dd>${esc(s.text)}</dd>`).join("");

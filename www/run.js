@@ -13,6 +13,7 @@ import { comparisonFor, owns } from "./chart-choice.js";
 import { describeAvailability, describeSourcing, describeConcentration, describeComparison } from "./describe.js";
 import { setHover, refreshReadout } from "./readout.js";
 import { explainLine } from "./why.js";
+import { bandsChanged } from "./bands.js";
 
 // The scenario the model runs: the preset with the inputs applied (checked in wasm).
 export function currentScenario() {
@@ -71,6 +72,7 @@ export function runModel() {
     if (old && old !== base && old !== S.statusQuoRun && !owns(old)) old.free();
     S.baselineRun = base;
     setStatus("");
+    bandsChanged();
     return true;
   } catch (e) {
     S.lastError = e;

@@ -2,6 +2,13 @@
 // elements marked data-i18n="key"). Every key here needs a Spanish text (tested).
 export const EN = {
   "title": "Rare earths and alliances",
+  // Monte Carlo bands (www/bands.js).
+  "bands.label": "Show uncertainty (Monte Carlo, {n} runs)",
+  "bands.progress": "Computing runs: {runs} of {n}…",
+  "bands.done": "{n} runs with uncertain demand growth, price responses, lead times and disruptions: the shaded bands hold 90% of them (p5–p95), the thin line is the median. In {year}: {parts}.",
+  "bands.cancelled": "Cancelled after {runs} of {n} runs.",
+  "bands.group": "Bands are computed for single elements: choose one (Dy, Tb, Nd…) to see them.",
+  "bands.failed": "No bands for this scenario: {error}",
   "lede.dashedStatusQuo": "Dashed lines are the status quo.",
   "lede.dashed": "Dashed lines are the comparison run: {name}.",
   // Money in summaries, tables and readouts (x: a number in the reader's language).

@@ -1,6 +1,13 @@
 // Spanish, part 2: the messages the shell builds, the editor's words, field names and
 // the model's errors by code. Part 1 (the static page and the model's names) is es-page.js.
 export const ES = {
+  "bands.label": "Mostrar la incertidumbre (Monte Carlo, {n} ejecuciones)",
+  "bands.cancel": "Cancelar",
+  "bands.progress": "Calculando ejecuciones: {runs} de {n}…",
+  "bands.done": "{n} ejecuciones con crecimiento de la demanda, respuestas a los precios, plazos y perturbaciones inciertos: las bandas sombreadas contienen el 90 % de ellas (p5–p95), la línea fina es la mediana. En {year}: {parts}.",
+  "bands.cancelled": "Cancelado tras {runs} de {n} ejecuciones.",
+  "bands.group": "Las bandas se calculan para elementos sueltos: elija uno (Dy, Tb, Nd…) para verlas.",
+  "bands.failed": "No hay bandas para este escenario: {error}",
   "lede.dashedStatusQuo": "Las líneas discontinuas son la situación actual.",
   "lede.dashed": "Las líneas discontinuas muestran la comparación: {name}.",
   "money.bn": "{x} mil M USD/año", "money.M": "{x} M USD/año", "money.k": "{x} mil USD/año", "money.one": "{x} USD/año",
