@@ -6,7 +6,7 @@ import { $, S, view, ALL, PANELS, DEFAULT, CHARTS_KEY } from "./state.js";
 import { api } from "./wasm.js";
 import { t, tr } from "./i18n.js";
 import { CHOICES, STAGES, opt, loadNames } from "./chart-defs.js";
-import { table, csv, listen } from "./chart-text.js";
+import { table, csv, png, listen } from "./chart-text.js";
 import { observe } from "./charts.js";
 import { runModel, schedule } from "./run.js";
 import { saveState } from "./storage.js";
@@ -65,6 +65,7 @@ function figure(id) {
   f.innerHTML = `${sel}<canvas id="${id}-chart" class="chart" role="img" tabindex="0" aria-labelledby="${id}-summary" aria-describedby="availability-keys"></canvas>
     <div class="guide" hidden></div><div class="readout" role="status" aria-live="polite" hidden></div>
     <figcaption id="${id}-summary"></figcaption>
+    <p class="fig-actions"><button type="button" id="${id}-png">${t("charts.png")}</button></p>
     <details id="${id}-details"><summary>${t("charts.table")}</summary><div id="${id}-table" class="table-box"></div>
     <button type="button" id="${id}-csv">${t("charts.csv")}</button></details>`;
   if (ch) {
@@ -76,6 +77,7 @@ function figure(id) {
   }
   f.querySelector("details").addEventListener("toggle", () => table(id));
   f.querySelector(`#${id}-csv`).addEventListener("click", () => csv(id));
+  f.querySelector(`#${id}-png`).addEventListener("click", () => png(id));
   return f;
 }
 

@@ -6,7 +6,7 @@ import { t } from "./i18n.js";
 import { hover, unitKey, unitOf } from "./chart-defs.js";
 import { cmpName } from "./chart-choice.js";
 import { stepAt, focusYear, tableYears } from "./describe.js";
-import { download, csvHeader } from "./files.js";
+import { download, csvHeader, exportPng } from "./files.js";
 
 export function fmt(v) {
   if (!Number.isFinite(v)) return "–";
@@ -61,6 +61,13 @@ export function csv(id) {
   const rows = [`time,${cols.map(([c]) => q(c)).join(",")}`];
   for (let k = 0; k < h.time.length; k++) rows.push(`${h.time[k]},${cols.map(([, s, at]) => (Number.isFinite(s[at(k)]) ? s[at(k)] : "")).join(",")}`);
   download(`${id}.csv`, "text/csv", `${csvHeader()}# ${h.title} (${unitOf(id)})\n${rows.join("\n")}\n`);
+}
+
+// The chart as an image, its title naming the comparison run.
+export function png(id) {
+  const h = hover[id];
+  if (!h) return;
+  exportPng($(`${id}-chart`), `${h.title} (${t("charts.dashed", { name: cmpName() })})`, `${id}.png`);
 }
 
 // ---- readout: pointer and keyboard, both runs ----

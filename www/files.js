@@ -8,6 +8,7 @@ import { setStatus } from "./notices.js";
 import { currentScenario } from "./run.js";
 import { selectPreset, fmtValue } from "./controls.js";
 import { stepAt } from "./describe.js";
+import { cmpName } from "./chart-choice.js";
 
 export function download(name, type, text) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -120,6 +121,16 @@ export function listenFiles() {
   $("export-csv").addEventListener("click", () => download("results.csv", "text/csv", resultsCsv()));
   $("export-chart-csv").addEventListener("click", () => download(`availability-${S.state.element}.csv`, "text/csv", chartCsv()));
   $("export-png").addEventListener("click", () => exportPng($("availability-chart"),
-    t("export.pngTitle", { el: S.state.element, regions: S.state.regions.join(", ") }), `availability-${S.state.element}.png`));
+    t("export.pngTitle", { el: S.state.element, regions: S.state.regions.join(", "), cmp: cmpName() }), `availability-${S.state.element}.png`));
+  // The fixed charts' images (the generic charts' are in www/chart-text.js).
+  const dashed = () => ` (${t("charts.dashed", { name: cmpName() })})`;
+  const fixed = {
+    sourcing: () => [t("chart.sourcing", { region: S.state.sourceRegion, el: S.state.element }), `sourcing-${S.state.sourceRegion}-${S.state.element}.png`],
+    concentration: () => [t("chart.concentration") + dashed(), "concentration.png"],
+    mining: () => [t("chart.mining"), "mining-2024.png"],
+  };
+  for (const [id, what] of Object.entries(fixed)) {
+    $(`${id}-png`).addEventListener("click", () => exportPng($(`${id}-chart`), ...what()));
+  }
   $("import-json").addEventListener("change", importFile);
 }
