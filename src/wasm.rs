@@ -904,7 +904,44 @@ pub fn draw_lines(
         "log" => Some(YScale::Log),
         _ => None,
     };
-    let (ranges, scale) = charts::auto_ranges(&lines, x, scale);
+    let n_lines = o.labels.len();
+    let bands: Vec<charts::Band> = match bands.filter(|b| !b.is_empty()) {
+        None => Vec::new(),
+        Some(b) if b.len() == n_lines * 3 * n => b
+            .chunks(3 * n)
+            .zip(&o.colors)
+            .filter(|(v, _)| v.iter().any(|x| x.is_finite()))
+            .map(|(v, &color)| charts::Band {
+                time: time.to_vec(),
+                lo: v[..n].to_vec(),
+                mid: v[n..2 * n].to_vec(),
+                hi: v[2 * n..].to_vec(),
+                color,
+            })
+            .collect(),
+        Some(_) => {
+            return Err(JsError::new(
+                "drawLines: bands are p5, p50 and p95 over time for every line",
+            ))
+        }
+    };
+    // The axis holds the bands too (on a fixed percent axis they are clamped).
+    let (ranges, scale) = if bands.is_empty() {
+        charts::auto_ranges(&lines, x, scale)
+    } else {
+        let mut ranged = lines.clone();
+        for b in &bands {
+            for v in [&b.lo, &b.hi] {
+                ranged.push(Line {
+                    label: String::new(),
+                    points: time.iter().copied().zip(v.iter().copied()).collect(),
+                    color: b.color,
+                    dashed: false,
+                });
+            }
+        }
+        charts::auto_ranges(&ranged, x, scale)
+    };
     let style = chart_style(dpr, projector);
     let text = ChartText {
         title: &o.title,
@@ -951,24 +988,7 @@ pub fn draw_lines(
         .draw_image_with_html_canvas_element(&layer, 0.0, 0.0)
         .map_err(|_| JsError::new("drawLines: cannot copy the chart's background"))?;
     let area = backend.into_drawing_area();
-    if let Some(b) = bands.filter(|b| !b.is_empty()) {
-        if b.len() != o.labels.len() * 3 * n {
-            return Err(JsError::new(
-                "drawLines: bands are p5, p50 and p95 over time for every line",
-            ));
-        }
-        let bands: Vec<charts::Band> = b
-            .chunks(3 * n)
-            .zip(&o.colors)
-            .filter(|(v, _)| v.iter().any(|x| x.is_finite()))
-            .map(|(v, &color)| charts::Band {
-                time: time.to_vec(),
-                lo: v[..n].to_vec(),
-                mid: v[n..2 * n].to_vec(),
-                hi: v[2 * n..].to_vec(),
-                color,
-            })
-            .collect();
+    if !bands.is_empty() {
         charts::bands_layer(&area, plot, &bands, scale, &style).map_err(js_err)?;
     }
     charts::lines_chart(

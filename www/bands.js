@@ -2,8 +2,9 @@
 // with its uncertain inputs sampled (the model's MonteCarlo, src/wasm.rs), a chunk of
 // runs per setTimeout slice (about one frame's budget), so the page's own events run
 // between them; progress is shown, Cancel stops it, and any change of the scenario drops
-// it and starts again after a short pause. Done, the availability chart shades p5–p95
-// of each region under its line with the median, and a sentence gives the ranges.
+// it and starts again after a short pause. Done, every chart line that has a band
+// (www/chart-defs.js: availability by region, the price inside a split market) is drawn
+// over p5–p95 shaded with the median, and a sentence gives availability's ranges.
 import { $, S } from "./state.js";
 import { api } from "./wasm.js";
 import { t, errorText } from "./i18n.js";
@@ -18,9 +19,11 @@ let mc = null; // the MonteCarlo of the current scenario, computing or done
 let target = 0;
 let timer = 0;
 let version = 0; // bumped when bands appear or go (charts redraw)
-let cache = { key: "", values: null, ranges: "" };
+let cache = new Map(); // chart id -> { key, values }
+let said = "";
 
 const status = (text) => { $("bands-status").textContent = text; };
+const done = () => mc && !timer && mc.runs() >= target;
 function showWorking(on) {
   $("bands-progress").hidden = !on;
   $("bands-cancel").hidden = !on;
@@ -33,8 +36,9 @@ function stop() {
   timer = 0;
   mc?.free();
   mc = null;
-  if (cache.values) version++;
-  cache = { key: "", values: null, ranges: "" };
+  version++;
+  cache = new Map();
+  said = "";
   delete $("availability-figure").dataset.bands;
   showWorking(false);
 }
@@ -86,37 +90,59 @@ export function bandsChanged() {
   }
 }
 
-// p5, p50 and p95 of every region shown, for drawLines (3 × steps values a line), or
-// null while there are none. `sig` changes whenever they do.
-export function availabilityBands(regions, element, steps) {
-  const done = mc && !timer && mc.runs() >= target;
-  if (!done) return { sig: `none${version}`, values: null };
+// One band over time, or null (a group has none: its band is not the sum of its
+// elements'; another time axis neither).
+function band(p, [name, row, element], steps) {
+  try {
+    const v = mc.band(p, name, row, element);
+    return v.length === steps ? v : null;
+  } catch { return null; }
+}
+
+// For drawLines: p5, p50 and p95 over time for each line (3 × steps values a line, NaN
+// where a line has none), or null while there are none; `sig` changes when they do.
+export function bandsFor(id, lines, steps) {
+  if (!done() || !lines.some((l) => l.band)) return { sig: `none${version}`, values: null };
+  const key = lines.map((l) => (l.band ? l.band.join(":") : "")).join(",");
+  if (cache.get(id)?.key !== key) {
+    const values = new Float64Array(lines.length * 3 * steps).fill(NaN);
+    let any = false;
+    lines.forEach((l, i) => {
+      if (!l.band) return;
+      const [lo, mid, hi] = ["p5", "p50", "p95"].map((p) => band(p, l.band, steps));
+      if (!lo || !mid || !hi) return;
+      values.set(lo, i * 3 * steps);
+      values.set(mid, (i * 3 + 1) * steps);
+      values.set(hi, (i * 3 + 2) * steps);
+      any = true;
+    });
+    cache.set(id, { key, values: any ? values : null });
+  }
+  return { sig: `${key}|${version}`, values: cache.get(id).values };
+}
+
+// The sentence under the switch: availability's ranges in the focus year.
+export function describeBands() {
+  if (!done()) return;
+  const { regions, element } = S.state;
   const key = `${element}|${regions.join(",")}`;
-  if (cache.key !== key) {
-    cache = { key, values: null, ranges: "" };
-    try {
-      const values = new Float64Array(regions.length * 3 * steps);
-      const focus = focusYear(S.currentRun.time());
-      const k = stepAt(mc.time(), focus);
-      const parts = [];
-      regions.forEach((r, i) => {
-        const [lo, mid, hi] = ["p5", "p50", "p95"].map((p) => mc.band(p, "availability", r, element));
-        if (lo.length !== steps) throw new Error("bands: another time axis");
-        values.set(lo, i * 3 * steps);
-        values.set(mid, i * 3 * steps + steps);
-        values.set(hi, i * 3 * steps + 2 * steps);
-        parts.push(`${r} ${fmtPct(lo[k])}–${fmtPct(hi[k])}`);
-      });
-      cache.values = values;
-      status(t("bands.done", { n: mc.runs(), year: focus, parts: parts.join(", ") }));
-      $("availability-figure").dataset.bands = String(mc.runs());
-    } catch {
-      // A group (NdPr, heavy…) has no band: its band is not the sum of its elements'.
+  if (said === key) return;
+  said = key;
+  const time = S.currentRun.time();
+  const focus = focusYear(time);
+  const k = stepAt(time, focus);
+  const parts = [];
+  for (const r of regions) {
+    const [lo, hi] = ["p5", "p95"].map((p) => band(p, ["availability", r, element], time.length));
+    if (!lo || !hi) {
       status(t("bands.group"));
       delete $("availability-figure").dataset.bands;
+      return;
     }
+    parts.push(`${r} ${fmtPct(lo[k])}–${fmtPct(hi[k])}`);
   }
-  return { sig: `${key}|${version}`, values: cache.values };
+  status(t("bands.done", { n: mc.runs(), year: focus, parts: parts.join(", ") }));
+  $("availability-figure").dataset.bands = String(mc.runs());
 }
 
 export function setupBands() {

@@ -1,7 +1,9 @@
 // The line charts a reader chooses (issue 8), each one generic definition: title and
 // unit keys of www/strings.js, y scale, and lines, each a label, a colour (palette
 // index) and get(run) -> values per step: a series by row and column, or a number
-// computed from series such as days of cover (draw: false: table and readout only).
+// computed from series such as days of cover (draw: false: table and readout only);
+// band: the Monte Carlo band it has when bands are asked for ([name, row, element] of
+// the model's MonteCarlo.band: availability by region, the world price).
 // A new chart of a new series is one entry of CHARTS and its strings.
 import { t, tr } from "./i18n.js";
 
@@ -32,7 +34,7 @@ const ratio = (a, b, k) => (run) => { const x = a(run), y = b(run); return x.map
 export const CHARTS = {
   availability: {
     scale: "percent", unit: "share_of_demand_met", title: (st) => t("chart.availability", { el: st.element }),
-    lines: (st) => st.regions.map((r, k) => ({ label: r, get: series("availability", r, st.element), color: k })),
+    lines: (st) => st.regions.map((r, k) => ({ label: r, get: series("availability", r, st.element), color: k, band: ["availability", r, st.element] })),
   },
   concentration: {
     scale: "percent", unit: "largest_share", title: () => t("chart.concentration"),
@@ -42,7 +44,7 @@ export const CHARTS = {
     unit: "price", title: (st) => t("chart.prices", { el: st.element }),
     // Inside and outside the controlling exporter; one line where the market never splits.
     lines: (st) => (members[st.element] || [st.element]).slice(0, 4).flatMap((e, k) => [
-      { label: `${e} ${t("charts.inside")}`, get: series("price", "world", e), color: [0, 2, 3, 7][k], pair: "in" },
+      { label: `${e} ${t("charts.inside")}`, get: series("price", "world", e), color: [0, 2, 3, 7][k], pair: "in", band: ["price", "world", e] },
       { label: `${e} ${t("charts.outside")}`, get: series("price_outside", "world", e), color: [5, 1, 4, 6][k], pair: "out" },
     ]),
   },

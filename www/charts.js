@@ -9,7 +9,7 @@ import { CHARTS, opt, last, hover, unitOf } from "./chart-defs.js";
 import { cmpName } from "./chart-choice.js";
 import { describe } from "./chart-text.js";
 import { schedule } from "./run.js";
-import { availabilityBands } from "./bands.js";
+import { bandsFor } from "./bands.js";
 
 const layers = {};
 const onScreen = new Set();
@@ -82,8 +82,8 @@ export function drawChart(id, run, base, dpr, projector) {
   // The legend keeps the comparison's name short (the summary gives it whole).
   const dashed = t("charts.dashed", { name: name.length > 18 ? `${name.slice(0, 19).replace(/\s+\S*$/, "")}…` : name });
   const time = run.time(), baseTime = base.time();
-  // Monte Carlo bands, on the availability chart when asked for and computed.
-  const bands = id === "availability" ? availabilityBands(S.state.regions, S.state.element, time.length) : { sig: "", values: null };
+  // Monte Carlo bands of the lines that have one, when asked for and computed.
+  const bands = bandsFor(id, lines.filter((l) => l.draw), time.length);
   const sig = [canvas.width, canvas.height, dpr, projector, title, dashed, bands.sig, ...lines.map((l) => l.label)].join("|");
   const prev = last[id];
   const unchanged = prev && prev.sig === sig && prev.lines.every((l, i) => l.cur.every((v, k) => Object.is(v, lines[i].cur[k]))
@@ -95,7 +95,7 @@ export function drawChart(id, run, base, dpr, projector) {
     layers[id] ||= document.createElement("canvas");
     const box = api.drawLines(canvas, layers[id], [id, title, unitOf(id), dashed, def.scale || "auto"],
       drawn.map((l) => l.label), Uint32Array.from(drawn.map((l) => l.color)), time, baseTime, values, dpr, projector,
-      bands.values && bands.values.length === drawn.length * 3 * time.length ? bands.values : undefined);
+      bands.values || undefined);
     last[id] = { sig, lines, box };
   }
   hover[id] = { box: last[id].box, time, baseTime, lines, title };

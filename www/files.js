@@ -121,7 +121,8 @@ export function listenFiles() {
   $("export-csv").addEventListener("click", () => download("results.csv", "text/csv", resultsCsv()));
   $("export-chart-csv").addEventListener("click", () => download(`availability-${S.state.element}.csv`, "text/csv", chartCsv()));
   $("export-png").addEventListener("click", () => exportPng($("availability-chart"),
-    t("export.pngTitle", { el: S.state.element, regions: S.state.regions.join(", "), cmp: cmpName() }), `availability-${S.state.element}.png`));
+    t(cmpName() === t("statusQuo") ? "export.pngTitle" : "export.pngTitleCmp", { el: S.state.element, regions: S.state.regions.join(", "), cmp: cmpName() }),
+    `availability-${S.state.element}.png`));
   // The fixed charts' images (the generic charts' are in www/chart-text.js).
   const dashed = () => ` (${t("charts.dashed", { name: cmpName() })})`;
   const fixed = {

@@ -13,7 +13,7 @@ import { comparisonFor, owns } from "./chart-choice.js";
 import { describeAvailability, describeSourcing, describeConcentration, describeComparison } from "./describe.js";
 import { setHover, refreshReadout } from "./readout.js";
 import { explainLine } from "./why.js";
-import { bandsChanged } from "./bands.js";
+import { bandsChanged, describeBands } from "./bands.js";
 
 // The scenario the model runs: the preset with the inputs applied (checked in wasm).
 export function currentScenario() {
@@ -144,6 +144,7 @@ function draw() {
       }
     }
     describeComparison();
+    describeBands();
     document.body.dataset.ready = "1";
   } catch (e) {
     setStatus(errorText(e), true);

@@ -12,12 +12,16 @@ after(async () => { await browser?.close(); server?.stop(); });
 // The band's shade: each series colour at 22% over white (src/charts.rs bands_layer).
 const SHADES = [[0, 114, 178], [230, 159, 0], [0, 158, 115], [204, 121, 167]]
   .map((c) => c.map((v) => Math.round(255 - 0.22 * (255 - v))));
-const shaded = async (page) => (await colourCounts(page, "availability-chart", SHADES)).counts.reduce((a, b) => a + b, 0);
+const shaded = async (page, chart = "availability-chart") => (await colourCounts(page, chart, SHADES)).counts.reduce((a, b) => a + b, 0);
 const runs = (page) => page.evaluate(() => Number(document.getElementById("bands-progress").value));
 
 test("bands are computed in chunks with progress, the page answering meanwhile, then drawn", async () => {
   const { page, context, errors } = await openPage(browser, `${server.origin}/index.html?v=2&preset=licensing-regime`);
   const before = await shaded(page);
+  await page.locator("#prices-chart").scrollIntoViewIfNeeded();
+  await page.evaluate(() => ree.settled());
+  const pricesBefore = await shaded(page, "prices-chart");
+  await page.evaluate(() => window.scrollTo(0, 0));
   // Frames keep coming while the runs are made: record the longest gap between them.
   await page.evaluate(() => {
     window.gaps = [];
@@ -53,10 +57,15 @@ test("bands are computed in chunks with progress, the page answering meanwhile, 
   assert.ok(lo <= hi, status);
   const after = await shaded(page);
   assert.ok(after > before + 2000, `band shaded on the chart: ${before} -> ${after} px`);
+  // The price inside the split market has its band too.
+  await page.locator("#prices-chart").scrollIntoViewIfNeeded();
+  await page.evaluate(() => ree.settled());
+  const pricesAfter = await shaded(page, "prices-chart");
+  assert.ok(pricesAfter > pricesBefore + 1000, `price band shaded: ${pricesBefore} -> ${pricesAfter} px`);
   // A group has no band: said, and the chart drawn without one.
   await page.locator("#element").selectOption("NdPr");
   await page.evaluate(() => ree.settled());
-  assert.match(await page.locator("#bands-status").textContent(), /Bands are computed for single elements/);
+  assert.match(await page.locator("#bands-status").textContent(), /Availability bands are for single elements/);
   // Unticked, the bands go.
   await page.locator("#element").selectOption("Dy");
   await page.locator("#bands-on").uncheck();
