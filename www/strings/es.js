@@ -3,6 +3,7 @@
 export const ES = {
   "bands.label": "Mostrar la incertidumbre (Monte Carlo, {n} ejecuciones)",
   "bands.cancel": "Cancelar",
+  "bands.progressLabel": "Ejecuciones de Monte Carlo hechas",
   "bands.progress": "Calculando ejecuciones: {runs} de {n}…",
   "bands.done": "{n} ejecuciones con crecimiento de la demanda, respuestas a los precios, plazos y perturbaciones inciertos: las bandas sombreadas contienen el 90 % de ellas (p5–p95), la línea fina es la mediana. En {year}: {parts}.",
   "bands.cancelled": "Cancelado tras {runs} de {n} ejecuciones.",
