@@ -626,6 +626,92 @@ pub fn lines_chart<DB: DrawingBackend>(
     Ok(plot)
 }
 
+/// A band of uncertainty under a line: its p5..p95 range shaded and its median (p50),
+/// one value per point of `time` (NaN: none there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub time: Vec<f64>,
+    pub lo: Vec<f64>,
+    pub mid: Vec<f64>,
+    pub hi: Vec<f64>,
+    /// Index into [`PALETTE`]: the colour of the line it belongs to.
+    pub color: usize,
+}
+
+/// Shaded bands with their medians in the plotting box of an earlier background pass
+/// (see [`lines_chart`]'s [`Pass::Background`]), drawn before the lines' pass so that the
+/// lines stay on top. Values are clamped to the axis; a band breaks where it has no value
+/// (or, on a log axis, none above the axis' bottom).
+pub fn bands_layer<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plot: PlotBox,
+    bands: &[Band],
+    scale: YScale,
+    style: &ChartStyle,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let ranges = plot.ranges;
+    let log = scale == YScale::Log;
+    let ty = |v: f64| {
+        let v = v.clamp(ranges.y.0, ranges.y.1);
+        if log {
+            libm::log10(v)
+        } else {
+            v
+        }
+    };
+    let yr = (
+        if log {
+            libm::log10(ranges.y.0)
+        } else {
+            ranges.y.0
+        },
+        if log {
+            libm::log10(ranges.y.1)
+        } else {
+            ranges.y.1
+        },
+    );
+    let (w, h) = (plot.px.1 - plot.px.0, plot.py.1 - plot.py.0);
+    let sub = area
+        .clone()
+        .shrink((plot.px.0, plot.py.0), (w.max(1) as u32, h.max(1) as u32));
+    let mut chart =
+        ChartBuilder::on(&sub).build_cartesian_2d(ranges.x.0..ranges.x.1, yr.0..yr.1)?;
+    for b in bands {
+        let c = PALETTE[b.color % PALETTE.len()];
+        let ok = |i: usize| {
+            let (lo, hi) = (b.lo.get(i).copied(), b.hi.get(i).copied());
+            matches!((lo, hi), (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() && (!log || hi >= ranges.y.0))
+        };
+        let mut i = 0;
+        while i < b.time.len() {
+            if !ok(i) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.time.len() && ok(i) {
+                i += 1;
+            }
+            let run = start..i;
+            let mut outline: Vec<(f64, f64)> =
+                run.clone().map(|k| (b.time[k], ty(b.lo[k]))).collect();
+            outline.extend(run.clone().rev().map(|k| (b.time[k], ty(b.hi[k]))));
+            chart.draw_series(std::iter::once(Polygon::new(outline, c.mix(0.22).filled())))?;
+            let mid: Vec<(f64, f64)> = run
+                .filter(|&k| b.mid.get(k).is_some_and(|v| v.is_finite()))
+                .map(|k| (b.time[k], ty(b.mid[k])))
+                .collect();
+            chart.draw_series(LineSeries::new(
+                mid,
+                c.mix(0.7).stroke_width(style.stroke(1.0)),
+            ))?;
+        }
+    }
+    area.present()?;
+    Ok(())
+}
+
 /// A log axis' grid lines and labels at 1, 2 and 5 × 10^k (only 10^k when that
 /// would crowd the axis); `yr` is the axis range in log10 units.
 fn log_ticks<DB: DrawingBackend>(

@@ -27,7 +27,7 @@ pub struct InputError {
 
 /// Every error code, with the parameters its message places. The page's strings have
 /// `err.<code>` in every language but English, with only these placeholders (tested
-/// below, reading www/strings.js).
+/// below, reading www/strings/es.js).
 pub const CODES: &[(&str, &[&str])] = &[
     ("too_large", &["kb", "max"]),
     ("syntax", &["line", "column"]),
@@ -268,13 +268,13 @@ mod tests {
 
     #[test]
     fn every_code_has_a_translation_with_only_its_parameters() {
-        let strings = include_str!("../www/strings.js");
-        let es = &strings[strings.find("\n  es: {").expect("an es table")..];
+        // The Spanish messages (www/strings/es.js; the static page's are in es-page.js).
+        let es = include_str!("../www/strings/es.js");
         for (code, params) in CODES {
             let key = format!("\"err.{code}\": \"");
             let at = es
                 .find(&key)
-                .unwrap_or_else(|| panic!("www/strings.js es has no err.{code}"));
+                .unwrap_or_else(|| panic!("www/strings/es.js has no err.{code}"));
             let text = es[at + key.len()..].split("\",\n").next().unwrap();
             for hole in text
                 .split('{')

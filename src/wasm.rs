@@ -845,8 +845,10 @@ struct LinesOpts {
 /// comparison run's (dashed), `values` holding, line after line, `time.len()` values
 /// then `base_time.len()` values (NaN: no point). What does not change between frames
 /// (title, axes, grid, legend) is drawn once into `layer`, an offscreen canvas, and
-/// copied; only the lines are drawn each time. Returns `[px0, px1, py0, py1, t0, t1,
-/// y0, y1, log]` (backing-store pixels, years, the y range; log 1 or 0).
+/// copied; only the lines are drawn each time. `bands` (optional: Monte Carlo bands)
+/// holds, line after line, p5, p50 and p95 over `time` (`3 × time.len()` values a line,
+/// NaN where a line has none), drawn shaded under the lines. Returns `[px0, px1, py0,
+/// py1, t0, t1, y0, y1, log]` (backing-store pixels, years, the y range; log 1 or 0).
 #[wasm_bindgen(js_name = drawLines)]
 #[allow(clippy::too_many_arguments)]
 pub fn draw_lines(
@@ -860,6 +862,7 @@ pub fn draw_lines(
     values: &[f64],
     dpr: f64,
     projector: bool,
+    bands: Option<Vec<f64>>,
 ) -> Result<Vec<f64>, JsError> {
     let [id, title, unit, dashed, scale] = <[String; 5]>::try_from(text)
         .map_err(|_| JsError::new("drawLines: text is [id, title, unit, dashed, scale]"))?;
@@ -901,7 +904,44 @@ pub fn draw_lines(
         "log" => Some(YScale::Log),
         _ => None,
     };
-    let (ranges, scale) = charts::auto_ranges(&lines, x, scale);
+    let n_lines = o.labels.len();
+    let bands: Vec<charts::Band> = match bands.filter(|b| !b.is_empty()) {
+        None => Vec::new(),
+        Some(b) if b.len() == n_lines * 3 * n => b
+            .chunks(3 * n)
+            .zip(&o.colors)
+            .filter(|(v, _)| v.iter().any(|x| x.is_finite()))
+            .map(|(v, &color)| charts::Band {
+                time: time.to_vec(),
+                lo: v[..n].to_vec(),
+                mid: v[n..2 * n].to_vec(),
+                hi: v[2 * n..].to_vec(),
+                color,
+            })
+            .collect(),
+        Some(_) => {
+            return Err(JsError::new(
+                "drawLines: bands are p5, p50 and p95 over time for every line",
+            ))
+        }
+    };
+    // The axis holds the bands too (on a fixed percent axis they are clamped).
+    let (ranges, scale) = if bands.is_empty() {
+        charts::auto_ranges(&lines, x, scale)
+    } else {
+        let mut ranged = lines.clone();
+        for b in &bands {
+            for v in [&b.lo, &b.hi] {
+                ranged.push(Line {
+                    label: String::new(),
+                    points: time.iter().copied().zip(v.iter().copied()).collect(),
+                    color: b.color,
+                    dashed: false,
+                });
+            }
+        }
+        charts::auto_ranges(&ranged, x, scale)
+    };
     let style = chart_style(dpr, projector);
     let text = ChartText {
         title: &o.title,
@@ -948,6 +988,9 @@ pub fn draw_lines(
         .draw_image_with_html_canvas_element(&layer, 0.0, 0.0)
         .map_err(|_| JsError::new("drawLines: cannot copy the chart's background"))?;
     let area = backend.into_drawing_area();
+    if !bands.is_empty() {
+        charts::bands_layer(&area, plot, &bands, scale, &style).map_err(js_err)?;
+    }
     charts::lines_chart(
         &area,
         &text,

@@ -3,8 +3,8 @@
 use plotters::prelude::*;
 use plotters_svg::SVGBackend;
 use rare_earth_alliances::charts::{
-    auto_ranges, bar_chart, base_year_mining, format_tonnes, line_chart, lines_chart, nice_floor,
-    ChartStyle, ChartText, Line, Pass, Ranges, YScale,
+    auto_ranges, bands_layer, bar_chart, base_year_mining, format_tonnes, line_chart, lines_chart,
+    nice_floor, Band, ChartStyle, ChartText, Line, Pass, Ranges, YScale,
 };
 use rare_earth_alliances::Dataset;
 
@@ -372,6 +372,107 @@ fn background_and_lines_drawn_apart_make_the_whole_chart() {
         assert!(
             b.px.0 <= x && x <= b.px.1 && b.py.0 <= y && y <= b.py.1,
             "{x},{y} in {b:?}"
+        );
+    }
+}
+
+#[test]
+fn monte_carlo_bands_are_shaded_under_the_lines_inside_the_plotting_box() {
+    let time: Vec<f64> = (0..104).map(|i| 2024.0 + i as f64 / 4.0).collect();
+    let line = Line {
+        label: "JP".into(),
+        points: time.iter().map(|&t| (t, 0.8)).collect(),
+        color: 1,
+        dashed: false,
+    };
+    // p5..p95 widening with time, and no band before 2026 (NaN) nor beyond the axis.
+    let band = Band {
+        time: time.clone(),
+        lo: time
+            .iter()
+            .map(|&t| {
+                if t < 2026.0 {
+                    f64::NAN
+                } else {
+                    0.8 - (t - 2024.0) / 100.0
+                }
+            })
+            .collect(),
+        mid: time.iter().map(|_| 0.8).collect(),
+        hi: time
+            .iter()
+            .map(|&t| (0.8 + (t - 2024.0) / 50.0).min(1.3))
+            .collect(),
+        color: 1,
+    };
+    let mut svg = String::new();
+    let plot = {
+        let area = SVGBackend::with_string(&mut svg, (900, 420)).into_drawing_area();
+        let (ranges, scale) = auto_ranges(
+            std::slice::from_ref(&line),
+            (2024.0, 2050.0),
+            Some(YScale::Percent),
+        );
+        let text = ChartText {
+            title: "Dy availability",
+            y_desc: "share",
+            baseline_label: "dashed",
+        };
+        let style = ChartStyle::default();
+        let lines = [line];
+        let plot = lines_chart(
+            &area,
+            &text,
+            &lines,
+            ranges,
+            scale,
+            Pass::Background,
+            &style,
+        )
+        .unwrap();
+        bands_layer(&area, plot, std::slice::from_ref(&band), scale, &style).unwrap();
+        lines_chart(
+            &area,
+            &text,
+            &lines,
+            ranges,
+            scale,
+            Pass::Series(plot),
+            &style,
+        )
+        .unwrap();
+        plot
+    };
+    // One shaded polygon in the line's colour (orange), translucent, then the median and
+    // the line itself drawn after it (on top).
+    let polygons: Vec<&str> = svg.split("<polygon").skip(1).collect();
+    assert_eq!(polygons.len(), 1, "one band");
+    let poly = polygons[0];
+    assert!(
+        poly.contains(r##"fill="#E69F00""##) && poly.contains("opacity=\"0.22"),
+        "{poly}"
+    );
+    let band_at = svg.find("<polygon").unwrap();
+    let line_at = svg.rfind(r##"stroke="#E69F00""##).unwrap();
+    assert!(band_at < line_at, "the line is drawn over the band");
+    // Every corner lies in the plotting box (values beyond the axis are clamped).
+    let points = poly.split("points=\"").nth(1).unwrap();
+    let corners: Vec<(i32, i32)> = points[..points.find('"').unwrap()]
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        corners.len(),
+        2 * (104 - 8),
+        "no corner where the band has no value"
+    );
+    for (x, y) in corners {
+        assert!(
+            plot.px.0 <= x && x <= plot.px.1 && plot.py.0 <= y && y <= plot.py.1,
+            "{x},{y} in {plot:?}"
         );
     }
 }

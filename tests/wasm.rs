@@ -133,6 +133,7 @@ fn draw_lines_paints_the_lines_over_a_cached_background() {
             &values,
             1.0,
             false,
+            None,
         )
         .unwrap_or_else(|_| panic!("draws"))
     };
@@ -168,6 +169,60 @@ fn draw_lines_paints_the_lines_over_a_cached_background() {
         &values[..10],
         1.0,
         false,
+        None,
+    )
+    .is_err());
+    // Monte Carlo bands (p5, p50, p95 a line) are shaded under the line; bands of the
+    // wrong length are refused.
+    let n = time.len();
+    let mut bands: Vec<f64> = values[..n].iter().map(|v| v * 0.5).collect();
+    bands.extend_from_slice(&values[..n]);
+    bands.extend(values[..n].iter().map(|v| v * 1.5));
+    let with_bands = bindings::draw_lines(
+        visible.clone(),
+        layer.clone(),
+        ["prices", "Dy price", "USD/kg", "dashed: status quo", "auto"]
+            .map(String::from)
+            .to_vec(),
+        vec!["Dy".into()],
+        vec![0],
+        &time,
+        &time,
+        &values,
+        1.0,
+        false,
+        Some(bands.clone()),
+    )
+    .unwrap_or_else(|_| panic!("draws with bands"));
+    assert_eq!(
+        with_bands[..6],
+        first[..6],
+        "the same plotting box and years"
+    );
+    // The axis widens to hold the band: p5 is half the line's lowest value.
+    assert!(
+        with_bands[6] < first[6] && with_bands[6] <= 50.0,
+        "{with_bands:?}"
+    );
+    let px = ctx.get_image_data(0.0, 0.0, 800.0, 400.0).unwrap().data();
+    // The band: blue at 22% over white.
+    let shaded = px
+        .chunks(4)
+        .filter(|p| p[3] > 0 && (0..3).all(|i| (p[i] as i32).abs_diff([200, 224, 238][i]) < 10))
+        .count();
+    assert!(shaded > 2000, "band shaded: {shaded} px");
+    assert!(bindings::draw_lines(
+        visible.clone(),
+        layer.clone(),
+        ["x", "t", "u", "d", "auto"].map(String::from).to_vec(),
+        vec!["Dy".into()],
+        vec![0],
+        &time,
+        &time,
+        &values,
+        1.0,
+        false,
+        Some(bands[..n].to_vec()),
     )
     .is_err());
 }

@@ -14,6 +14,9 @@ export async function startServer() {
   const child = spawn("python3", ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", ROOT], {
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // The server logs every request to stderr: read it, or once the pipe's buffer (64 KB,
+  // a few hundred requests) is full the server blocks and pages stop loading.
+  child.stderr.resume();
   const port = await new Promise((ok, fail) => {
     let text = "";
     const timer = setTimeout(() => fail(new Error(`server did not start: ${text}`)), 10000);
