@@ -27,17 +27,23 @@ fn compact(text: &str) -> String {
     out
 }
 
-/// For the wasm build only: each number's `"source"` text cut to its leading key
-/// (`USGS_MCS2026`, `ASSUMPTION`, …). The page lists the `sources` table, never a
-/// number's own explanation, and the full texts cost about 11 KB of the one-file page
-/// gzipped; natively (the CLI, the tests that check every source) the data is whole.
+/// For the wasm build only: each number's `"source"` text, and the other explanations
+/// (`"mix_source"`, `"regions_source"`, `"growth_source"`, `"recipe_source"`, …: every
+/// key ending in `source`), cut to its leading key (`USGS_MCS2026`, `ASSUMPTION`, …).
+/// The page lists the `sources` table, never a number's own explanation, and the full
+/// texts cost about 13 KB of the one-file page gzipped; natively (the CLI, the tests
+/// that check every source) the data is whole.
 fn sources_to_keys(text: &str) -> String {
-    const KEY: &str = "\"source\":\"";
+    const KEY: &str = "source\":\"";
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(k) = rest.find(KEY) {
         out.push_str(&rest[..k + KEY.len()]);
+        let is_key = k > 0 && matches!(rest.as_bytes()[k - 1], b'"' | b'_');
         rest = &rest[k + KEY.len()..];
+        if !is_key {
+            continue;
+        }
         // The string's end (escapes skipped).
         let (mut end, mut escaped) = (0, false);
         for (i, c) in rest.char_indices() {
