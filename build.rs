@@ -1,5 +1,6 @@
-//! Compact copies of the data files for `include_str!` (src/data.rs): the page's wasm
-//! carries them, and their indentation cost about 1 KB of the one-file page gzipped.
+//! Compact copies of the data files for `include_str!` (src/data.rs), and for the wasm
+//! of the presets (src/presets.rs): the page's wasm carries them, and their indentation
+//! cost about 1.3 KB of the one-file page gzipped.
 //! Whitespace outside strings is dropped and nothing else changes (same keys, same order,
 //! same numbers as written); the files in data/ stay as people read and edit them. For
 //! the wasm build, each number's source text is cut to its key (see `sources_to_keys`).
@@ -79,5 +80,23 @@ fn main() {
             text = sources_to_keys(&text);
         }
         std::fs::write(out.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    // The presets, for the wasm only (src/presets.rs): whitespace outside strings dropped.
+    println!("cargo:rerun-if-changed=presets");
+    std::fs::create_dir_all(out.join("presets")).expect("OUT_DIR/presets");
+    for entry in std::fs::read_dir("presets")
+        .expect("presets/")
+        .filter(|_| wasm)
+    {
+        let path = entry.expect("presets/").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+            let text = compact(&text);
+            std::fs::write(
+                out.join("presets").join(path.file_name().expect("name")),
+                text,
+            )
+            .unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        }
     }
 }
