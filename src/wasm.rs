@@ -1,7 +1,7 @@
 //! The browser bindings: the only module that knows `JsValue`, the DOM and the canvas.
 //!
-//! It turns JavaScript values into the core's types (scenarios travel as plain objects
-//! through serde-wasm-bindgen and JSON, so errors keep their field paths), runs the
+//! It turns JavaScript values into the core's types (plain objects travel as JSON both
+//! ways, so scenario errors keep their field paths), runs the
 //! model, hands series back as `Float64Array`s, and draws charts on a canvas through
 //! [`MeasuredCanvas`], a wrapper over plotters' `CanvasBackend` that measures text
 //! with the canvas's own `measureText` (cached) instead of inserting a `<span>` into
