@@ -53,5 +53,6 @@ try {
     const ids = Object.keys(res[i].run);
     const sum = (f) => ids.reduce((s, id) => s + q(res[i].run[id], f), 0);
     console.log(`${files[i]}: all presets, sum of medians ${sum(0.5).toFixed(2)} ms (p10s ${sum(0.1).toFixed(2)}); status-quo median ${q(res[i].run["status-quo"], 0.5).toFixed(2)} p10 ${q(res[i].run["status-quo"], 0.1).toFixed(2)}; slider input->drawn median ${q(res[i].slider, 0.5).toFixed(2)} p10 ${q(res[i].slider, 0.1).toFixed(2)}`);
+    console.log(`   medians: ${ids.map((id) => `${id} ${q(res[i].run[id], 0.5).toFixed(2)}`).join(", ")}`);
   }
 } finally { await browser.close(); }
