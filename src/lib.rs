@@ -13,6 +13,8 @@
 
 pub mod charts;
 pub mod data;
+#[cfg(any(target_arch = "wasm32", test))]
+mod data_de;
 pub mod elements;
 pub mod error;
 pub mod inputs;

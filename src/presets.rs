@@ -8,38 +8,35 @@ use crate::data::Dataset;
 use crate::error::{InputError, InputErrors};
 use crate::scenario::Scenario;
 
+// The files in presets/ as written (the CLI prints them); the wasm carries copies
+// without the whitespace outside strings (build.rs), the same JSON.
+#[cfg(not(target_arch = "wasm32"))]
+macro_rules! preset_text {
+    ($id:literal) => {
+        include_str!(concat!("../presets/", $id, ".json"))
+    };
+}
+#[cfg(target_arch = "wasm32")]
+macro_rules! preset_text {
+    ($id:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/presets/", $id, ".json"))
+    };
+}
+
 /// Presets: id and JSON text.
 pub const PRESETS: &[(&str, &str)] = &[
-    ("status-quo", include_str!("../presets/status-quo.json")),
-    (
-        "licensing-regime",
-        include_str!("../presets/licensing-regime.json"),
-    ),
-    (
-        "fragmentation",
-        include_str!("../presets/fragmentation.json"),
-    ),
-    ("replay-2010", include_str!("../presets/replay-2010.json")),
+    ("status-quo", preset_text!("status-quo")),
+    ("licensing-regime", preset_text!("licensing-regime")),
+    ("fragmentation", preset_text!("fragmentation")),
+    ("replay-2010", preset_text!("replay-2010")),
     (
         "us-led-diversification",
-        include_str!("../presets/us-led-diversification.json"),
+        preset_text!("us-led-diversification"),
     ),
-    (
-        "resource-diplomacy",
-        include_str!("../presets/resource-diplomacy.json"),
-    ),
-    (
-        "allied-integration",
-        include_str!("../presets/allied-integration.json"),
-    ),
-    (
-        "tech-breakthrough",
-        include_str!("../presets/tech-breakthrough.json"),
-    ),
-    (
-        "history-2025-26",
-        include_str!("../presets/history-2025-26.json"),
-    ),
+    ("resource-diplomacy", preset_text!("resource-diplomacy")),
+    ("allied-integration", preset_text!("allied-integration")),
+    ("tech-breakthrough", preset_text!("tech-breakthrough")),
+    ("history-2025-26", preset_text!("history-2025-26")),
 ];
 
 /// Ids of the built presets.

@@ -1,7 +1,7 @@
 //! The browser bindings: the only module that knows `JsValue`, the DOM and the canvas.
 //!
-//! It turns JavaScript values into the core's types (scenarios travel as plain objects
-//! through serde-wasm-bindgen and JSON, so errors keep their field paths), runs the
+//! It turns JavaScript values into the core's types (plain objects travel as JSON both
+//! ways, so scenario errors keep their field paths), runs the
 //! model, hands series back as `Float64Array`s, and draws charts on a canvas through
 //! [`MeasuredCanvas`], a wrapper over plotters' `CanvasBackend` that measures text
 //! with the canvas's own `measureText` (cached) instead of inserting a `<span>` into
@@ -63,8 +63,7 @@ thread_local! {
 /// keys keep the English; texts are cut to 60 characters.
 #[wasm_bindgen(js_name = setChartLabels)]
 pub fn set_chart_labels(labels: JsValue) -> Result<(), JsError> {
-    let map: std::collections::BTreeMap<String, String> = serde_wasm_bindgen::from_value(labels)
-        .map_err(|e| JsError::new(&format!("labels: {e}")))?;
+    let map: std::collections::BTreeMap<String, String> = from_js(&labels, "labels")?;
     CHART_LABELS.with(|m| {
         let mut m = m.borrow_mut();
         m.clear();
@@ -202,8 +201,70 @@ fn js_err<E: std::fmt::Display>(e: E) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// A value to the page through JSON (`serde_json`, then `JSON.parse`): the same code
+/// that writes the run's JSON export, instead of a second serializer
+/// (serde-wasm-bindgen). Object members that are `null` (options that are `None`) are
+/// left out, so they read as `undefined` in the page, as with serde-wasm-bindgen.
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
-    serde_wasm_bindgen::to_value(v).map_err(js_err)
+    let text = drop_null_members(&serde_json::to_string(v).map_err(js_err)?);
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("cannot read JSON"))
+}
+
+/// Compact JSON (as `serde_json::to_string` writes it) without its `"key":null`
+/// object members; nulls in arrays stay.
+fn drop_null_members(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Where the current member begins: just after its object's `{`, or at its `,`.
+    let mut member = 0;
+    let (mut in_string, mut escaped, mut skip_comma) = (false, false, false);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            ',' if skip_comma => {
+                skip_comma = false;
+                member = out.len();
+                continue;
+            }
+            ',' => member = out.len(),
+            'n' if out.ends_with(':') && rest.starts_with("ull") => {
+                rest = &rest[3..];
+                skip_comma = out[member..].starts_with('"');
+                out.truncate(member);
+                continue;
+            }
+            _ => {}
+        }
+        skip_comma = false;
+        out.push(c);
+        match c {
+            '"' => in_string = true,
+            '{' => member = out.len(),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A plain object from the page, read through `JSON.stringify` and `serde_json` (as
+/// scenarios are); `what` names it in the error.
+fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue, what: &str) -> Result<T, JsError> {
+    let text = js_sys::JSON::stringify(v)
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
 
 #[derive(Serialize)]
@@ -743,8 +804,7 @@ pub fn input_spec(scenario: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = applyInputs)]
 pub fn apply_inputs(scenario: JsValue, values: JsValue) -> Result<JsValue, JsValue> {
     let mut sc = parse_from_js(&scenario)?;
-    let values: std::collections::BTreeMap<String, f64> = serde_wasm_bindgen::from_value(values)
-        .map_err(|e| JsError::new(&format!("inputs: {e}")))?;
+    let values: std::collections::BTreeMap<String, f64> = from_js(&values, "inputs")?;
     for (id, v) in &values {
         crate::inputs::apply(&mut sc, id, *v).map_err(|e| input_errors(e.into()))?;
     }
@@ -758,8 +818,7 @@ pub fn apply_inputs(scenario: JsValue, values: JsValue) -> Result<JsValue, JsVal
 #[wasm_bindgen(js_name = runWithInputs)]
 pub fn run_with_inputs(scenario: JsValue, values: JsValue) -> Result<Run, JsValue> {
     let mut sc = parse_from_js(&scenario)?;
-    let values: std::collections::BTreeMap<String, f64> = serde_wasm_bindgen::from_value(values)
-        .map_err(|e| JsError::new(&format!("inputs: {e}")))?;
+    let values: std::collections::BTreeMap<String, f64> = from_js(&values, "inputs")?;
     for (id, v) in &values {
         crate::inputs::apply(&mut sc, id, *v).map_err(|e| input_errors(e.into()))?;
     }

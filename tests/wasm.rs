@@ -40,6 +40,23 @@ fn presets_give_the_native_numbers_bit_for_bit() {
     }
 }
 
+/// The page's own path: a preset as a plain object (`presetScenario`), run as one
+/// (`runScenario`). Until the values went to the page as JSON, a preset's map (the
+/// research policy's `intensity_cut`) arrived as a JS `Map`, which `JSON.stringify`
+/// writes as `{}`: the page ran tech-breakthrough without its intensity cuts.
+#[wasm_bindgen_test]
+fn presets_as_the_page_gets_them_give_the_native_numbers() {
+    for id in presets::ids() {
+        let sc = bindings::preset_scenario(id).unwrap_or_else(|_| panic!("{id}: preset"));
+        let r = bindings::run_scenario(sc).unwrap_or_else(|_| panic!("{id}: runs"));
+        assert_eq!(r.fingerprint(), golden_fingerprint(id), "{id}");
+    }
+    // Options that are None are left out of the object, not null.
+    let sc = bindings::preset_scenario("status-quo").unwrap_or_else(|_| panic!("preset"));
+    let text = js_sys::JSON::stringify(&sc).unwrap().as_string().unwrap();
+    assert!(!text.contains("null"), "{text}");
+}
+
 #[wasm_bindgen_test]
 fn the_bindings_run_a_scenario_given_as_json_text() {
     let text = presets::json("status-quo").unwrap();
