@@ -68,9 +68,86 @@ fn sources_to_keys(text: &str) -> String {
     out
 }
 
+/// The top-level `(key, value)` pairs of a compact JSON object, as text.
+fn sections(text: &str) -> Vec<(String, String)> {
+    let body = text
+        .trim()
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .expect("a data set is a JSON object");
+    let (mut out, mut start, mut depth) = (Vec::new(), 0, 0i32);
+    let (mut in_string, mut escaped) = (false, false);
+    let mut push = |part: &str| {
+        let colon = part.find("\":").expect("key: value") + 1;
+        out.push((part[..colon].to_string(), part[colon + 1..].to_string()));
+    };
+    for (i, c) in body.char_indices() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                push(&body[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < body.len() {
+        push(&body[start..]);
+    }
+    out
+}
+
+/// The data sets as one JSON array of their top-level sections side by side,
+/// `[[key, mask, value of each set whose bit is in mask…], …]`: gzip (a 32 KB window)
+/// then finds each section of `world-2009` next to the same section of `default`, which
+/// it mostly repeats; stored one after the other the second set compresses as if new.
+/// 3.8 KB less of the page gzipped. Read back by `data_de::from_interleaved`.
+///
+/// For the wasm, only the first set (`default`) keeps its `sources` table: the page
+/// lists that one (`sourceList`) and no other, and `world-2009`'s cost 2.6 KB gzipped.
+fn interleave(sets: &[String], wasm: bool) -> String {
+    let all: Vec<Vec<(String, String)>> = sets.iter().map(|s| sections(s)).collect();
+    let mut keys: Vec<&String> = Vec::new();
+    for (k, _) in all.iter().flatten() {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let rows: Vec<String> = keys
+        .iter()
+        .map(|k| {
+            let mut mask = 0;
+            let mut values = String::new();
+            for (i, set) in all.iter().enumerate() {
+                if let Some((_, v)) = set.iter().find(|(key, _)| key == *k) {
+                    mask |= 1 << i;
+                    values.push(',');
+                    let unlisted = wasm && i > 0 && k.as_str() == "\"sources\"";
+                    values.push_str(if unlisted { "{}" } else { v });
+                }
+            }
+            format!("[{k},{mask}{values}]")
+        })
+        .collect();
+    format!("[{}]", rows.join(","))
+}
+
 fn main() {
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     let wasm = std::env::var("TARGET").is_ok_and(|t| t.starts_with("wasm32"));
+    let mut sets = Vec::new();
     for name in ["default.json", "world-2009.json"] {
         let src = format!("data/{name}");
         println!("cargo:rerun-if-changed={src}");
@@ -79,8 +156,10 @@ fn main() {
         if wasm {
             text = sources_to_keys(&text);
         }
-        std::fs::write(out.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        std::fs::write(out.join(name), &text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        sets.push(text);
     }
+    std::fs::write(out.join("data-sets.json"), interleave(&sets, wasm)).expect("data-sets.json");
     // The presets, for the wasm only (src/presets.rs): whitespace outside strings dropped.
     println!("cargo:rerun-if-changed=presets");
     std::fs::create_dir_all(out.join("presets")).expect("OUT_DIR/presets");

@@ -19,6 +19,9 @@ pub const DEFAULT_DATA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/defa
 
 /// The world of 2009, for the replay of the 2010-2011 quota episode.
 pub const WORLD_2009_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/world-2009.json"));
+/// Both compiled-in data sets, section by section side by side, for the wasm build
+/// (`build.rs` says why; `data_de::from_interleaved` reads it).
+pub const DATA_SETS_INTERLEAVED: &str = include_str!(concat!(env!("OUT_DIR"), "/data-sets.json"));
 
 /// Ids a scenario's `data` field may name.
 pub const DATA_SETS: [&str; 2] = ["default", "world-2009"];
@@ -490,7 +493,7 @@ impl Dataset {
     /// The file is part of the build and covered by tests, so a failure here is a
     /// build defect, not user input; it is still reported, never a silent default.
     pub fn default_data() -> &'static Dataset {
-        DEFAULT.get_or_init(|| match Dataset::compiled_in(DEFAULT_DATA_JSON) {
+        DEFAULT.get_or_init(|| match Dataset::compiled_in(0) {
             Ok(d) => d,
             Err(e) => panic!("data/default.json is invalid (a build defect): {e}"),
         })
@@ -500,14 +503,10 @@ impl Dataset {
     pub fn named(id: &str) -> Option<&'static Dataset> {
         match id {
             "default" => Some(Dataset::default_data()),
-            "world-2009" => {
-                Some(
-                    WORLD_2009.get_or_init(|| match Dataset::compiled_in(WORLD_2009_JSON) {
-                        Ok(d) => d,
-                        Err(e) => panic!("data/world-2009.json is invalid (a build defect): {e}"),
-                    }),
-                )
-            }
+            "world-2009" => Some(WORLD_2009.get_or_init(|| match Dataset::compiled_in(1) {
+                Ok(d) => d,
+                Err(e) => panic!("data/world-2009.json is invalid (a build defect): {e}"),
+            })),
             _ => None,
         }
     }
@@ -540,19 +539,21 @@ impl Dataset {
         }
     }
 
-    /// A compiled-in data set. Natively it is parsed with field paths and checked like
+    /// A compiled-in data set (0 `default`, 1 `world-2009`). Natively it is parsed with
+    /// field paths and checked like
     /// any file; in wasm it is parsed plainly (by `data_de`, which needs less code than
     /// `serde_json`'s own reading of the structs) and not checked again, because the same
     /// bytes pass [`Dataset::from_json`] in the native tests and the path-tracking and
     /// checking code would add about 40 KB to the page gzipped.
-    fn compiled_in(text: &str) -> Result<Dataset, InputErrors> {
+    fn compiled_in(which: usize) -> Result<Dataset, InputErrors> {
         #[cfg(target_arch = "wasm32")]
         {
-            crate::data_de::from_str(text).map_err(|e| InputError::new("", e).into())
+            crate::data_de::from_interleaved(DATA_SETS_INTERLEAVED, which)
+                .map_err(|e| InputError::new("", e).into())
         }
         #[cfg(not(target_arch = "wasm32"))]
         {
-            Dataset::from_json(text)
+            Dataset::from_json([DEFAULT_DATA_JSON, WORLD_2009_JSON][which])
         }
     }
 

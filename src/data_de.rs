@@ -20,10 +20,37 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visit
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// Parse `text` (JSON) into `T` as described in the module's documentation.
+/// Parse `text` (JSON) into `T` as described in the module's documentation (one data
+/// set; the page reads both through [`from_interleaved`], the tests each one alone).
+#[cfg(test)]
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     T::deserialize(Node(Some(&value))).map_err(|e| e.0)
+}
+
+/// Data set `which` of [`crate::data::DATA_SETS_INTERLEAVED`]: `[[key, mask, value of
+/// each set whose bit is in mask…], …]` (written by `build.rs`, which explains why).
+pub fn from_interleaved<T: DeserializeOwned>(text: &str, which: usize) -> Result<T, String> {
+    let rows: Vec<Value> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut map = Map::new();
+    for row in rows {
+        let Value::Array(row) = row else {
+            return Err("a data-set section is not a list".into());
+        };
+        let mut items = row.into_iter();
+        let (Some(Value::String(key)), Some(mask)) = (items.next(), items.next()) else {
+            return Err("a data-set section has no key".into());
+        };
+        let mask = mask.as_u64().unwrap_or(0);
+        // The value of set `which` is after those of the sets before it that have one.
+        let before = (mask & ((1 << which) - 1)).count_ones() as usize;
+        if mask & (1 << which) != 0 {
+            if let Some(v) = items.nth(before) {
+                map.insert(key, v);
+            }
+        }
+    }
+    T::deserialize(Node(Some(&Value::Object(map)))).map_err(|e| e.0)
 }
 
 #[derive(Debug)]
@@ -204,7 +231,7 @@ impl<'de> de::MapAccess<'de> for Entries<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::data::{Dataset, DEFAULT_DATA_JSON, WORLD_2009_JSON};
+    use crate::data::{Dataset, DATA_SETS_INTERLEAVED, DEFAULT_DATA_JSON, WORLD_2009_JSON};
 
     /// The page's reading of the data sets is the native one, field by field and bit
     /// for bit (`PartialEq`, and `Debug`, which tells `-0.0` from `0.0`).
@@ -216,6 +243,16 @@ mod tests {
             assert_eq!(ours, theirs);
             let (a, b) = (format!("{ours:?}"), format!("{theirs:?}"));
             assert_eq!(a, b);
+        }
+    }
+
+    /// The page's copy of the data sets, side by side, gives each set unchanged.
+    #[test]
+    fn interleaved_data_sets_are_the_same_data() {
+        for (i, text) in [DEFAULT_DATA_JSON, WORLD_2009_JSON].into_iter().enumerate() {
+            let ours: Dataset = super::from_interleaved(DATA_SETS_INTERLEAVED, i).unwrap();
+            let theirs: Dataset = serde_json::from_str(text).unwrap();
+            assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
         }
     }
 
