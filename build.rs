@@ -5,27 +5,37 @@
 //! same numbers as written); the files in data/ stay as people read and edit them. For
 //! the wasm build, each number's source text is cut to its key (see `sources_to_keys`).
 
-fn compact(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for c in text.chars() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
+/// Where a scan of JSON text is: inside a string or not, escapes followed.
+#[derive(Default)]
+struct Strings {
+    inside: bool,
+    escaped: bool,
+}
+
+impl Strings {
+    /// Feed one character; true when it belongs to a string (its quotes included).
+    fn step(&mut self, c: char) -> bool {
+        if self.inside {
+            if self.escaped {
+                self.escaped = false;
             } else if c == '\\' {
-                escaped = true;
+                self.escaped = true;
             } else if c == '"' {
-                in_string = false;
+                self.inside = false;
             }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if !c.is_whitespace() {
-            out.push(c);
+            true
+        } else {
+            self.inside = c == '"';
+            self.inside
         }
     }
-    out
+}
+
+fn compact(text: &str) -> String {
+    let mut strings = Strings::default();
+    text.chars()
+        .filter(|c| strings.step(*c) || !c.is_whitespace())
+        .collect()
 }
 
 /// For the wasm build only: each number's `"source"` text, and the other explanations
@@ -46,17 +56,17 @@ fn sources_to_keys(text: &str) -> String {
             continue;
         }
         // The string's end (escapes skipped).
-        let (mut end, mut escaped) = (0, false);
-        for (i, c) in rest.char_indices() {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                end = i;
-                break;
-            }
-        }
+        let mut strings = Strings {
+            inside: true,
+            escaped: false,
+        };
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| {
+                strings.step(*c);
+                !strings.inside
+            })
+            .map_or(0, |(i, _)| i);
         let value = &rest[..end];
         let cut = value
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -76,24 +86,16 @@ fn sections(text: &str) -> Vec<(String, String)> {
         .and_then(|t| t.strip_suffix('}'))
         .expect("a data set is a JSON object");
     let (mut out, mut start, mut depth) = (Vec::new(), 0, 0i32);
-    let (mut in_string, mut escaped) = (false, false);
+    let mut strings = Strings::default();
     let mut push = |part: &str| {
         let colon = part.find("\":").expect("key: value") + 1;
         out.push((part[..colon].to_string(), part[colon + 1..].to_string()));
     };
     for (i, c) in body.char_indices() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
+        if strings.step(c) {
             continue;
         }
         match c {
-            '"' => in_string = true,
             '{' | '[' => depth += 1,
             '}' | ']' => depth -= 1,
             ',' if depth == 0 => {

@@ -136,7 +136,7 @@ fn draw_lines_paints_the_lines_over_a_cached_background() {
     // One line: the run (blue, 100 to 5,000: a log axis) and its comparison.
     let mut values: Vec<f64> = time.iter().map(|t| 100.0 * (t - 2023.0).powi(2)).collect();
     values.extend(time.iter().map(|_| 300.0));
-    let draw = || {
+    let draw = |values: &[f64], bands: Option<Vec<f64>>| {
         bindings::draw_lines(
             visible.clone(),
             layer.clone(),
@@ -147,15 +147,14 @@ fn draw_lines_paints_the_lines_over_a_cached_background() {
             vec![0],
             &time,
             &time,
-            &values,
+            values,
             1.0,
             false,
-            None,
+            bands,
         )
-        .unwrap_or_else(|_| panic!("draws"))
     };
-    let first = draw();
-    let again = draw();
+    let first = draw(&values, None).unwrap_or_else(|_| panic!("draws"));
+    let again = draw(&values, None).unwrap_or_else(|_| panic!("draws"));
     assert_eq!(first, again, "the same box from the cached background");
     assert_eq!(first[8], 1.0, "log axis: {first:?}");
     assert!(0.0 < first[0] && first[0] < first[1] && first[1] < 800.0);
@@ -175,42 +174,15 @@ fn draw_lines_paints_the_lines_over_a_cached_background() {
     assert!(count([0, 114, 178]) > 300, "line painted");
     assert!(count([255, 255, 255]) > 100_000, "background copied");
     // Values that do not match the lines are refused, not drawn.
-    assert!(bindings::draw_lines(
-        visible.clone(),
-        layer.clone(),
-        ["x", "t", "u", "d", "auto"].map(String::from).to_vec(),
-        vec!["Dy".into()],
-        vec![0],
-        &time,
-        &time,
-        &values[..10],
-        1.0,
-        false,
-        None,
-    )
-    .is_err());
+    assert!(draw(&values[..10], None).is_err());
     // Monte Carlo bands (p5, p50, p95 a line) are shaded under the line; bands of the
     // wrong length are refused.
     let n = time.len();
     let mut bands: Vec<f64> = values[..n].iter().map(|v| v * 0.5).collect();
     bands.extend_from_slice(&values[..n]);
     bands.extend(values[..n].iter().map(|v| v * 1.5));
-    let with_bands = bindings::draw_lines(
-        visible.clone(),
-        layer.clone(),
-        ["prices", "Dy price", "USD/kg", "dashed: status quo", "auto"]
-            .map(String::from)
-            .to_vec(),
-        vec!["Dy".into()],
-        vec![0],
-        &time,
-        &time,
-        &values,
-        1.0,
-        false,
-        Some(bands.clone()),
-    )
-    .unwrap_or_else(|_| panic!("draws with bands"));
+    let with_bands =
+        draw(&values, Some(bands.clone())).unwrap_or_else(|_| panic!("draws with bands"));
     assert_eq!(
         with_bands[..6],
         first[..6],
@@ -228,20 +200,7 @@ fn draw_lines_paints_the_lines_over_a_cached_background() {
         .filter(|p| p[3] > 0 && (0..3).all(|i| (p[i] as i32).abs_diff([200, 224, 238][i]) < 10))
         .count();
     assert!(shaded > 2000, "band shaded: {shaded} px");
-    assert!(bindings::draw_lines(
-        visible.clone(),
-        layer.clone(),
-        ["x", "t", "u", "d", "auto"].map(String::from).to_vec(),
-        vec!["Dy".into()],
-        vec![0],
-        &time,
-        &time,
-        &values,
-        1.0,
-        false,
-        Some(bands[..n].to_vec()),
-    )
-    .is_err());
+    assert!(draw(&values, Some(bands[..n].to_vec())).is_err());
 }
 
 #[wasm_bindgen_test]

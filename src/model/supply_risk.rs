@@ -205,7 +205,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 for r in (0..n).filter(|r| member(*r)) {
                     let f = supplied_by[i * n + r] / w;
                     frac[i * n + r] = f;
-                    sq += f * f * g[r].min(1.0);
+                    sq += f * f * g[r];
                 }
             }
             tier_sq.push(sq * if ally { ALLY_DISCOUNT } else { 1.0 });
@@ -244,8 +244,11 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         // such `i`: computed once.
         let mut h_free: Option<f64> = None;
         for i in 0..n {
-            // ĝ: governance risk of each supplier `r` of `el` to `i`, with the restriction.
-            let h_global = if hit[el * n + i] {
+            // ĝ: governance risk of each supplier `r` of `el` to `i`, with the
+            // restriction; unrestricted it is `g` itself (`g` ≤ 1). The row and the flag
+            // are cleared as they are read, ready for the next step.
+            let restricted = std::mem::take(&mut hit[el * n + i]);
+            let gh: &[f64] = if restricted {
                 let row = &mut restr[(el * n + i) * n..(el * n + i + 1) * n];
                 gh.clear();
                 gh.extend(
@@ -254,10 +257,13 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                         .map(|(g, x)| (g * (1.0 + x)).min(1.0)),
                 );
                 row.iter_mut().for_each(|x| *x = 0.0);
+                gh
+            } else {
+                g
+            };
+            let h_global = if restricted {
                 global(gh)
             } else {
-                gh.clear();
-                gh.extend(g.iter().map(|g| g.min(1.0)));
                 *h_free.get_or_insert_with(|| global(gh))
             };
             // Sourcing: shares of demand by supplier, the unmet share `u`.
@@ -291,7 +297,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             // Allies' and others' tiers, spread by what each delivered to `i`:
             // `x_r += part_tier · frac_r`.
             let parts = [(a * of_demand).max(0.0), (other * of_demand).max(0.0)];
-            let h_src = if up == 0.0 && !hit[el * n + i] {
+            let h_src = if up == 0.0 && !restricted {
                 // Only the tiers, with every ĝ unrestricted: the per-step sums.
                 parts[0] * parts[0] * tier_sq[2 * i] + parts[1] * parts[1] * tier_sq[2 * i + 1]
             } else {
@@ -306,7 +312,6 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                     })
                     .sum::<f64>()
             } + u * u;
-            hit[el * n + i] = false;
             let own_share = if sup > 0.0 { o / sup } else { 1.0 };
             let ir = if d > 0.0 || sup > 0.0 {
                 1.0 - own_share * ss
