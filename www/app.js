@@ -9,7 +9,7 @@ import { storageGet, storageSet, storageRemove, forgetSaved, loadState, comparab
 import { readViewParams, applyView } from "./view.js";
 import { readUrl, sanitizeState } from "./url.js";
 import { syncControls, selectPreset } from "./controls.js";
-import { schedule, settled, startEditor } from "./run.js";
+import { schedule, settled, drawn, startEditor } from "./run.js";
 import * as choice from "./chart-choice.js";
 import { setupWhy } from "./why.js";
 import { listenReadout } from "./readout.js";
@@ -89,7 +89,7 @@ async function main() {
   if (params.get("embed") === "1") document.body.classList.add("embed");
   if (params.get("projector") === "1") document.body.classList.add("projector");
   await startModel();
-  globalThis.ree = { wasm: api, settled, view, get run() { return S.currentRun; }, get state() { return S.state; } };
+  globalThis.ree = { wasm: api, settled, drawn, view, get run() { return S.currentRun; }, get state() { return S.state; } };
   const allSpecs = api.inputSpec({});
   readViewParams(params, allSpecs, warnings);
   applyLanguage(api);

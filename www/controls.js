@@ -6,7 +6,7 @@ import { api } from "./wasm.js";
 import { t, tr, errorText } from "./i18n.js";
 import { setStatus } from "./notices.js";
 import { saveState } from "./storage.js";
-import { editedScenario, runModel, schedule } from "./run.js";
+import { editedScenario, runModel, schedule, scheduleRun } from "./run.js";
 import { compareOptions } from "./chart-choice.js";
 
 export function fmtValue(spec, v) {
@@ -49,7 +49,7 @@ export function buildInputControls() {
         const v = Number(range.value);
         if (Math.abs(v - spec.default) < spec.step / 1000) delete S.state.inputs[spec.id];
         else S.state.inputs[spec.id] = v;
-        saveState(); syncControls(); if (runModel()) schedule();
+        saveState(); syncControls(); scheduleRun();
       });
       box.append(div);
     }

@@ -81,25 +81,42 @@ export function runModel() {
   }
 }
 
-let frame = 0;
-// Promises waiting for the next frame's drawing to finish (tests and embedding hosts use it).
+// Drawing waits for the next animation frame; a slider's run waits one frame more, so
+// that the browser paints the moved thumb and its number first (web.dev, "Optimize
+// INP": yield before heavy work) and the model then runs once for the latest value,
+// however many inputs arrived meanwhile. settled() waits for both.
+let frame = 0, later = 0, needRun = false;
+// Promises waiting for the pending drawing to finish (tests and embedding hosts use it).
 let settledWaiters = [];
 export function schedule() {
-  if (frame) return;
-  frame = requestAnimationFrame(() => {
-    frame = 0;
-    try { draw(); } finally {
-      const waiting = settledWaiters;
-      settledWaiters = [];
-      for (const resolve of waiting) resolve();
-    }
-  });
+  if (frame || later) return;
+  frame = requestAnimationFrame(() => { frame = 0; finish(); });
+}
+export function scheduleRun() {
+  needRun = true;
+  if (later) return;
+  cancelAnimationFrame(frame);
+  frame = 0;
+  later = requestAnimationFrame(() => setTimeout(() => { later = 0; finish(); }));
+}
+function finish() {
+  try {
+    if (needRun) { needRun = false; runModel(); }
+    draw();
+  } finally {
+    const waiting = settledWaiters;
+    settledWaiters = [];
+    for (const resolve of waiting) resolve();
+    dispatchEvent(new Event("ree-drawn"));
+  }
 }
 
-// Resolves once every change made so far is drawn: now if no frame is pending.
-export function settled() {
-  return (frame ? new Promise((resolve) => settledWaiters.push(resolve)) : Promise.resolve()).then(flushSave);
+// Resolves once every change made so far is drawn: now if nothing is pending.
+export function drawn() {
+  return frame || later ? new Promise((resolve) => settledWaiters.push(resolve)) : Promise.resolve();
 }
+// The same, and the settings saved (the link and storage).
+export const settled = () => drawn().then(flushSave);
 
 let sourcingKey = "";
 function draw() {

@@ -44,12 +44,14 @@ export function comparable(st) {
   return [st.preset, st.inputs, st.element, st.regions, st.sourceRegion, st.edits || null];
 }
 
-// Saving (storage and URL, a few milliseconds) waits for a pause, so that a dragged
-// slider is not held up; settled() and leaving the page write at once.
+// Saving (storage and URL: replaceState alone took 8 ms a call in headless Chromium)
+// waits for a 200 ms pause, so that a dragged slider is not held up; settled() and
+// leaving the page write at once.
 let saveRefused = false;
 let saveTimer = 0;
 export function saveState() {
-  if (!saveTimer) saveTimer = setTimeout(flushSave, 200);
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(flushSave, 200);
 }
 // A pending save dropped (the page is about to reload with other settings).
 export function cancelSave() {
