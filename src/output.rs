@@ -274,6 +274,26 @@ impl RunOutput {
             .collect()
     }
 
+    /// Supply risk of a group of elements for region `r`: the mean of the elements'
+    /// indices weighted by the region's demand for each (an index does not add up like
+    /// tonnes); where the group has no demand, the plain mean.
+    pub fn supply_risk_of(&self, r: usize, elements: &[usize]) -> Vec<f64> {
+        let (risk, demand) = (&self.series.supply_risk, &self.series.demand);
+        (0..self.n_steps())
+            .map(|s| {
+                let d: f64 = elements.iter().map(|e| demand.get(s, r, *e)).sum();
+                let sum = |w: &dyn Fn(usize) -> f64| -> f64 {
+                    elements.iter().map(|e| w(*e) * risk.get(s, r, *e)).sum()
+                };
+                if d > 0.0 {
+                    sum(&|e| demand.get(s, r, e)) / d
+                } else {
+                    sum(&|_| 1.0) / elements.len().max(1) as f64
+                }
+            })
+            .collect()
+    }
+
     pub fn max_mass_balance_error(&self) -> f64 {
         self.series
             .mass_balance_error

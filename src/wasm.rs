@@ -513,10 +513,11 @@ impl Run {
 
     /// A series over time by its name in the output's table of series (`SERIES`):
     /// `row` is a region, alliance or stage id as the series' rows are (`world` for
-    /// world series; `*` sums every row, as a `column` of `*` every column); `column` an element or element group (`NdPr`, `DyTb`, `LREE`,
-    /// `HREE`: tonnes summed, availability as summed supply over summed demand), a
-    /// supplier region, a product, or `hhi`/`top_share`, as its columns are (ignored
-    /// for one-column series).
+    /// world series; `*` sums every row, as a `column` of `*` every column); `column`
+    /// an element or element group (`NdPr`, `DyTb`, `LREE`, `HREE`: tonnes summed,
+    /// availability as summed supply over summed demand, supply risk as the
+    /// demand-weighted mean), a supplier region, a product, or `hhi`/`top_share`, as
+    /// its columns are (ignored for one-column series).
     pub fn series(
         &self,
         name: &str,
@@ -557,6 +558,9 @@ impl Run {
         let values = match def.cols {
             Axis::Elements if name == "availability" && def.rows == Axis::Regions => {
                 self.out.availability_of(r, &element_set(column)?)
+            }
+            Axis::Elements if name == "supply_risk" => {
+                self.out.supply_risk_of(r, &element_set(column)?)
             }
             Axis::Elements => c.series_sum(r, &element_set(column)?),
             Axis::One => c.series(r, 0),

@@ -80,6 +80,11 @@ export const CHARTS = {
     lines: (st) => [...st.regions.map((r, k) => ({ label: r, get: series("recycled", r, st.element), color: k })),
       { label: t("charts.world"), get: series("recycled", "*", st.element), color: 7 }],
   },
+  // The model's supply-risk index (0..1) of each shown region's supply of the element.
+  supply_risk: {
+    scale: "linear", unit: "supply_risk", title: (st) => t("chart.supplyRisk", { el: st.element }),
+    lines: (st) => st.regions.map((r, k) => ({ label: r, get: series("supply_risk", r, st.element), color: k })),
+  },
   policy_cost: {
     unit: "usd_per_year", title: () => t("chart.policyCost"),
     lines: (st) => [...st.regions.map((r, k) => ({ label: r, get: series("policy_cost", r, "all"), color: k })),

@@ -23,8 +23,8 @@ export const DEFAULT_STATE = { preset: "status-quo", inputs: {}, element: "Dy", 
 
 // The charts: those drawn by the generic line chart (www/chart-defs.js), every chart in
 // its default order, and those shown by default.
-export const PANELS = ["prices", "capacity", "exports", "stocks", "stockpiles", "recycling", "policy_cost"];
-export const ALL = ["availability", "prices", "sourcing", "concentration", "capacity", "exports", "stocks", "stockpiles", "recycling", "policy_cost", "mining"];
+export const PANELS = ["prices", "capacity", "exports", "stocks", "stockpiles", "recycling", "supply_risk", "policy_cost"];
+export const ALL = ["availability", "prices", "sourcing", "concentration", "capacity", "exports", "stocks", "stockpiles", "recycling", "supply_risk", "policy_cost", "mining"];
 export const DEFAULT = ["availability", "prices", "sourcing", "concentration", "mining"];
 
 export const S = {

@@ -9,7 +9,7 @@ let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-const ALL = ["availability", "prices", "sourcing", "concentration", "capacity", "exports", "stocks", "stockpiles", "recycling", "policy_cost", "mining"];
+const ALL = ["availability", "prices", "sourcing", "concentration", "capacity", "exports", "stocks", "stockpiles", "recycling", "supply_risk", "policy_cost", "mining"];
 
 test("every chart exports a PNG with its title, the settings and the date", async () => {
   const { page, context, errors } = await openPage(browser,

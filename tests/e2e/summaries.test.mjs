@@ -41,3 +41,22 @@ test("policy costs read in M or bn USD a year, in both languages", async () => {
   assert.doesNotMatch(resumen, /USD\/yr/);
   await es.context.close();
 });
+
+test("the supply-risk chart reads the model's index, a group as the demand-weighted mean", async () => {
+  // Issue 7: Japan's supply risk for Dy is higher under licensing than in the status quo
+  // (the comparison run, dashed); the page shows it in the chart a reader can choose.
+  const { page, context } = await openPage(browser, `${server.origin}/index.html?v=2&preset=licensing-regime&el=Dy&panels=supply_risk,availability`);
+  const summary = await page.locator("#supply_risk-summary").textContent();
+  const [, now, base] = summary.match(/JP (\d\.\d+).*JP (\d\.\d+)/);
+  assert.ok(Number(now) > Number(base), summary);
+  const fromRun = await page.evaluate(() => {
+    const run = ree.run, k = [...run.time()].findIndex((y) => y >= 2030);
+    const dy = run.series("supply_risk", "JP", "Dy")[k], tb = run.series("supply_risk", "JP", "Tb")[k];
+    const dd = run.series("demand", "JP", "Dy")[k], dt = run.series("demand", "JP", "Tb")[k];
+    return { group: run.series("supply_risk", "JP", "DyTb")[k], mean: (dy * dd + tb * dt) / (dd + dt), dy };
+  });
+  assert.ok(Math.abs(fromRun.group - fromRun.mean) < 1e-12, JSON.stringify(fromRun));
+  assert.ok(fromRun.dy > 0 && fromRun.dy <= 1);
+  assert.match(summary, new RegExp(`JP ${fromRun.dy.toFixed(2).replace(/0$/, "")}`));
+  await context.close();
+});

@@ -52,6 +52,8 @@ export const EN = {
   "chart.stockpiles": "Stockpiles of {el}: days of the holder's use",
   "chart.recycling": "{el} recovered from products at the end of their life",
   "chart.policyCost": "What the policies cost each region",
+  "chart.supplyRisk": "Supply risk of {el} (index 0-1)", "panel.supply_risk": "Supply risk",
+  "chartLabel.supply_risk": "supply risk index",
   "panel.stockpiles": "Stockpiles", "panel.recycling": "Recycling", "panel.policy_cost": "Policy cost",
   "chartLabel.days": "days of use", "chartLabel.usd_per_year": "USD per year",
   "charts.inside": "inside", "charts.outside": "outside", "charts.world": "world",

@@ -47,6 +47,8 @@ export const ES = {
   "chart.stockpiles": "Reservas estratégicas de {el}: días de uso del titular",
   "chart.recycling": "{el} recuperado de productos al final de su vida útil",
   "chart.policyCost": "Lo que cuestan las políticas a cada región",
+  "chart.supplyRisk": "Riesgo de suministro de {el} (índice 0-1)", "panel.supply_risk": "Riesgo de suministro",
+  "chartLabel.supply_risk": "índice de riesgo de suministro",
   "panel.stockpiles": "Reservas estratégicas", "panel.recycling": "Reciclaje", "panel.policy_cost": "Coste de las políticas",
   "chartLabel.days": "días de uso", "chartLabel.usd_per_year": "USD al año",
   "charts.inside": "dentro", "charts.outside": "fuera", "charts.world": "mundo",
