@@ -87,9 +87,12 @@ pub fn base_year_mining(data: &Dataset) -> Vec<Bar> {
         })
         .filter(|b| b.value > 0.0)
         .collect();
-    // Labels are unique, so the order is total: the unstable sort gives the same order
-    // and keeps the stable sort's code (about 4 KB) out of the wasm.
-    bars.sort_unstable_by(|a, b| b.value.total_cmp(&a.value).then(a.label.cmp(&b.label)));
+    crate::small_sort::sort_by(&mut bars, |a, b| {
+        b.value
+            .total_cmp(&a.value)
+            .then(a.label.cmp(&b.label))
+            .is_lt()
+    });
     bars
 }
 

@@ -24,6 +24,7 @@ pub mod policies;
 pub mod presets;
 pub mod scenario;
 pub mod sensitivity;
+mod small_sort;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -151,8 +151,9 @@ impl Explainer {
     /// as NaN).
     pub fn result(&self) -> (f64, Vec<Effect>) {
         let mut effects = self.effects.clone();
-        // Ids are unique: a total order, so the unstable sort (smaller wasm) is exact.
-        effects.sort_unstable_by(|a, b| b.swing().total_cmp(&a.swing()).then(a.id.cmp(b.id)));
+        crate::small_sort::sort_by(&mut effects, |a, b| {
+            b.swing().total_cmp(&a.swing()).then(a.id.cmp(b.id)).is_lt()
+        });
         (self.base, effects)
     }
 }

@@ -483,6 +483,31 @@ pub fn check_scenario(value: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub struct Run {
     out: RunOutput,
+    /// The scenario of a run made without the supply-risk indicator
+    /// ([`crate::model::run_with_risk`]), kept until something reads the risk (its
+    /// series, the exports, the fingerprint): the run is then made again whole, so
+    /// every number a caller sees is the native run's.
+    risk_pending: Option<Box<crate::scenario::Scenario>>,
+}
+
+impl Run {
+    fn new(out: RunOutput) -> Run {
+        Run {
+            out,
+            risk_pending: None,
+        }
+    }
+
+    /// The whole output, supply risk included. (The scenario ran once already, so it
+    /// is valid: the error is for form.) Not inlined: one copy for its four callers.
+    #[inline(never)]
+    fn whole(&mut self) -> Result<&RunOutput, JsError> {
+        if let Some(sc) = self.risk_pending.take() {
+            self.out = crate::model::run_with_risk(Dataset::default_data(), &sc, true)
+                .map_err(|e| JsError::new(&e.to_string()))?;
+        }
+        Ok(&self.out)
+    }
 }
 
 /// Run a scenario (plain object or JSON string).
@@ -491,7 +516,7 @@ pub fn run_scenario(value: JsValue) -> Result<Run, JsValue> {
     // The run validates (once).
     let s = parse_from_js(&value)?;
     let out = crate::model::run(Dataset::default_data(), &s).map_err(input_errors)?;
-    Ok(Run { out })
+    Ok(Run::new(out))
 }
 
 #[wasm_bindgen]
@@ -519,11 +544,14 @@ impl Run {
     /// demand-weighted mean), a supplier region, a product, or `hhi`/`top_share`, as
     /// its columns are (ignored for one-column series).
     pub fn series(
-        &self,
+        &mut self,
         name: &str,
         row: &str,
         column: &str,
     ) -> Result<js_sys::Float64Array, JsError> {
+        if name == "supply_risk" {
+            self.whole()?;
+        }
         let (def, c) = self
             .out
             .series
@@ -575,20 +603,20 @@ impl Run {
     }
 
     /// Hex fingerprint of every number of the run (equal natively and in wasm).
-    pub fn fingerprint(&self) -> String {
-        format!("{:016x}", self.out.fingerprint())
+    pub fn fingerprint(&mut self) -> Result<String, JsError> {
+        Ok(format!("{:016x}", self.whole()?.fingerprint()))
     }
 
     /// The whole run output as JSON text (for export).
     #[wasm_bindgen(js_name = toJson)]
-    pub fn to_json(&self) -> String {
-        self.out.to_json()
+    pub fn to_json(&mut self) -> Result<String, JsError> {
+        Ok(self.whole()?.to_json())
     }
 
     /// Long-format CSV of every series (for export).
     #[wasm_bindgen(js_name = toCsv)]
-    pub fn to_csv(&self) -> String {
-        self.out.to_csv()
+    pub fn to_csv(&mut self) -> Result<String, JsError> {
+        Ok(self.whole()?.to_csv())
     }
 }
 
@@ -818,16 +846,22 @@ pub fn apply_inputs(scenario: JsValue, values: JsValue) -> Result<JsValue, JsVal
 
 /// Apply input values to a scenario and run it: one parse and one validation of the
 /// scenario per change (the page's path on every slider move; the run validates the
-/// scenario with the inputs applied).
+/// scenario with the inputs applied). With `risk` false the supply-risk indicator
+/// waits until something reads it (see [`Run`]): a quarter of the run's work saved
+/// while the page shows no supply-risk chart.
 #[wasm_bindgen(js_name = runWithInputs)]
-pub fn run_with_inputs(scenario: JsValue, values: JsValue) -> Result<Run, JsValue> {
+pub fn run_with_inputs(scenario: JsValue, values: JsValue, risk: bool) -> Result<Run, JsValue> {
     let mut sc = parse_from_js(&scenario)?;
     let values: std::collections::BTreeMap<String, f64> = from_js(&values, "inputs")?;
     for (id, v) in &values {
         crate::inputs::apply(&mut sc, id, *v).map_err(|e| input_errors(e.into()))?;
     }
-    let out = crate::model::run(Dataset::default_data(), &sc).map_err(input_errors)?;
-    Ok(Run { out })
+    let out =
+        crate::model::run_with_risk(Dataset::default_data(), &sc, risk).map_err(input_errors)?;
+    Ok(Run {
+        out,
+        risk_pending: (!risk).then(|| Box::new(sc)),
+    })
 }
 
 #[derive(Serialize)]

@@ -64,7 +64,9 @@ function baselineFor(run) {
 
 export function runModel() {
   try {
-    const next = api.runWithInputs(editedScenario(), S.state.inputs);
+    // The supply-risk index (a quarter of a run) only if its chart is shown; the run
+    // computes it whenever else something reads it (an export, say).
+    const next = api.runWithInputs(editedScenario(), S.state.inputs, view.panels.includes("supply_risk"));
     if (S.currentRun) S.currentRun.free();
     S.currentRun = next;
     const base = baselineFor(next);
