@@ -8,7 +8,7 @@
 use crate::data::Dataset;
 use crate::error::InputErrors;
 use crate::inputs::{apply, INPUTS};
-use crate::model::run_into;
+use crate::model::run_into_with_risk;
 use crate::output::RunOutput;
 use crate::scenario::Scenario;
 
@@ -120,7 +120,7 @@ impl Explainer {
         let k = self.done;
         self.done += 1;
         if k == 0 {
-            run_into(data, &self.sc, &mut self.out)?;
+            run_into_with_risk(data, &self.sc, &mut self.out, false)?;
             self.base = availability_in_year(&self.out, self.r, &self.elements, self.year);
             return Ok(self.done < total);
         }
@@ -135,7 +135,7 @@ impl Explainer {
         } else {
             let mut nudged = self.sc.clone();
             apply(&mut nudged, e.id, v)?;
-            run_into(data, &nudged, &mut self.out)?;
+            run_into_with_risk(data, &nudged, &mut self.out, false)?;
             availability_in_year(&self.out, self.r, &self.elements, self.year)
         };
         let e = &mut self.effects[(k - 1) / 2];

@@ -1,6 +1,6 @@
 // "Why?": rank the inputs by how much they move the chosen line, only while the panel
-// is open: twelve model runs, one at a time in idle moments (never holding up a frame),
-// dropped and started again when the scenario changes.
+// is open: twelve model runs, one at a time in idle moments once input pauses (never
+// holding up a frame), dropped and started again when the scenario changes.
 import { $, S } from "./state.js";
 import { api } from "./wasm.js";
 import { t, tr, errorText } from "./i18n.js";
@@ -26,15 +26,22 @@ export function whyYears() {
   sel.value = String(years.includes(keep) ? keep : (run ? focusYear(tm) : 2030));
 }
 
-let explainer = null;
+let explainer = null, later = 0;
+// The runs start once the scenario has not changed for 300 ms: while a slider moves,
+// a run already under way (about 10 ms) would hold up the next key press's frame.
 export function explainLine() {
   explainer?.free();
   explainer = null;
+  clearTimeout(later);
   if (!$("why").open || !S.currentRun) return;
   whyYears();
   const region = $("why-region").value || S.state.regions[0];
   const year = Number($("why-year").value || 2030);
   $("why-target").textContent = t("why.target", { region, el: S.state.element, year });
+  later = setTimeout(() => explain(region, year), 300);
+}
+
+function explain(region, year) {
   const list = $("why-list");
   try {
     explainer = new api.Explainer(currentScenario(), region, S.state.element, year);

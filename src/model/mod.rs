@@ -178,7 +178,8 @@ pub fn run(data: &Dataset, scenario: &Scenario) -> Result<RunOutput, InputErrors
 /// then stays zero. The indicator is an output only (nothing in the step reads it
 /// back), so every other number is the same to the bit; it is about a quarter of a
 /// run's instructions (callgrind, status-quo: 31 M of 119 M). For runs whose risk
-/// nobody reads: the page's slider runs while its supply-risk chart is hidden.
+/// nobody reads: the page's slider runs while its supply-risk chart is hidden, the
+/// "Why?" ranking (availability only).
 pub fn run_with_risk(
     data: &Dataset,
     scenario: &Scenario,
@@ -196,8 +197,20 @@ pub fn run_into(
     scenario: &Scenario,
     out: &mut RunOutput,
 ) -> Result<(), InputErrors> {
+    run_into_with_risk(data, scenario, out, true)
+}
+
+/// [`run_into`], with or without the supply-risk indicator (see [`run_with_risk`]).
+pub fn run_into_with_risk(
+    data: &Dataset,
+    scenario: &Scenario,
+    out: &mut RunOutput,
+    risk: bool,
+) -> Result<(), InputErrors> {
     let data = data.for_scenario(scenario)?;
-    Compiled::new(data, scenario)?.simulate_into(out);
+    let mut model = Compiled::new(data, scenario)?;
+    model.indicators = risk;
+    model.simulate_into(out);
     Ok(())
 }
 
