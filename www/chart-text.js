@@ -5,7 +5,7 @@ import { $ } from "./state.js";
 import { t } from "./i18n.js";
 import { hover, unitKey, unitOf } from "./chart-defs.js";
 import { cmpName } from "./chart-choice.js";
-import { stepAt, focusYear, tableYears } from "./describe.js";
+import { stepAt, focusYear, tableYears, bandRows } from "./describe.js";
 import { download, csvHeader, exportPng } from "./files.js";
 
 export function fmt(v) {
@@ -49,7 +49,8 @@ export function table(id) {
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const row = (label, s, time) => `<tr><td>${esc(label)}</td>${years.map((y) => `<td>${fmt(s[stepAt(time, y)])}</td>`).join("")}</tr>`;
   $(`${id}-table`).innerHTML = `<table><caption>${esc(unitOf(id))}</caption><thead><tr><th></th>${years.map((y) => `<th>${y}</th>`).join("")}</tr></thead><tbody>${
-    h.lines.map((l) => row(l.label, l.cur, h.time) + row(`${l.label}, ${cmp}`, l.base, h.baseTime)).join("")}</tbody></table>`;
+    h.lines.map((l) => row(l.label, l.cur, h.time) + row(`${l.label}, ${cmp}`, l.base, h.baseTime)).join("")
+    + bandRows(h).map(([label, s]) => row(label, s, h.time)).join("")}</tbody></table>`;
 }
 
 export function csv(id) {
@@ -57,7 +58,8 @@ export function csv(id) {
   if (!h) return;
   const cmp = cmpName();
   const q = (s) => `"${String(s).replace(/"/g, '""')}"`;
-  const cols = h.lines.flatMap((l) => [[l.label, l.cur, (k) => k], [`${l.label}, ${cmp}`, l.base, (k) => stepAt(h.baseTime, h.time[k])]]);
+  const cols = [...h.lines.flatMap((l) => [[l.label, l.cur, (k) => k], [`${l.label}, ${cmp}`, l.base, (k) => stepAt(h.baseTime, h.time[k])]]),
+    ...bandRows(h).map(([label, s]) => [label, s, (k) => k])];
   const rows = [`time,${cols.map(([c]) => q(c)).join(",")}`];
   for (let k = 0; k < h.time.length; k++) rows.push(`${h.time[k]},${cols.map(([, s, at]) => (Number.isFinite(s[at(k)]) ? s[at(k)] : "")).join(",")}`);
   download(`${id}.csv`, "text/csv", `${csvHeader()}# ${h.title} (${unitOf(id)})\n${rows.join("\n")}\n`);

@@ -98,7 +98,7 @@ export function drawChart(id, run, base, dpr, projector) {
       bands.values || undefined);
     last[id] = { sig, lines, box };
   }
-  hover[id] = { box: last[id].box, time, baseTime, lines, title };
+  hover[id] = { box: last[id].box, time, baseTime, lines, title, bands: bands.values };
   if (!PANELS.includes(id)) return last[id].box;
   if (!unchanged) describe(id);
   return last[id].box;
@@ -109,7 +109,8 @@ export function draw(run, base, projector) {
   for (const id of PANELS) {
     if (visible(`${id}-chart`)) drawChart(id, run, base, dpr(`${id}-chart`), projector);
     else if (shown(`${id}-chart`)) {
-      hover[id] = { box: null, time: run.time(), baseTime: base.time(), lines: compute(id, run, base), title: CHARTS[id].title(S.state, opt) };
+      const time = run.time(), lines = compute(id, run, base);
+      hover[id] = { box: null, time, baseTime: base.time(), lines, title: CHARTS[id].title(S.state, opt), bands: bandsFor(id, lines.filter((l) => l.draw), time.length).values };
       delete last[id];
       describe(id);
     }

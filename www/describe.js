@@ -5,6 +5,7 @@ import { $, S } from "./state.js";
 import { api } from "./wasm.js";
 import { t } from "./i18n.js";
 import { cmpName } from "./chart-choice.js";
+import { hover } from "./chart-defs.js";
 
 export function fmtPct(x) { return `${Math.round(x * 100)}%`; }
 
@@ -37,6 +38,19 @@ export function describeComparison() {
   if (el.textContent !== text) el.textContent = text;
 }
 
+// The Monte Carlo p5 and p95 of a chart's lines that have them, once computed (`h`:
+// the chart's hover record, www/charts.js): [label, values].
+export function bandRows(h) {
+  const n = h.time.length, out = [];
+  if (h.bands) {
+    h.lines.filter((l) => l.draw).forEach((l, i) => {
+      const lo = h.bands.subarray(i * 3 * n, (i * 3 + 1) * n);
+      if (lo.some(Number.isFinite)) out.push([`${l.label} p5`, lo], [`${l.label} p95`, h.bands.subarray((i * 3 + 2) * n, (i * 3 + 3) * n)]);
+    });
+  }
+  return out;
+}
+
 export function describeAvailability() {
   const { currentRun: run, baselineRun: base, state } = S;
   const tm = run.time();
@@ -59,6 +73,9 @@ export function describeAvailability() {
     demanded++;
     const d = Math.round((s[k] - b[stepAt(tb, focus)]) * 100);
     parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${t("summary.points", { sign: d > 0 ? "+" : "", d, cmp: cmpName() })})`}`);
+  }
+  for (const [label, s] of hover.availability ? bandRows(hover.availability) : []) {
+    html += `<tr><td>${label}</td>${years.map((y) => `<td>${fmtPct(s[yearIdx(y)])}</td>`).join("")}</tr>`;
   }
   html += "</tbody></table>";
   $("availability-table").innerHTML = html;

@@ -57,6 +57,19 @@ test("bands are computed in chunks with progress, the page answering meanwhile, 
   assert.ok(lo <= hi, status);
   const after = await shaded(page);
   assert.ok(after > before + 2000, `band shaded on the chart: ${before} -> ${after} px`);
+  // The data table (and the chart's CSV, from the same rows) gives the bands' numbers.
+  await page.locator("details:has(#availability-table) > summary").click();
+  const bandRows = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("#availability-table tr")]
+    .map((tr) => [...tr.cells].map((c) => c.textContent)).filter((r) => / p(5|95)$/.test(r[0]))
+    .map((r) => [r[0], r.slice(1).map((x) => Number(x.replace(/[^\d.]/g, "")))])));
+  assert.deepEqual(Object.keys(bandRows).filter((k) => k.startsWith("JP")), ["JP p5", "JP p95"]);
+  bandRows["JP p5"].forEach((v, k) => assert.ok(v <= bandRows["JP p95"][k], JSON.stringify(bandRows)));
+  await page.locator("details:has(#availability-table) > summary").click();
+  // So does the chart's own CSV: a p5 and a p95 column per region.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#export-chart-csv").click()]);
+  const csv = await (await download.createReadStream()).toArray().then((b) => Buffer.concat(b).toString());
+  const header = csv.split("\n").find((l) => !l.startsWith("#")).split(",");
+  assert.ok(header.includes("JP p5") && header.includes("JP p95"), header.join(","));
   // The price inside the split market has its band too.
   await page.locator("#prices-chart").scrollIntoViewIfNeeded();
   await page.evaluate(() => ree.settled());
@@ -70,7 +83,12 @@ test("bands are computed in chunks with progress, the page answering meanwhile, 
   await page.locator("#element").selectOption("Dy");
   await page.locator("#bands-on").uncheck();
   await page.evaluate(() => ree.settled());
-  assert.ok(await shaded(page) < before + 500, "no band once unticked");
+  // Read on screen: a chart far off screen waits to be redrawn until it comes near.
+  await page.locator("#availability-chart").scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  await page.evaluate(() => ree.settled());
+  const unticked = await shaded(page);
+  assert.ok(unticked < before + 500, `no band once unticked: ${before} -> ${unticked} px`);
   assert.deepEqual(errors, []);
   await context.close();
 });
