@@ -91,7 +91,9 @@ function readoutAt(id, k) {
   const note = document.createElement("span");
   note.className = "note";
   note.textContent = t("charts.inParens", { cmp: cmpName() });
-  readout.append(b, note, document.createElement("br"), ...h.lines.flatMap((l) => [`${l.label} ${fmt(l.cur[k])} (${fmt(l.base[kb])})`, document.createElement("br")]));
+  const band = Object.fromEntries(bandRows(h));
+  const range = (l) => (band[`${l.label} p5`] ? ` [${fmt(band[`${l.label} p5`][k])}–${fmt(band[`${l.label} p95`][k])}]` : "");
+  readout.append(b, note, document.createElement("br"), ...h.lines.flatMap((l) => [`${l.label} ${fmt(l.cur[k])}${range(l)} (${fmt(l.base[kb])})`, document.createElement("br")]));
   readout.hidden = false;
   const rect = canvas.getBoundingClientRect();
   const scale = canvas.width / rect.width;

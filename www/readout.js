@@ -4,7 +4,8 @@
 // a live region. (The other charts' readouts are in www/chart-text.js.)
 import { $, S } from "./state.js";
 import { t } from "./i18n.js";
-import { fmtPct, stepAt, focusYear } from "./describe.js";
+import { fmtPct, stepAt, focusYear, bandRows } from "./describe.js";
+import { hover as drawn } from "./chart-defs.js";
 import { cmpName } from "./chart-choice.js";
 
 // The plotting box and the lines drawn, refreshed at each draw.
@@ -39,8 +40,11 @@ function showReadoutAt(k) {
   const kb = Math.max(0, stepAt(hover.baseTime, hover.time[k]));
   const tm = hover.time[k];
   const quarter = Math.floor((tm - Math.floor(tm)) * 4 + 1e-9) + 1;
+  // Monte Carlo p5–p95, once computed.
+  const band = Object.fromEntries(drawn.availability ? bandRows(drawn.availability) : []);
+  const range = (r) => (band[`${r} p5`] ? ` [${fmtPct(band[`${r} p5`][k])}–${fmtPct(band[`${r} p95`][k])}]` : "");
   readout.innerHTML = `<b>${Math.floor(tm)} ${t("quarter", { q: quarter })}</b>` + hover.rows
-    .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) : t("noDemand")} <span class="note">(${cmpName()} ${db[kb] > 0 ? fmtPct(b[kb]) : t("noDemand")})</span>`).join("<br>");
+    .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) + range(r) : t("noDemand")} <span class="note">(${cmpName()} ${db[kb] > 0 ? fmtPct(b[kb]) : t("noDemand")})</span>`).join("<br>");
   readout.hidden = false;
   const gx = (x0 + ((tm - t0) / (t1 - t0)) * (x1 - x0)) / scale;
   guide.style.left = `${gx}px`;

@@ -65,6 +65,15 @@ test("bands are computed in chunks with progress, the page answering meanwhile, 
   assert.deepEqual(Object.keys(bandRows).filter((k) => k.startsWith("JP")), ["JP p5", "JP p95"]);
   bandRows["JP p5"].forEach((v, k) => assert.ok(v <= bandRows["JP p95"][k], JSON.stringify(bandRows)));
   await page.locator("details:has(#availability-table) > summary").click();
+  // The readout under the pointer gives each line's range: "JP 67% [61%–72%] (status quo 69%)".
+  await page.locator("#availability-chart").scrollIntoViewIfNeeded();
+  const chartBox = await page.locator("#availability-chart").boundingBox();
+  await page.mouse.move(chartBox.x + chartBox.width * 0.45, chartBox.y + chartBox.height * 0.5);
+  await page.waitForSelector("#availability-readout:not([hidden])");
+  const readout = await page.locator("#availability-readout").textContent();
+  const [, p5, p95] = /JP \d+% \[(\d+)%–(\d+)%\] \(/.exec(readout) || [];
+  assert.ok(p5 !== undefined && Number(p5) <= Number(p95), readout);
+  await page.mouse.move(chartBox.x + 2, chartBox.y + 2);
   // So does the chart's own CSV: a p5 and a p95 column per region.
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#export-chart-csv").click()]);
   const csv = await (await download.createReadStream()).toArray().then((b) => Buffer.concat(b).toString());
