@@ -46,6 +46,7 @@ pub mod allocate;
 mod capacity;
 mod compile;
 mod demand;
+mod inventories;
 mod investment;
 mod lanes;
 mod magnets;
@@ -121,8 +122,10 @@ impl Compiled {
             }
             magnets::take_orders(self, &mut st, &c);
             metal::take_orders(self, &mut st, &c);
+            inventories::order(self, &mut st, &c);
             stockpiles::order(self, &mut st, &c);
             oxide_trade::run(self, &mut st, s, &c);
+            inventories::settle(self, &mut st, s, &c);
             stockpiles::settle(self, &mut st, &c);
             metal::make(self, &mut st, s, &c);
             magnets::make(self, &mut st, s, &c);

@@ -1,0 +1,138 @@
+//! Buyers' working inventories: what end users and metal makers hold of each element
+//! between purchase and use, and how expectations move it.
+//!
+//! # Rules
+//!
+//! - **Who holds what.** Every region's buyers (its end users of oxide and its metal
+//!   makers, together) hold an inventory of each element, measured in years of their
+//!   purchases for use: `cover = inventory / (this step's needs / dt)`. At the first
+//!   step it is at its target (counted in the mass balance as stock put in at the
+//!   start, like the sellers' stocks of `demand::initial_stocks`).
+//! - **Expectations.** Buyers in each market (inside and outside a split, or the one
+//!   world market) expect the price to keep moving as it has: the expected trend `x`
+//!   (ln of the price per year) follows the observed change of the log price with the
+//!   time constant `inventory_expectation_years` (adaptive expectations).
+//! - **Target cover.** `inventory_days + inventory_days_per_rise × x`, plus
+//!   `inventory_control_days` while an export control against the buyer's region covers
+//!   the element (it buys in the outside market of a split), between 0 and
+//!   `inventory_max_days`. A rising price raises it (buy before it rises further), a
+//!   falling one lowers it below normal (why hold what will be cheaper), a control
+//!   against the buyer raises it (precaution).
+//! - **Purchases and draws.** Buyers close a share `dt / inventory_adjust_years` of the
+//!   gap to their target each step. Below target they order the gap's share in the
+//!   oxide trade on top of their needs ([`State::inv_order`]): it competes with every
+//!   other purchase, so hoarding tightens the market and raises the price, which feeds
+//!   the expectation (the 2011 spike). Above target they buy that much less and serve
+//!   their users from the inventory instead ([`State::inv_draw`], at most their needs):
+//!   destocking lowers purchases and the price after a spike (in 2012 China exported
+//!   16.3 kt against a 31 kt quota). What they receive for inventory is shared like any
+//!   receipt (`oxide_trade.rs`); a shortage fills inventories pro rata.
+//! - **Demand destruction** stays where the long-run elasticity puts it (`demand.rs`):
+//!   inventories move purchases in time, not use.
+//!
+//! Mass balance: inventories are stock held, on the same side as sellers' oxide stocks
+//! (`metrics.rs`); a draw is delivered to end use (or to metal making) when drawn.
+
+use super::compile::Compiled;
+use super::state::{Clock, State};
+use crate::elements::N_EL;
+use crate::output::Series;
+
+/// Before the oxide trade (after metal makers have taken their orders): update the
+/// expectations, and set every region's purchases for inventory and draws from it.
+pub fn order(m: &Compiled, st: &mut State, c: &Clock) {
+    let p = &m.market.inv;
+    if p.max <= 0.0 {
+        return;
+    }
+    let k = (c.dt / p.expectation_years).min(1.0);
+    for el in 0..N_EL {
+        let now = [st.price[el].inside, st.price[el].outside];
+        for (side, lp) in now.into_iter().enumerate() {
+            if c.step > 0 {
+                let rate = (lp - st.expect_from[el][side]) / c.dt;
+                st.expect[el][side] += k * (rate - st.expect[el][side]);
+            }
+            st.expect_from[el][side] = lp;
+        }
+    }
+    let adjust = (c.dt / p.adjust_years).min(1.0);
+    for el in 0..N_EL {
+        let mut sums = [[0.0; 2]; 2];
+        for r in 0..m.n {
+            let users = st.direct_need[r][el] + st.metal_maker_need[r][el];
+            if c.step > 0 {
+                // Last step's trade (the asked and received of the oxide trade).
+                let asked = st.oxide_asked[r][el];
+                let lack = if asked > 0.0 {
+                    (1.0 - st.oxide_got[r][el] / asked).max(0.0)
+                } else {
+                    0.0
+                };
+                st.short[r][el] += k * (lack - st.short[r][el]);
+            }
+            let outside = !m.inside(st.split[el], r);
+            let mut cover = p.normal;
+            if outside {
+                cover +=
+                    p.control + p.per_rise * st.expect[el][1] + p.per_shortfall * st.short[r][el];
+            }
+            let cover = cover.clamp(0.0, p.max);
+            let target = cover * users / c.dt;
+            let side = usize::from(outside);
+            sums[side][0] += (cover - p.normal) * users;
+            sums[side][1] += users;
+            if c.step == 0 {
+                st.inv[r][el] = target;
+                st.totals.initial[el] += target;
+            }
+            let gap = (target - st.inv[r][el]) * adjust;
+            st.inv_order[r][el] = gap.max(0.0);
+            st.inv_draw[r][el] = (-gap).max(0.0).min(users).min(st.inv[r][el]);
+        }
+        for side in 0..2 {
+            st.ahead[el][side] = if sums[side][1] > 0.0 {
+                (sums[side][0] / sums[side][1]).max(0.0)
+            } else {
+                0.0
+            };
+        }
+    }
+}
+
+/// After the oxide trade: what buyers received for inventory goes in; what they drew
+/// goes to their end users and metal makers in proportion to their needs. The end
+/// users' draw counts as supplied from where their oxide came from this step (the
+/// sources series in proportion; from the region itself when it bought none).
+pub fn settle(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
+    if m.market.inv.max <= 0.0 {
+        return;
+    }
+    let own = s.source_own.step_mut(c.step);
+    let allies = s.source_allies.step_mut(c.step);
+    let others = s.source_others.step_mut(c.step);
+    for r in 0..m.n {
+        for el in 0..N_EL {
+            let d = st.inv_draw[r][el];
+            if d > 0.0 {
+                let direct = st.direct_need[r][el];
+                let users = direct + st.metal_maker_need[r][el];
+                let x = d * direct / users;
+                st.direct_recv[r][el] += x;
+                st.metal_recv[r][el] += d - x;
+                st.inv[r][el] -= d;
+                let k = r * N_EL + el;
+                let bought = own[k] + allies[k] + others[k];
+                if bought > 0.0 {
+                    let f = 1.0 + x * c.spy / bought;
+                    own[k] *= f;
+                    allies[k] *= f;
+                    others[k] *= f;
+                } else {
+                    own[k] += x * c.spy;
+                }
+            }
+            st.inv[r][el] += st.inv_recv[r][el];
+        }
+    }
+}
