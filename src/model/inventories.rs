@@ -5,33 +5,55 @@
 //!
 //! - **Who holds what.** Every region's buyers (its end users of oxide and its metal
 //!   makers, together) hold an inventory of each element, measured in years of their
-//!   purchases for use: `cover = inventory / (this step's needs / dt)`. At the first
-//!   step it is at its target (counted in the mass balance as stock put in at the
-//!   start, like the sellers' stocks of `demand::initial_stocks`).
+//!   needs this step: `cover = inventory / (needs / dt)`. At the first step it is at
+//!   its target (counted in the mass balance as stock put in at the start, like the
+//!   sellers' stocks of `demand::initial_stocks`). Magnet buyers hold none (their
+//!   magnets are not stocked in the model).
 //! - **Expectations.** Buyers in each market (inside and outside a split, or the one
 //!   world market) expect the price to keep moving as it has: the expected trend `x`
 //!   (ln of the price per year) follows the observed change of the log price with the
-//!   time constant `inventory_expectation_years` (adaptive expectations).
-//! - **Target cover.** `inventory_days + inventory_days_per_rise × x`, plus
-//!   `inventory_control_days` while an export control against the buyer's region covers
-//!   the element (it buys in the outside market of a split), between 0 and
-//!   `inventory_max_days`. A rising price raises it (buy before it rises further), a
-//!   falling one lowers it below normal (why hold what will be cheaper), a control
-//!   against the buyer raises it (precaution).
-//! - **Purchases and draws.** Buyers close a share `dt / inventory_adjust_years` of the
-//!   gap to their target each step. Below target they order the gap's share in the
-//!   oxide trade on top of their needs ([`State::inv_order`]): it competes with every
-//!   other purchase, so hoarding tightens the market and raises the price, which feeds
-//!   the expectation (the 2011 spike). Above target they buy that much less and serve
-//!   their users from the inventory instead ([`State::inv_draw`], at most their needs):
-//!   destocking lowers purchases and the price after a spike (in 2012 China exported
-//!   16.3 kt against a 31 kt quota). What they receive for inventory is shared like any
-//!   receipt (`oxide_trade.rs`); a shortage fills inventories pro rata.
+//!   time constant `inventory_expectation_years` (0.5: about the last two quarters;
+//!   adaptive expectations). The shortfall a buyer met in the oxide trade
+//!   (`1 − received / asked`, its own purchases for inventory included) is smoothed
+//!   with the same time constant.
+//! - **Target cover.** `inventory_days` (60, the JOGMEC norm) everywhere. Outside a
+//!   split market (an export control is against the buyer's region and covers the
+//!   element) it adds `inventory_control_days` (15, precaution), `inventory_days_per_rise
+//!   × x` (90 days per unit: a price expected to double within the year adds about two
+//!   months; a falling price takes days off) and `inventory_days_per_shortfall ×
+//!   shortfall` (a year per unit: a 10% shortfall adds 36 days), between 0 and
+//!   `inventory_max_days` (300). Inside a split, or where no control splits the
+//!   market, the cover stays normal: a rise there is read as the market's, which
+//!   supply answers, not as a political scarcity; speculating on every price cycle made
+//!   the no-policy runs boom and bust on their own.
+//! - **Purchases and draws.** Buyers close a share `dt / inventory_adjust_years` (0.75
+//!   years) of the gap to their target each step. Below target they order it in the
+//!   oxide trade on top of their needs ([`State::inv_order`]; it counts in a quota's
+//!   foreign need too): it competes with every other purchase, so hoarding tightens the
+//!   market and raises the price, which feeds the expectation. Above target they buy
+//!   that much less and serve their users from the inventory after the trade
+//!   ([`State::inv_draw`], at most their needs): destocking lowers purchases and the
+//!   price after a spike. What they receive for inventory is shared like any receipt
+//!   (`oxide_trade.rs`); a shortage fills inventories pro rata.
+//! - **Buying ahead.** [`State::ahead`], the demand-weighted cover above normal that a
+//!   market's buyers aim at, is read by `prices.rs`: where a quota rations the outside
+//!   market and it is short, the price rises by the expected trend over that time.
 //! - **Demand destruction** stays where the long-run elasticity puts it (`demand.rs`):
 //!   inventories move purchases in time, not use.
 //!
+//! The 2010-2011 replay (docs/VALIDATION.md): the H2 2010 quota cut raises the outside
+//! price; the rise and the shortfall raise targets to the 300-day cap; the purchases
+//! keep the 2011 quota binding and buyers bid ahead, so Nd peaks at 9.0× and Dy at
+//! 14.5× their 2009 level in Q1 2011 (record 13.6× and 20.6× in Q3 2011); once the
+//! targets are reached the price turns, expectations turn, buyers draw down, and
+//! China's exports fall to 18.5 kt in 2011 and 10.4 kt in 2012 against a 30 kt quota
+//! (record 18.6 and 16.3 kt: Japan's 2012 didymium and Nd demand halved "because of
+//! prolonged inventory adjustment by users", data source JMB_2013_DEMAND).
+//!
 //! Mass balance: inventories are stock held, on the same side as sellers' oxide stocks
-//! (`metrics.rs`); a draw is delivered to end use (or to metal making) when drawn.
+//! and stockpiles (`metrics.rs`); a draw is delivered to end use (or to metal making)
+//! when drawn, and counted as supplied from where the buyer's oxide came from that
+//! step.
 
 use super::compile::Compiled;
 use super::state::{Clock, State};

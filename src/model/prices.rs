@@ -31,11 +31,20 @@
 //!   normal). Thin stocks hold a price above its base, surplus pushes it below, which
 //!   is where the balance problem's lanthanum and cerium go; at normal cover the price
 //!   returns to its base.
+//! - **Buying ahead.** Where a quota rations the outside market of a split and that
+//!   market is short, its target rises by `x⁺ × min(ahead, inventory_expectation_years)`:
+//!   `x` the trend buyers expect (ln of the price a year, `inventories.rs`), `ahead`
+//!   the cover above normal they aim at (years). The marginal buyer pays now what it
+//!   expects the price to be when it would otherwise have bought ("bidding for next
+//!   year's quota", 2010-2011). Capped at the horizon buyers extrapolate over, the
+//!   loop price → trend → price has a gain below one and cannot run away by itself.
+//!   Under licensing or a ban nothing is gained by bidding (a licence is granted or
+//!   not, whatever the price), so only a quota's outside market has this term.
 //! - The price rises towards its target with the time constant `price_adjust_years`
 //!   and falls towards it with `price_fall_years` (sellers' asks come down slowly:
 //!   after the 2011 peak Dy took about 0.7 years and Nd about a year to halve),
-//!   rises at most `max_quarterly_rise` times in a quarter (buyers draw on
-//!   inventories the model does not hold, and bids take time to spread), and stays
+//!   rises at most `max_quarterly_rise` times in a quarter (bids take time to spread),
+//!   and stays
 //!   between `price_floor_multiple` and `price_cap_multiple` times its
 //!   base-year price. Prices are kept as logarithms of their ratio to the base-year
 //!   price, so every rule above is a sum.
