@@ -13,9 +13,9 @@
 //!   world market) expect the price to keep moving as it has: the expected trend `x`
 //!   (ln of the price per year) follows the observed change of the log price with the
 //!   time constant `inventory_expectation_years` (0.5: about the last two quarters;
-//!   adaptive expectations). The shortfall a buyer met in the oxide trade
-//!   (`1 − received / asked`, its own purchases for inventory included) is smoothed
-//!   with the same time constant.
+//!   adaptive expectations). The shortfall a buyer outside a split met in the oxide
+//!   trade (`1 − received / asked`, its own purchases for inventory included) is
+//!   smoothed with the same time constant (it is zero inside).
 //! - **Target cover.** `inventory_days` (60, the JOGMEC norm) everywhere. Outside a
 //!   split market (an export control is against the buyer's region and covers the
 //!   element) it adds `inventory_control_days` (15, precaution), `inventory_days_per_rise
@@ -35,8 +35,8 @@
 //!   ([`State::inv_draw`], at most their needs): destocking lowers purchases and the
 //!   price after a spike. What they receive for inventory is shared like any receipt
 //!   (`oxide_trade.rs`); a shortage fills inventories pro rata.
-//! - **Buying ahead.** [`State::ahead`], the demand-weighted cover above normal that a
-//!   market's buyers aim at, is read by `prices.rs`: where a quota rations the outside
+//! - **Buying ahead.** [`State::ahead`], the need-weighted cover above normal that the
+//!   buyers outside a split aim at, is read by `prices.rs`: where a quota rations the outside
 //!   market and it is short, the price rises by the expected trend over that time.
 //! - **Demand destruction** stays where the long-run elasticity puts it (`demand.rs`):
 //!   inventories move purchases in time, not use.
@@ -46,7 +46,7 @@
 //! keep the 2011 quota binding and buyers bid ahead, so Nd peaks at 9.0× and Dy at
 //! 14.5× their 2009 level in Q1 2011 (record 13.6× and 20.6× in Q3 2011); once the
 //! targets are reached the price turns, expectations turn, buyers draw down, and
-//! China's exports fall to 18.5 kt in 2011 and 10.4 kt in 2012 against a 30 kt quota
+//! China's exports fall to 18.4 kt in 2011 and 10.6 kt in 2012 against a 30 kt quota
 //! (record 18.6 and 16.3 kt: Japan's 2012 didymium and Nd demand halved "because of
 //! prolonged inventory adjustment by users", data source JMB_2013_DEMAND).
 //!
@@ -68,57 +68,84 @@ pub fn order(m: &Compiled, st: &mut State, c: &Clock) {
         return;
     }
     let k = (c.dt / p.expectation_years).min(1.0);
+    let adjust = (c.dt / p.adjust_years).min(1.0);
+    let per_year = c.spy;
+    let normal = p.normal.min(p.max);
+    let State {
+        price,
+        expect,
+        expect_from,
+        split,
+        direct_need,
+        metal_maker_need,
+        oxide_asked,
+        oxide_got,
+        short,
+        inv,
+        inv_order,
+        inv_draw,
+        ahead,
+        totals,
+        ..
+    } = st;
     for el in 0..N_EL {
-        let now = [st.price[el].inside, st.price[el].outside];
+        let now = [price[el].inside, price[el].outside];
         for (side, lp) in now.into_iter().enumerate() {
             if c.step > 0 {
-                let rate = (lp - st.expect_from[el][side]) / c.dt;
-                st.expect[el][side] += k * (rate - st.expect[el][side]);
+                let rate = (lp - expect_from[el][side]) * per_year;
+                expect[el][side] += k * (rate - expect[el][side]);
             }
-            st.expect_from[el][side] = lp;
+            expect_from[el][side] = lp;
         }
-    }
-    let adjust = (c.dt / p.adjust_years).min(1.0);
-    for el in 0..N_EL {
-        let mut sums = [[0.0; 2]; 2];
+        let ctl = split[el];
+        // Cover above normal and needs of the buyers outside a split.
+        let (mut above, mut needs_out) = (0.0, 0.0);
         for r in 0..m.n {
-            let users = st.direct_need[r][el] + st.metal_maker_need[r][el];
-            if c.step > 0 {
-                // Last step's trade (the asked and received of the oxide trade).
-                let asked = st.oxide_asked[r][el];
-                let lack = if asked > 0.0 {
-                    (1.0 - st.oxide_got[r][el] / asked).max(0.0)
-                } else {
-                    0.0
-                };
-                st.short[r][el] += k * (lack - st.short[r][el]);
+            let users = direct_need[r][el] + metal_maker_need[r][el];
+            if users <= 0.0 && inv[r][el] <= 0.0 {
+                // No buyers here (most regions for most elements): nothing to do.
+                short[r][el] = 0.0;
+                inv_order[r][el] = 0.0;
+                inv_draw[r][el] = 0.0;
+                continue;
             }
-            let outside = !m.inside(st.split[el], r);
-            let mut cover = p.normal;
-            if outside {
-                cover +=
-                    p.control + p.per_rise * st.expect[el][1] + p.per_shortfall * st.short[r][el];
-            }
-            let cover = cover.clamp(0.0, p.max);
-            let target = cover * users / c.dt;
-            let side = usize::from(outside);
-            sums[side][0] += (cover - p.normal) * users;
-            sums[side][1] += users;
-            if c.step == 0 {
-                st.inv[r][el] = target;
-                st.totals.initial[el] += target;
-            }
-            let gap = (target - st.inv[r][el]) * adjust;
-            st.inv_order[r][el] = gap.max(0.0);
-            st.inv_draw[r][el] = (-gap).max(0.0).min(users).min(st.inv[r][el]);
-        }
-        for side in 0..2 {
-            st.ahead[el][side] = if sums[side][1] > 0.0 {
-                (sums[side][0] / sums[side][1]).max(0.0)
+            let cover = if ctl.is_some_and(|ci| !m.controls[ci].exempt[r]) {
+                if c.step > 0 {
+                    // Last step's trade (the asked and received of the oxide trade).
+                    let asked = oxide_asked[r][el];
+                    let lack = if asked > 0.0 {
+                        (1.0 - oxide_got[r][el] / asked).max(0.0)
+                    } else {
+                        0.0
+                    };
+                    short[r][el] += k * (lack - short[r][el]);
+                }
+                let cover = (p.normal
+                    + p.control
+                    + p.per_rise * expect[el][1]
+                    + p.per_shortfall * short[r][el])
+                    .clamp(0.0, p.max);
+                above += (cover - p.normal) * users;
+                needs_out += users;
+                cover
             } else {
-                0.0
+                short[r][el] = 0.0;
+                normal
             };
+            let target = cover * users * per_year;
+            if c.step == 0 {
+                inv[r][el] = target;
+                totals.initial[el] += target;
+            }
+            let gap = (target - inv[r][el]) * adjust;
+            inv_order[r][el] = gap.max(0.0);
+            inv_draw[r][el] = (-gap).max(0.0).min(users).min(inv[r][el]);
         }
+        ahead[el] = if needs_out > 0.0 {
+            (above / needs_out).max(0.0)
+        } else {
+            0.0
+        };
     }
 }
 
@@ -135,6 +162,7 @@ pub fn settle(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let others = s.source_others.step_mut(c.step);
     for r in 0..m.n {
         for el in 0..N_EL {
+            st.inv[r][el] += st.inv_recv[r][el];
             let d = st.inv_draw[r][el];
             if d > 0.0 {
                 let direct = st.direct_need[r][el];
@@ -154,7 +182,6 @@ pub fn settle(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                     own[k] += x * c.spy;
                 }
             }
-            st.inv[r][el] += st.inv_recv[r][el];
         }
     }
 }

@@ -149,7 +149,9 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 };
                 direct_shares[i] = direct_need[i][el] * bought / trade.need0[i];
                 stock_shares[i] = stock_need[i][el] / trade.need0[i];
-                inv_shares[i] = inv_order[i][el] / trade.need0[i];
+                if inv_order[i][el] > 0.0 {
+                    inv_shares[i] = inv_order[i][el] / trade.need0[i];
+                }
             }
         }
         // This element's column of the stocks and receipts, as local arrays indexed

@@ -161,15 +161,16 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         // The change of a log price `lp` in a market this step: towards the level its
         // stocks and its shortfall imply.
         // Buyers' expected trend and how far ahead they buy, in each market.
-        // Buying ahead: buyers' expected trend and how far ahead they buy (years, at
-        // most as far as they extrapolate), in each market. Bidding ahead buys
-        // something only where a quota rations what outsiders get (see the rules).
-        let (trend, mut ahead) = (st.expect[el], st.ahead[el]);
-        if !inside.is_some_and(|ci| matches!(m.controls[ci].measure, Measure::Quota { .. })) {
-            ahead[1] = 0.0;
-        }
-        let horizon = mk.inv.expectation_years;
-        let change = |lp: f64, asked: f64, got: f64, stock: f64, side: usize| -> f64 {
+        // Buying ahead (outside a quota's split only): the trend buyers expect times how
+        // far ahead they buy (years, at most as far as they extrapolate).
+        let quota =
+            inside.is_some_and(|ci| matches!(m.controls[ci].measure, Measure::Quota { .. }));
+        let bid_ahead = if quota {
+            st.expect[el][1].max(0.0) * st.ahead[el].min(mk.inv.expectation_years)
+        } else {
+            0.0
+        };
+        let change = |lp: f64, asked: f64, got: f64, stock: f64, outside: bool| -> f64 {
             if asked <= 0.0 || mk.eps_short >= 0.0 {
                 // Nobody buys (or nothing answers prices): the price stays.
                 return 0.0;
@@ -181,7 +182,9 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 target += libm::log((got / asked).max(1e-6)) / mk.eps_short;
                 // Buying ahead: the marginal buyer of a short market pays now what it
                 // expects the price to be when it would otherwise have bought.
-                target += trend[side].max(0.0) * ahead[side].min(horizon);
+                if outside {
+                    target += bid_ahead;
+                }
             }
             if target > lp {
                 (adjust * (target - lp)).min(max_rise)
@@ -192,15 +195,15 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         let p = &mut st.price[el];
         let clamp = |x: f64| x.clamp(mk.ln_floor, mk.ln_cap);
         if inside.is_some() {
-            p.inside = clamp(p.inside + change(p.inside, asked_in, got_in, stock_in, 0));
-            p.outside = clamp(p.outside + change(p.outside, asked_out, got_out, stock_out, 1));
+            p.inside = clamp(p.inside + change(p.inside, asked_in, got_in, stock_in, false));
+            p.outside = clamp(p.outside + change(p.outside, asked_out, got_out, stock_out, true));
         } else {
             let x = change(
                 p.inside,
                 asked_in + asked_out,
                 got_in + got_out,
                 stock_in + stock_out,
-                0,
+                false,
             );
             p.inside = clamp(p.inside + x);
             p.outside = p.inside;

@@ -97,9 +97,9 @@ pub struct State {
     /// Shortfall each region's buyers met in the oxide trade (1 − received / asked),
     /// smoothed like the expectation.
     pub short: Vec<EVec>,
-    /// Cover buyers aim at above normal in each market `[inside, outside]` (years):
-    /// how far ahead they are buying (the price's speculative premium reads it).
-    pub ahead: [[f64; 2]; N_EL],
+    /// Cover the buyers outside a split aim at above normal (years): how far ahead
+    /// they are buying (the price's buying-ahead premium reads it).
+    pub ahead: EVec,
     /// This step's purchases for inventory and draws from it, by region (t).
     pub inv_order: Vec<EVec>,
     pub inv_draw: Vec<EVec>,
@@ -252,7 +252,7 @@ impl State {
             expect: [[0.0; 2]; N_EL],
             expect_from: [[0.0; 2]; N_EL],
             short: vec![ZERO; n],
-            ahead: [[0.0; 2]; N_EL],
+            ahead: ZERO,
             inv_order: vec![ZERO; n],
             inv_draw: vec![ZERO; n],
             inv_recv: vec![ZERO; n],
