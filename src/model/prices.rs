@@ -37,7 +37,8 @@
 //!   the cover above normal they aim at (years). The marginal buyer pays now what it
 //!   expects the price to be when it would otherwise have bought ("bidding for next
 //!   year's quota", 2010-2011). Capped at the horizon buyers extrapolate over, the
-//!   loop price → trend → price has a gain below one and cannot run away by itself.
+//!   loop price → trend → price has a gain of at most one and does not run away by
+//!   itself.
 //!   Under licensing or a ban nothing is gained by bidding (a licence is granted or
 //!   not, whatever the price), so only a quota's outside market has this term.
 //! - The price rises towards its target with the time constant `price_adjust_years`
@@ -160,7 +161,6 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         }
         // The change of a log price `lp` in a market this step: towards the level its
         // stocks and its shortfall imply.
-        // Buyers' expected trend and how far ahead they buy, in each market.
         // Buying ahead (outside a quota's split only): the trend buyers expect times how
         // far ahead they buy (years, at most as far as they extrapolate).
         let quota =
