@@ -149,6 +149,25 @@ pub struct Market {
     pub max_quarterly_rise: Sourced,
     /// Time constant with which a price falls towards a lower level (years).
     pub price_fall_years: Sourced,
+    /// Buyers' working inventories (`model/inventories.rs`): normal cover, days of
+    /// the buyers' purchases for use.
+    pub inventory_days: Sourced,
+    /// Largest cover buyers aim at (days).
+    pub inventory_max_days: Sourced,
+    /// Days of cover added per unit of expected price rise (ln of the price per year);
+    /// an expected fall takes them off.
+    pub inventory_days_per_rise: Sourced,
+    /// Days of cover added while an export control against the buyer's region covers
+    /// the element.
+    pub inventory_control_days: Sourced,
+    /// Days of cover added per unit of shortfall the buyers met (1 − received / asked,
+    /// smoothed like the expectation).
+    pub inventory_days_per_shortfall: Sourced,
+    /// Time constant of the expected price trend (years).
+    pub inventory_expectation_years: Sourced,
+    /// Time over which buyers close the gap between their inventory and its target
+    /// (years).
+    pub inventory_adjust_years: Sourced,
 }
 
 /// Range of Pr's share of a magnet's Nd+Pr (Nd and Pr used together as didymium).
@@ -995,9 +1014,41 @@ impl Dataset {
                 ("market.stock_price_exponent", &m.stock_price_exponent),
                 ("market.max_quarterly_rise", &m.max_quarterly_rise),
                 ("market.price_fall_years", &m.price_fall_years),
+                (
+                    "market.inventory_expectation_years",
+                    &m.inventory_expectation_years,
+                ),
+                ("market.inventory_adjust_years", &m.inventory_adjust_years),
             ] {
                 sourced_in(path, s, 0.0, 50.0, errs);
                 positive(&format!("{path}.value"), s.value, errs);
+            }
+            for (path, s, hi) in [
+                ("market.inventory_days", &m.inventory_days, 365.0),
+                ("market.inventory_max_days", &m.inventory_max_days, 1000.0),
+                (
+                    "market.inventory_days_per_rise",
+                    &m.inventory_days_per_rise,
+                    1000.0,
+                ),
+                (
+                    "market.inventory_control_days",
+                    &m.inventory_control_days,
+                    1000.0,
+                ),
+                (
+                    "market.inventory_days_per_shortfall",
+                    &m.inventory_days_per_shortfall,
+                    10000.0,
+                ),
+            ] {
+                sourced_in(path, s, 0.0, hi, errs);
+            }
+            if m.inventory_max_days.value < m.inventory_days.value {
+                errs.push(InputError::new(
+                    "market.inventory_max_days.value",
+                    "must be at least market.inventory_days",
+                ));
             }
             sourced_in(
                 "market.price_floor_multiple",
@@ -1546,6 +1597,13 @@ mod tests {
                 &m.stock_price_exponent,
                 &m.max_quarterly_rise,
                 &m.price_fall_years,
+                &m.inventory_days,
+                &m.inventory_max_days,
+                &m.inventory_days_per_rise,
+                &m.inventory_control_days,
+                &m.inventory_days_per_shortfall,
+                &m.inventory_expectation_years,
+                &m.inventory_adjust_years,
             ] {
                 check(&s.source);
             }
@@ -1585,6 +1643,13 @@ mod tests {
             stock_price_exponent: src(0.3),
             max_quarterly_rise: src(3.0),
             price_fall_years: src(1.0),
+            inventory_days: src(60.0),
+            inventory_max_days: src(180.0),
+            inventory_days_per_rise: src(30.0),
+            inventory_control_days: src(30.0),
+            inventory_days_per_shortfall: src(365.0),
+            inventory_expectation_years: src(0.5),
+            inventory_adjust_years: src(0.5),
         });
         d.mines[0].path = Some(CapacityPath {
             points: vec![[2024.0, 100.0], [2025.0, 110.0]],
@@ -1700,6 +1765,18 @@ mod tests {
         let mut d = with_market();
         d.market.as_mut().unwrap().price_floor_multiple.source = " ".into();
         assert!(err_of(&d).contains("market.price_floor_multiple.source"));
+        let mut d = with_market();
+        d.market.as_mut().unwrap().inventory_days.value = f64::NAN;
+        assert!(err_of(&d).contains("market.inventory_days.value"));
+        let mut d = with_market();
+        d.market.as_mut().unwrap().inventory_max_days.value = 30.0;
+        assert!(err_of(&d).contains("market.inventory_max_days.value: must be at least"));
+        let mut d = with_market();
+        d.market.as_mut().unwrap().inventory_adjust_years.value = 0.0;
+        assert!(err_of(&d).contains("market.inventory_adjust_years.value"));
+        let mut d = with_market();
+        d.market.as_mut().unwrap().inventory_days_per_rise.value = -1.0;
+        assert!(err_of(&d).contains("market.inventory_days_per_rise.value"));
     }
 
     #[test]

@@ -172,6 +172,9 @@ series_table! {
     oxide_stock: World x Elements, "t REO";
     /// World stock of unprocessed concentrate at the end of each step (t REO).
     concentrate_stock: World x Elements, "t REO";
+    /// Held by each region's buyers (end users and metal makers) at the end of each
+    /// step (t REO): their working inventories (`model/inventories.rs`).
+    buyer_stock: Regions x Elements, "t REO";
     /// Price of each element's oxide: the world price, or inside the controlling
     /// exporter where a control splits the market.
     price: World x Elements, "USD/kg oxide";

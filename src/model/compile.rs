@@ -109,6 +109,24 @@ pub(crate) struct MarketC {
     pub(crate) ln_cap: f64,
     pub(crate) backlog_carry: f64,
     pub(crate) backlog_years: f64,
+    /// Buyers' working inventories (`inventories.rs`), covers in years.
+    pub(crate) inv: InventoryC,
+}
+
+/// Parameters of buyers' working inventories (`inventories.rs`).
+#[derive(Clone, Copy)]
+pub(crate) struct InventoryC {
+    /// Normal cover and the largest cover (years of purchases for use).
+    pub(crate) normal: f64,
+    pub(crate) max: f64,
+    /// Years of cover per unit of expected price rise (ln per year).
+    pub(crate) per_rise: f64,
+    /// Years of cover added while a control against the buyer covers the element.
+    pub(crate) control: f64,
+    /// Years of cover per unit of smoothed shortfall (1 − received / asked).
+    pub(crate) per_shortfall: f64,
+    pub(crate) expectation_years: f64,
+    pub(crate) adjust_years: f64,
 }
 
 impl MarketC {
@@ -137,6 +155,15 @@ impl MarketC {
                 ln_cap: libm::log(m.price_cap_multiple.value),
                 backlog_carry: m.backlog_carry.value,
                 backlog_years: m.backlog_years.value,
+                inv: InventoryC {
+                    normal: m.inventory_days.value / 365.0,
+                    max: m.inventory_max_days.value / 365.0,
+                    per_rise: m.inventory_days_per_rise.value / 365.0,
+                    control: m.inventory_control_days.value / 365.0,
+                    per_shortfall: m.inventory_days_per_shortfall.value / 365.0,
+                    expectation_years: m.inventory_expectation_years.value,
+                    adjust_years: m.inventory_adjust_years.value,
+                },
             },
             // A data set without a market: prices stay at their base and nothing
             // answers them.
@@ -154,6 +181,16 @@ impl MarketC {
                 ln_cap: 0.0,
                 backlog_carry: 0.0,
                 backlog_years: 1.0,
+                // No market: no working inventories either.
+                inv: InventoryC {
+                    normal: 0.0,
+                    max: 0.0,
+                    per_rise: 0.0,
+                    control: 0.0,
+                    per_shortfall: 0.0,
+                    expectation_years: 1.0,
+                    adjust_years: 1.0,
+                },
             },
         }
     }

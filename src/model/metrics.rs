@@ -14,6 +14,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     let demand = s.demand.step_mut(step);
     let availability = s.availability.step_mut(step);
     let shortfall = s.shortfall.step_mut(step);
+    let buyer_stock = s.buyer_stock.step_mut(step);
     for i in 0..n {
         for el in 0..N_EL {
             let k = i * N_EL + el;
@@ -31,6 +32,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 1.0
             };
             st.avail_prev[i][el] = availability[k];
+            buyer_stock[k] = st.inv[i][el];
         }
     }
     let alliance_availability = s.alliance_availability.step_mut(step);
@@ -96,7 +98,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             .count() as f64,
     );
     // Mass balance: what came in (stocks at the start, mined, recycled) equals what is
-    // held (concentrate, oxide, stockpiles), lost in separation and delivered; and what
+    // held (concentrate, oxide, stockpiles, buyers' inventories), lost in separation and delivered; and what
     // was delivered is in use or has left use.
     let mut worst: f64 = 0.0;
     let tot = &st.totals;
@@ -109,7 +111,8 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             stock_o += st.oxide[r][el];
             in_use += st.in_use[r][0][el] + st.in_use[r][1][el];
         }
-        let piles: f64 = st.stockpile.iter().map(|v| v[el]).sum();
+        let piles: f64 = st.stockpile.iter().map(|v| v[el]).sum::<f64>()
+            + st.inv.iter().map(|v| v[el]).sum::<f64>();
         s.oxide_stock.set(step, 0, el, stock_o);
         s.concentrate_stock.set(step, 0, el, stock_c);
         let rhs = stock_c + stock_o + piles + tot.losses[el] + tot.direct[el] + tot.magnets[el];

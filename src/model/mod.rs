@@ -23,29 +23,40 @@
 //!    orders it took (t REO, one good: the alloy) from metal makers ([`allocate`], on
 //!    `metal` lanes); a metal maker then needs, as oxide, the elements of the orders it
 //!    accepted.
-//! 7. **Oxide trade.** For each element, oxide stocks are allocated to the regions'
-//!    needs: the oxides their end users want plus what their metal makers need. A
-//!    region splits what it receives between its metal makers and its end users in
-//!    proportion to their needs.
-//! 8. **Metal making.** A metal maker reduces all the oxide it received for metal and
+//! 7. **Buyers' inventories** ([`inventories`]). Each region's buyers (end users and
+//!    metal makers) aim at a cover of their needs that rises, outside a split market,
+//!    with the expected price trend, the shortfall they met and a control against
+//!    them; below it they order the gap's share on top of their needs, above it they
+//!    draw on their inventory instead of buying.
+//! 8. **Oxide trade.** For each element, oxide stocks are allocated to the regions'
+//!    needs: the oxides their end users want plus what their metal makers need, plus
+//!    purchases for inventory and for stockpiles, less draws. A region splits what it
+//!    receives between its metal makers, its end users, its inventory and its
+//!    stockpiles in proportion to their needs; draws then go to its end users and
+//!    metal makers.
+//! 9. **Metal making.** A metal maker reduces all the oxide it received for metal and
 //!    shares each element among its customers in proportion to their orders.
-//! 9. **Magnet making.** A maker produces as many magnets as its orders and its
-//!    scarcest recipe element (as metal) allow (a Leontief recipe), ships them to the
-//!    buyers in proportion to their orders, and returns unused metal to its region's
-//!    stock of separated product.
-//! 10. **Metrics.** Availability is supplied / demanded per region and element, with
+//! 10. **Magnet making.** A maker produces as many magnets as its orders and its
+//!     scarcest recipe element (as metal) allow (a Leontief recipe), ships them to the
+//!     buyers in proportion to their orders, and returns unused metal to its region's
+//!     stock of separated product.
+//! 11. **Metrics.** Availability is supplied / demanded per region and element, with
 //!     magnets counted by their element content; supply is classed by the region it
 //!     last came from (own, ally, other); concentration of each stage; mass balance;
 //!     the supply-risk indicator ([`supply_risk`]).
+//! 12. **Prices** ([`prices`]) move by each market's shortfall and stocks, and where a
+//!     quota rations the outside market, by the rise buyers expect over the time they
+//!     buy ahead.
 //!
 //! Mass balance, per element, holds exactly up to rounding:
-//! `mined = concentrate stock + oxide stock + losses + delivered to end use + delivered
-//! in magnets`. Every transfer subtracts what it adds.
+//! `stocks at the start + mined + recycled = concentrate stock + oxide stock + stockpiles
+//! + buyers' inventories + losses + delivered to end use + delivered in magnets`. Every transfer subtracts what it adds.
 
 pub mod allocate;
 mod capacity;
 mod compile;
 mod demand;
+mod inventories;
 mod investment;
 mod lanes;
 mod magnets;
@@ -121,8 +132,10 @@ impl Compiled {
             }
             magnets::take_orders(self, &mut st, &c);
             metal::take_orders(self, &mut st, &c);
+            inventories::order(self, &mut st, &c);
             stockpiles::order(self, &mut st, &c);
             oxide_trade::run(self, &mut st, s, &c);
+            inventories::settle(self, &mut st, s, &c);
             stockpiles::settle(self, &mut st, &c);
             metal::make(self, &mut st, s, &c);
             magnets::make(self, &mut st, s, &c);

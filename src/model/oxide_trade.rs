@@ -21,6 +21,9 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         metal_maker_need,
         stock_need,
         stock_recv,
+        inv_order,
+        inv_draw,
+        inv_recv,
         contracts,
         direct_recv,
         metal_recv,
@@ -34,13 +37,21 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     direct_recv.iter_mut().for_each(|v| *v = ZERO);
     metal_recv.iter_mut().for_each(|v| *v = ZERO);
     stock_recv.iter_mut().for_each(|v| *v = ZERO);
+    inv_recv.iter_mut().for_each(|v| *v = ZERO);
     oxide_start.copy_from_slice(oxide);
     trade.oxide_lanes.clear();
     for el in 0..N_EL {
         let mut wanted = false;
         for r in 0..n {
             trade.supply[r] = oxide[r][el];
-            trade.need[r] = direct_need[r][el] + metal_maker_need[r][el] + stock_need[r][el];
+            // Buyers' purchases for inventory add to the need; what they draw from
+            // it they do not buy (`inventories.rs`).
+            trade.need[r] = (direct_need[r][el]
+                + metal_maker_need[r][el]
+                + stock_need[r][el]
+                + inv_order[r][el]
+                - inv_draw[r][el])
+                .max(0.0);
             wanted |= trade.need[r] > 0.0;
         }
         if !wanted {
@@ -91,7 +102,10 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 let foreign = |k: usize| -> f64 {
                     let need: f64 = (0..n)
                         .filter(|i| *i != e)
-                        .map(|i| direct_need[i][k] + metal_maker_need[i][k])
+                        .map(|i| {
+                            direct_need[i][k] + metal_maker_need[i][k] + inv_order[i][k]
+                                - inv_draw[i][k]
+                        })
                         .sum();
                     need.min(oxide_start[e][k])
                 };
@@ -122,10 +136,22 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         // same divisions for every flow to the buyer, so done once per buyer).
         let mut direct_shares = [0.0; MAX_REGIONS];
         let mut stock_shares = [0.0; MAX_REGIONS];
+        let mut inv_shares = [0.0; MAX_REGIONS];
         for i in 0..n {
             if trade.need0[i] > 0.0 {
-                direct_shares[i] = direct_need[i][el] / trade.need0[i];
+                // The share of the users' needs bought (the rest is drawn from the
+                // buyers' inventory after the trade).
+                let users = direct_need[i][el] + metal_maker_need[i][el];
+                let bought = if inv_draw[i][el] > 0.0 && users > 0.0 {
+                    (users - inv_draw[i][el]) / users
+                } else {
+                    1.0
+                };
+                direct_shares[i] = direct_need[i][el] * bought / trade.need0[i];
                 stock_shares[i] = stock_need[i][el] / trade.need0[i];
+                if inv_order[i][el] > 0.0 {
+                    inv_shares[i] = inv_order[i][el] / trade.need0[i];
+                }
             }
         }
         // This element's column of the stocks and receipts, as local arrays indexed
@@ -133,7 +159,8 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         // element is traded once), stocks at their value. Each number gets the same
         // operations in the same order as in place.
         let mut stock = [0.0; MAX_REGIONS];
-        let (mut got, mut direct, mut stocked, mut metal) = (
+        let (mut got, mut direct, mut stocked, mut held, mut metal) = (
+            [0.0; MAX_REGIONS],
             [0.0; MAX_REGIONS],
             [0.0; MAX_REGIONS],
             [0.0; MAX_REGIONS],
@@ -147,7 +174,8 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             let x = trade.flows[k];
             trade.flows[k] = 0.0;
             let (e6, i6) = (e & (MAX_REGIONS - 1), i & (MAX_REGIONS - 1));
-            let (direct_share, stock_share) = (direct_shares[i6], stock_shares[i6]);
+            let (direct_share, stock_share, inv_share) =
+                (direct_shares[i6], stock_shares[i6], inv_shares[i6]);
             stock[e6] -= x;
             got[i6] += x;
             if e != i {
@@ -156,9 +184,11 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             }
             let d = x * direct_share;
             let k = x * stock_share;
+            let v = x * inv_share;
             direct[i6] += d;
             stocked[i6] += k;
-            metal[i6] += x - d - k;
+            held[i6] += v;
+            metal[i6] += x - d - k - v;
             let src = match m.source_tier(e, i) {
                 0 => &mut *own,
                 1 => &mut *allies,
@@ -172,6 +202,7 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             oxide_got[r][el] = got[r];
             direct_recv[r][el] = direct[r];
             stock_recv[r][el] = stocked[r];
+            inv_recv[r][el] = held[r];
             metal_recv[r][el] = metal[r];
         }
     }

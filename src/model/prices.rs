@@ -31,11 +31,21 @@
 //!   normal). Thin stocks hold a price above its base, surplus pushes it below, which
 //!   is where the balance problem's lanthanum and cerium go; at normal cover the price
 //!   returns to its base.
+//! - **Buying ahead.** Where a quota rations the outside market of a split and that
+//!   market is short, its target rises by `x⁺ × min(ahead, inventory_expectation_years)`:
+//!   `x` the trend buyers expect (ln of the price a year, `inventories.rs`), `ahead`
+//!   the cover above normal they aim at (years). The marginal buyer pays now what it
+//!   expects the price to be when it would otherwise have bought ("bidding for next
+//!   year's quota", 2010-2011). Capped at the horizon buyers extrapolate over, the
+//!   loop price → trend → price has a gain of at most one and does not run away by
+//!   itself.
+//!   Under licensing or a ban nothing is gained by bidding (a licence is granted or
+//!   not, whatever the price), so only a quota's outside market has this term.
 //! - The price rises towards its target with the time constant `price_adjust_years`
 //!   and falls towards it with `price_fall_years` (sellers' asks come down slowly:
 //!   after the 2011 peak Dy took about 0.7 years and Nd about a year to halve),
-//!   rises at most `max_quarterly_rise` times in a quarter (buyers draw on
-//!   inventories the model does not hold, and bids take time to spread), and stays
+//!   rises at most `max_quarterly_rise` times in a quarter (bids take time to spread),
+//!   and stays
 //!   between `price_floor_multiple` and `price_cap_multiple` times its
 //!   base-year price. Prices are kept as logarithms of their ratio to the base-year
 //!   price, so every rule above is a sum.
@@ -151,7 +161,16 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         }
         // The change of a log price `lp` in a market this step: towards the level its
         // stocks and its shortfall imply.
-        let change = |lp: f64, asked: f64, got: f64, stock: f64| -> f64 {
+        // Buying ahead (outside a quota's split only): the trend buyers expect times how
+        // far ahead they buy (years, at most as far as they extrapolate).
+        let quota =
+            inside.is_some_and(|ci| matches!(m.controls[ci].measure, Measure::Quota { .. }));
+        let bid_ahead = if quota {
+            st.expect[el][1].max(0.0) * st.ahead[el].min(mk.inv.expectation_years)
+        } else {
+            0.0
+        };
+        let change = |lp: f64, asked: f64, got: f64, stock: f64, outside: bool| -> f64 {
             if asked <= 0.0 || mk.eps_short >= 0.0 {
                 // Nobody buys (or nothing answers prices): the price stays.
                 return 0.0;
@@ -161,6 +180,11 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             let mut target = -mk.stock_exponent * libm::log(cover);
             if got < asked {
                 target += libm::log((got / asked).max(1e-6)) / mk.eps_short;
+                // Buying ahead: the marginal buyer of a short market pays now what it
+                // expects the price to be when it would otherwise have bought.
+                if outside {
+                    target += bid_ahead;
+                }
             }
             if target > lp {
                 (adjust * (target - lp)).min(max_rise)
@@ -171,14 +195,15 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         let p = &mut st.price[el];
         let clamp = |x: f64| x.clamp(mk.ln_floor, mk.ln_cap);
         if inside.is_some() {
-            p.inside = clamp(p.inside + change(p.inside, asked_in, got_in, stock_in));
-            p.outside = clamp(p.outside + change(p.outside, asked_out, got_out, stock_out));
+            p.inside = clamp(p.inside + change(p.inside, asked_in, got_in, stock_in, false));
+            p.outside = clamp(p.outside + change(p.outside, asked_out, got_out, stock_out, true));
         } else {
             let x = change(
                 p.inside,
                 asked_in + asked_out,
                 got_in + got_out,
                 stock_in + stock_out,
+                false,
             );
             p.inside = clamp(p.inside + x);
             p.outside = p.inside;

@@ -87,6 +87,25 @@ pub struct State {
     pub backlog: Vec<EVec>,
     pub magnet_backlog: Vec<Vec<f64>>,
 
+    // Buyers' working inventories, carried from step to step (see `inventories.rs`).
+    /// Held by each region's buyers (t REO).
+    pub inv: Vec<EVec>,
+    /// Expected price trend (ln of the price per year) in each market `[inside,
+    /// outside]`, and the log prices it was last updated from.
+    pub expect: [[f64; 2]; N_EL],
+    pub expect_from: [[f64; 2]; N_EL],
+    /// Shortfall each region's buyers met in the oxide trade (1 − received / asked),
+    /// smoothed like the expectation.
+    pub short: Vec<EVec>,
+    /// Cover the buyers outside a split aim at above normal (years): how far ahead
+    /// they are buying (the price's buying-ahead premium reads it).
+    pub ahead: EVec,
+    /// This step's purchases for inventory and draws from it, by region (t).
+    pub inv_order: Vec<EVec>,
+    pub inv_draw: Vec<EVec>,
+    /// What the region received in the oxide trade for its inventory.
+    pub inv_recv: Vec<EVec>,
+
     // Capacity, carried from step to step (see `capacity.rs`).
     /// Capacity of each unit this step (t/yr, before shocks).
     pub unit_cap: Vec<f64>,
@@ -229,6 +248,14 @@ impl State {
             split: [None; N_EL],
             backlog: vec![ZERO; n],
             magnet_backlog: vec![vec![0.0; n]; n_types],
+            inv: vec![ZERO; n],
+            expect: [[0.0; 2]; N_EL],
+            expect_from: [[0.0; 2]; N_EL],
+            short: vec![ZERO; n],
+            ahead: ZERO,
+            inv_order: vec![ZERO; n],
+            inv_draw: vec![ZERO; n],
+            inv_recv: vec![ZERO; n],
             unit_cap: vec![0.0; n_units],
             committed: vec![f64::INFINITY; n_units],
             growth: vec![1.0; n_units * m.steps],
