@@ -65,6 +65,8 @@ export const CHARTS = {
       return [
         { label: t("stocks.oxide"), get: ox, color: 0 },
         { label: t("stocks.concentrate"), get: series("concentrate_stock", "world", st.element), color: 1 },
+        // Buyers' working inventories (model/inventories.rs), every region's together.
+        { label: t("stocks.buyers"), get: series("buyer_stock", "*", st.element), color: 2 },
         // Days of cover: the oxide stock over the world's demand per day.
         { label: t("stocks.cover"), get: ratio(ox, series("demand", "*", st.element), 365), draw: false },
       ];

@@ -58,7 +58,7 @@ export const EN = {
   "chartLabel.days": "days of use", "chartLabel.usd_per_year": "USD per year",
   "charts.inside": "inside", "charts.outside": "outside", "charts.world": "world",
   "product.concentrate": "concentrate", "product.oxide": "oxide", "product.metal": "metal", "product.magnet": "magnets (t)",
-  "stocks.oxide": "separated oxide", "stocks.concentrate": "concentrate", "stocks.cover": "days of cover (oxide)",
+  "stocks.oxide": "separated oxide", "stocks.concentrate": "concentrate", "stocks.buyers": "buyers' inventories", "stocks.cover": "days of cover (oxide)",
   "charts.noPolicy": "the same world with no policy",
   "charts.dashed": "dashed: {name}",
   "charts.summary": "{title}, {year} ({unit}): {parts}; {cmp}: {base}.",

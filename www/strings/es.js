@@ -53,7 +53,7 @@ export const ES = {
   "chartLabel.days": "días de uso", "chartLabel.usd_per_year": "USD al año",
   "charts.inside": "dentro", "charts.outside": "fuera", "charts.world": "mundo",
   "product.concentrate": "concentrado", "product.oxide": "óxido", "product.metal": "metal", "product.magnet": "imanes (t)",
-  "stocks.oxide": "óxido separado", "stocks.concentrate": "concentrado", "stocks.cover": "días de cobertura (óxido)",
+  "stocks.oxide": "óxido separado", "stocks.concentrate": "concentrado", "stocks.buyers": "inventarios de los compradores", "stocks.cover": "días de cobertura (óxido)",
   "charts.noPolicy": "el mismo mundo sin políticas",
   "charts.dashed": "discontinua: {name}",
   "charts.summary": "{title}, {year} ({unit}): {parts}; {cmp}: {base}.",
