@@ -45,8 +45,7 @@
 //!   and falls towards it with `price_fall_years` (sellers' asks come down slowly:
 //!   after the 2011 peak Dy took about 0.7 years and Nd about a year to halve),
 //!   rises at most `max_quarterly_rise` times in a quarter (bids take time to spread),
-//!   and stays
-//!   between `price_floor_multiple` and `price_cap_multiple` times its
+//!   and stays between `price_floor_multiple` and `price_cap_multiple` times its
 //!   base-year price. Prices are kept as logarithms of their ratio to the base-year
 //!   price, so every rule above is a sum.
 //! - When a split ends, the two prices merge into their demand-weighted mean.
