@@ -22,7 +22,14 @@
 //!   × x` (90 days per unit: a price expected to double within the year adds about two
 //!   months; a falling price takes days off) and `inventory_days_per_shortfall ×
 //!   shortfall` (a year per unit: a 10% shortfall adds 36 days), between 0 and
-//!   `inventory_max_days` (300). Inside a split, or where no control splits the
+//!   `inventory_max_days` (300). The trend and shortfall terms apply where a quota
+//!   splits the market (ASSUMPTION): competing for a fixed volume is what made buyers
+//!   hoard and bid in 2010-2011. Under licensing or a ban buyers add the precautionary
+//!   days only: with the trend and shortfall terms the 2025 licensing made availability
+//!   outside China swing quarter by quarter for decades (in `us-led-diversification`
+//!   the quarter-to-quarter movement of Japan's Dy availability doubled, 3.2 -> 6.4
+//!   summed over the run), which nothing in the 2025-26 record shows. Inside a split,
+//!   or where no control splits the
 //!   market, the cover stays normal: a rise there is read as the market's, which
 //!   supply answers, not as a political scarcity; speculating on every price cycle made
 //!   the no-policy runs boom and bust on their own.
@@ -59,6 +66,7 @@ use super::compile::Compiled;
 use super::state::{Clock, State};
 use crate::elements::N_EL;
 use crate::output::Series;
+use crate::scenario::Measure;
 
 /// Before the oxide trade (after metal makers have taken their orders): update the
 /// expectations, and set every region's purchases for inventory and draws from it.
@@ -98,6 +106,14 @@ pub fn order(m: &Compiled, st: &mut State, c: &Clock) {
             expect_from[el][side] = lp;
         }
         let ctl = split[el];
+        // Speculative cover (trend and shortfall) only where a quota splits the market:
+        // see the rules above.
+        let quota = ctl.is_some_and(|ci| matches!(m.controls[ci].measure, Measure::Quota { .. }));
+        let (per_rise, per_shortfall) = if quota {
+            (p.per_rise, p.per_shortfall)
+        } else {
+            (0.0, 0.0)
+        };
         // Cover above normal and needs of the buyers outside a split.
         let (mut above, mut needs_out) = (0.0, 0.0);
         for r in 0..m.n {
@@ -122,8 +138,8 @@ pub fn order(m: &Compiled, st: &mut State, c: &Clock) {
                 }
                 let cover = (p.normal
                     + p.control
-                    + p.per_rise * expect[el][1]
-                    + p.per_shortfall * short[r][el])
+                    + per_rise * expect[el][1]
+                    + per_shortfall * short[r][el])
                     .clamp(0.0, p.max);
                 above += (cover - p.normal) * users;
                 needs_out += users;
