@@ -5,7 +5,7 @@ import { $ } from "./state.js";
 import { t } from "./i18n.js";
 import { hover, unitKey, unitOf } from "./chart-defs.js";
 import { cmpName } from "./chart-choice.js";
-import { stepAt, focusYear, tableYears, bandRows } from "./describe.js";
+import { stepAt, focusYear, tableYears, bandRows, bandsOf } from "./describe.js";
 import { download, csvHeader, exportPng } from "./files.js";
 
 export function fmt(v) {
@@ -91,8 +91,8 @@ function readoutAt(id, k) {
   const note = document.createElement("span");
   note.className = "note";
   note.textContent = t("charts.inParens", { cmp: cmpName() });
-  const band = Object.fromEntries(bandRows(h));
-  const range = (l) => (band[`${l.label} p5`] ? ` [${fmt(band[`${l.label} p5`][k])}–${fmt(band[`${l.label} p95`][k])}]` : "");
+  const band = new Map(bandsOf(h).map((b) => [b.label, b]));
+  const range = (l) => (band.has(l.label) ? ` [${fmt(band.get(l.label).lo[k])}–${fmt(band.get(l.label).hi[k])}]` : "");
   readout.append(b, note, document.createElement("br"), ...h.lines.flatMap((l) => [`${l.label} ${fmt(l.cur[k])}${range(l)} (${fmt(l.base[kb])})`, document.createElement("br")]));
   readout.hidden = false;
   const rect = canvas.getBoundingClientRect();

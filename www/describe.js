@@ -38,18 +38,19 @@ export function describeComparison() {
   if (el.textContent !== text) el.textContent = text;
 }
 
-// The Monte Carlo p5 and p95 of a chart's lines that have them, once computed (`h`:
-// the chart's hover record, www/charts.js): [label, values].
-export function bandRows(h) {
+// The Monte Carlo p5 and p95 of a chart's drawn lines that have a band, once computed
+// (`h`: the chart's hover record, www/charts.js): { label, lo, hi } per line.
+export function bandsOf(h) {
+  if (!h?.bands) return [];
   const n = h.time.length, out = [];
-  if (h.bands) {
-    h.lines.filter((l) => l.draw).forEach((l, i) => {
-      const lo = h.bands.subarray(i * 3 * n, (i * 3 + 1) * n);
-      if (lo.some(Number.isFinite)) out.push([`${l.label} p5`, lo], [`${l.label} p95`, h.bands.subarray((i * 3 + 2) * n, (i * 3 + 3) * n)]);
-    });
-  }
+  h.lines.filter((l) => l.draw).forEach((l, i) => {
+    const lo = h.bands.subarray(i * 3 * n, (i * 3 + 1) * n);
+    if (lo.some(Number.isFinite)) out.push({ label: l.label, lo, hi: h.bands.subarray((i * 3 + 2) * n, (i * 3 + 3) * n) });
+  });
   return out;
 }
+// The same as rows of a table or columns of a CSV: [label "JP p5", values].
+export const bandRows = (h) => bandsOf(h).flatMap((b) => [[`${b.label} p5`, b.lo], [`${b.label} p95`, b.hi]]);
 
 export function describeAvailability() {
   const { currentRun: run, baselineRun: base, state } = S;
@@ -74,7 +75,7 @@ export function describeAvailability() {
     const d = Math.round((s[k] - b[stepAt(tb, focus)]) * 100);
     parts.push(`${r} ${fmtPct(s[k])}${d === 0 ? "" : ` (${t("summary.points", { sign: d > 0 ? "+" : "", d, cmp: cmpName() })})`}`);
   }
-  for (const [label, s] of hover.availability ? bandRows(hover.availability) : []) {
+  for (const [label, s] of bandRows(hover.availability)) {
     html += `<tr><td>${label}</td>${years.map((y) => `<td>${fmtPct(s[yearIdx(y)])}</td>`).join("")}</tr>`;
   }
   html += "</tbody></table>";

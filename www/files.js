@@ -7,7 +7,7 @@ import { t, tr, errorText } from "./i18n.js";
 import { setStatus } from "./notices.js";
 import { currentScenario } from "./run.js";
 import { selectPreset, fmtValue } from "./controls.js";
-import { stepAt, bandRows } from "./describe.js";
+import { stepAt, bandsOf } from "./describe.js";
 import { hover } from "./chart-defs.js";
 import { cmpName } from "./chart-choice.js";
 
@@ -63,9 +63,10 @@ function chartCsv() {
     [`${r}`, run.series("availability", r, state.element), run.series("demand", r, state.element), (k) => k],
     [`${r} ${t("statusQuo")}`, base.series("availability", r, state.element), base.series("demand", r, state.element), (k) => stepAt(tb, tm[k])],
   ]);
-  // The Monte Carlo p5 and p95 of each line, when computed (labels "JP p5").
-  for (const [label, s] of hover.availability ? bandRows(hover.availability) : []) {
-    cols.push([label, s, run.series("demand", label.split(" ")[0], state.element), (k) => k]);
+  // The Monte Carlo p5 and p95 of each line, when computed ("JP p5", "JP p95").
+  for (const { label, lo, hi } of bandsOf(hover.availability)) {
+    const demand = run.series("demand", label, state.element);
+    cols.push([`${label} p5`, lo, demand, (k) => k], [`${label} p95`, hi, demand, (k) => k]);
   }
   const lines = [`${t("export.time")},${cols.map(([c]) => c).join(",")}`];
   for (let k = 0; k < tm.length; k++) {

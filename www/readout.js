@@ -4,7 +4,7 @@
 // a live region. (The other charts' readouts are in www/chart-text.js.)
 import { $, S } from "./state.js";
 import { t } from "./i18n.js";
-import { fmtPct, stepAt, focusYear, bandRows } from "./describe.js";
+import { fmtPct, stepAt, focusYear, bandsOf } from "./describe.js";
 import { hover as drawn } from "./chart-defs.js";
 import { cmpName } from "./chart-choice.js";
 
@@ -41,8 +41,8 @@ function showReadoutAt(k) {
   const tm = hover.time[k];
   const quarter = Math.floor((tm - Math.floor(tm)) * 4 + 1e-9) + 1;
   // Monte Carlo p5–p95, once computed.
-  const band = Object.fromEntries(drawn.availability ? bandRows(drawn.availability) : []);
-  const range = (r) => (band[`${r} p5`] ? ` [${fmtPct(band[`${r} p5`][k])}–${fmtPct(band[`${r} p95`][k])}]` : "");
+  const band = new Map(bandsOf(drawn.availability).map((b) => [b.label, b]));
+  const range = (r) => (band.has(r) ? ` [${fmtPct(band.get(r).lo[k])}–${fmtPct(band.get(r).hi[k])}]` : "");
   readout.innerHTML = `<b>${Math.floor(tm)} ${t("quarter", { q: quarter })}</b>` + hover.rows
     .map(({ r, s, b, d, db }) => `${r} ${d[k] > 0 ? fmtPct(s[k]) + range(r) : t("noDemand")} <span class="note">(${cmpName()} ${db[kb] > 0 ? fmtPct(b[kb]) : t("noDemand")})</span>`).join("<br>");
   readout.hidden = false;
