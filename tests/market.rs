@@ -334,3 +334,36 @@ fn a_control_against_a_region_makes_its_buyers_stock_up_and_draw_down_after() {
         cn(&base)
     );
 }
+
+#[test]
+fn heavy_concentrate_mined_outside_china_goes_first_to_separators_outside() {
+    // Under the status quo China's licensing splits the Dy market and Dy sells for
+    // more outside: separators outside China are served first with the heavy
+    // concentrate mined outside China (`lanes.rs`, premium lanes). In 2026 they have
+    // the same capacity as without any policy, so they separate more Dy only because
+    // the feed goes to them first.
+    let none = run_json("{}");
+    let sq = run(data(), &presets::load("status-quo", data()).unwrap()).unwrap();
+    let outside = |o: &RunOutput, c: &rare_earth_alliances::output::Cube, year: f64| -> f64 {
+        o.regions
+            .iter()
+            .filter(|r| *r != "CN")
+            .map(|r| year_mean(o, c, r, "Dy", year))
+            .sum()
+    };
+    let sep = STAGES.iter().position(|s| *s == "separation").unwrap();
+    for r in 0..none.regions.len() {
+        let cap = |o: &RunOutput| year_mean_idx(o, &o.series.capacity, sep, r, 2026.0);
+        assert_eq!(
+            cap(&none),
+            cap(&sq),
+            "separation capacity of {}",
+            none.regions[r]
+        );
+    }
+    let (a, b) = (
+        outside(&none, &none.series.separation_output, 2026.0),
+        outside(&sq, &sq.series.separation_output, 2026.0),
+    );
+    assert!(b > 1.03 * a, "Dy separated outside China in 2026: {b:.0} t/yr under the status quo, {a:.0} without any policy");
+}

@@ -13,7 +13,12 @@
 //! 2. **Contracts.** Offtake contracts of the data set (Mount Weld → Lynas Malaysia,
 //!    Myanmar clays → China, …) take their share of the seller's remaining supply, in
 //!    the order they are listed; they keep their priority in every case.
-//! 3. **Allies of a seller under a policy**, then 4. **everyone else**: within a tier,
+//! 3. **Allies of a seller under a policy, and buyers paying a premium**, then 4.
+//!    **everyone else**. Where a control splits a market and one side pays more, a
+//!    seller the control does not bind serves that side first (`premium` lanes, set in
+//!    `lanes.rs`; the concentrate trade uses them: heavy concentrate mined outside
+//!    China goes first to the separators outside, whose Dy sells at the outside
+//!    price). Within a tier,
 //!    each buyer splits its remaining need across sellers in proportion to
 //!    `supply × weight` (the weight is lowered by tariffs); each seller that is asked
 //!    for more than it has grants the same share of every request (pro rata). A seller
@@ -50,6 +55,9 @@ pub struct Lane {
     pub ally: bool,
     /// Index of the quota pool this lane draws on, if any.
     pub quota: Option<usize>,
+    /// The buyer pays a premium the seller is free to take: served in the first tier
+    /// (`lanes.rs`, [`PREMIUM_MARGIN`](super::lanes::PREMIUM_MARGIN)).
+    pub premium: bool,
 }
 
 impl Lane {
@@ -58,6 +66,7 @@ impl Lane {
         weight: 1.0,
         ally: false,
         quota: None,
+        premium: false,
     };
 }
 
@@ -123,12 +132,19 @@ impl Routes {
                 }
                 let policy = self.home_first & (1 << e) != 0;
                 if e != i && l.open > 0.0 {
-                    // Allies come first only where the seller is under a policy.
-                    let tier = if l.ally && policy { 0 } else { 1 };
+                    // Allies come first only where the seller is under a policy;
+                    // buyers paying a premium come first wherever they are.
+                    let tier = if (l.ally && policy) || l.premium {
+                        0
+                    } else {
+                        1
+                    };
                     self.tier_sellers[tier * n + i] |= 1 << e;
                 } else if e == i && !policy {
-                    // No policy: home buyers compete with every other buyer.
-                    self.tier_sellers[n + i] |= 1 << e;
+                    // No policy: home buyers compete with every other buyer (of their
+                    // tier: first where they pay the premium).
+                    let tier = if l.premium { 0 } else { 1 };
+                    self.tier_sellers[tier * n + i] |= 1 << e;
                 }
             }
         }
@@ -676,6 +692,33 @@ mod tests {
             (f[2] - 2.5).abs() < 1e-9 && (f[1] - 2.5).abs() < 1e-9,
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn buyers_paying_a_premium_are_served_first() {
+        // Seller 0 (no policy) has 5; buyers 1 and 2 need 5 each; buyer 2 pays a
+        // premium: it gets all 5. Without the premium both get half.
+        let mut lanes = vec![Lane::OPEN; 9];
+        lanes[2].premium = true; // 0 -> 2
+        let (f, _, _) = run(&[5.0, 0.0, 0.0], &[0.0, 5.0, 5.0], &lanes, &[], &[]);
+        assert_eq!((f[1], f[2]), (0.0, 5.0), "{f:?}");
+        lanes[2].premium = false;
+        let (f, _, _) = run(&[5.0, 0.0, 0.0], &[0.0, 5.0, 5.0], &lanes, &[], &[]);
+        assert!(
+            (f[1] - 2.5).abs() < 1e-12 && (f[2] - 2.5).abs() < 1e-12,
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn a_free_seller_serves_the_premium_before_its_own_region() {
+        // Seller 0 (no policy) has 3; its own buyers (no premium) and buyer 1 (premium)
+        // need 3 each: the premium buyer is served first.
+        let mut lanes = vec![Lane::OPEN; 4];
+        lanes[1].premium = true; // 0 -> 1
+        let (f, s, d) = run(&[3.0, 0.0], &[3.0, 3.0], &lanes, &[], &[]);
+        assert_eq!((f[0], f[1]), (0.0, 3.0), "{f:?}");
+        assert_eq!((s[0], d[0]), (0.0, 3.0));
     }
 
     #[test]

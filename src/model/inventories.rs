@@ -50,10 +50,10 @@
 //!
 //! The 2010-2011 replay (docs/VALIDATION.md): the H2 2010 quota cut raises the outside
 //! price; the rise and the shortfall raise targets to the 300-day cap; the purchases
-//! keep the 2011 quota binding and buyers bid ahead, so Nd peaks at 9.0× and Dy at
-//! 14.5× their 2009 level in Q1 2011 (record 13.6× and 20.6× in Q3 2011); once the
+//! keep the 2011 quota binding and buyers bid ahead, so Nd peaks at 8.8× and Dy at
+//! 19.5× their 2009 level in Q1 2011 (record 13.6× and 20.6× in Q3 2011); once the
 //! targets are reached the price turns, expectations turn, buyers draw down, and
-//! China's exports fall to 18.4 kt in 2011 and 10.6 kt in 2012 against a 30 kt quota
+//! China's exports fall to 17.8 kt in 2011 and 10.4 kt in 2012 against a 30 kt quota
 //! (record 18.6 and 16.3 kt: Japan's 2012 didymium and Nd demand halved "because of
 //! prolonged inventory adjustment by users", data source JMB_2013_DEMAND).
 //!

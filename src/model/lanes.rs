@@ -1,9 +1,16 @@
 //! The routes of every allocation problem: export controls, tariffs and quotas turned
 //! into lanes, cached while they do not change, and the shocks on capacity.
 
-use super::allocate::{Lane, Routes};
+use super::allocate::{Lane, Routes, MAX_REGIONS};
 use super::compile::{overlap, Compiled, Mask};
+use super::state::State;
+use crate::elements::{EVec, N_EL};
 use crate::scenario::{Measure, Stage};
+
+/// How far one market's price must be above the other's before sellers free of a
+/// control serve it first: 10% (ASSUMPTION: below that, the costs of shipping to and
+/// qualifying with new customers outweigh the premium; no published figure).
+pub const PREMIUM_MARGIN: f64 = 0.1;
 
 /// Lanes built for recent keys ([`Compiled::lane_key`]): most steps reuse the lanes
 /// of the step before, since controls and tariffs change only at their dates.
@@ -48,7 +55,67 @@ impl LaneCache {
     }
 }
 
+/// Mark the lanes from `premium[1]` (less those under a control of this problem) to
+/// `premium[0]` as premium lanes. Not generic, so the page's code holds it once.
+#[inline(never)]
+fn set_premium(routes: &mut Routes, premium: [u64; 2]) {
+    let n = routes.n;
+    let [buyers, sellers] = premium;
+    let sellers = sellers & !routes.home_first;
+    if buyers == 0 {
+        return;
+    }
+    for e in (0..n).filter(|e| sellers & (1 << e) != 0) {
+        for i in (0..n).filter(|i| buyers & (1 << i) != 0) {
+            routes.lanes[e * n + i].premium = true;
+        }
+    }
+}
+
 impl Compiled {
+    /// Where a control splits the markets of the elements of a concentrate of
+    /// composition `comp` (t by element): `[buyers, sellers]` = the separators whose
+    /// markets value its elements more than [`PREMIUM_MARGIN`] above the lowest value
+    /// any region puts on them (a region sells oxides in the markets it buys in,
+    /// `State::price_faced`), and the sellers outside every controlling exporter's
+    /// market of its elements (bits per region). `[0, 0]` where no control splits a
+    /// market of its elements, or none pays a premium.
+    ///
+    /// Heavy concentrate mined outside China goes first to the separators outside,
+    /// whose dysprosium and terbium sell at the outside price, instead of pro rata to
+    /// separation capacity, most of which is in China.
+    #[inline(never)]
+    pub(crate) fn premium_concentrate(&self, st: &State, comp: &EVec) -> [u64; 2] {
+        // The concentrate's value (USD) to each region, and the regions inside a split.
+        let mut value = [0.0; MAX_REGIONS];
+        let (mut split_any, mut inside_any) = (false, 0u64);
+        for el in (0..N_EL).filter(|el| comp[*el] > 0.0) {
+            let (split, p) = (st.split[el], &st.price[el]);
+            split_any |= split.is_some();
+            let v = comp[el] * self.market.p0[el];
+            let (v_in, v_out) = (v * libm::exp(p.inside), v * libm::exp(p.outside));
+            for (r, x) in value.iter_mut().enumerate().take(self.n) {
+                if self.inside(split, r) {
+                    *x += v_in;
+                    inside_any |= u64::from(split.is_some()) << r;
+                } else {
+                    *x += v_out;
+                }
+            }
+        }
+        let value = &value[..self.n];
+        let lowest = value.iter().fold(f64::INFINITY, |a, b| a.min(*b));
+        let buyers = value
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v > lowest * (1.0 + PREMIUM_MARGIN))
+            .fold(0, |m, (r, _)| m | 1 << r);
+        if !split_any || buyers == 0 {
+            return [0, 0];
+        }
+        [buyers, !inside_any]
+    }
+
     /// Capacity factor left by shocks on `region` at `stage` over `[t, t+dt)`.
     pub(crate) fn shock_factor(&self, region: usize, stage: Stage, t: f64, dt: f64) -> f64 {
         let mut f = 1.0;
@@ -61,11 +128,15 @@ impl Compiled {
     }
 
     /// Fill `lanes` for one product and good. `good(e)` is the element mask of what
-    /// exporter `e` offers in this allocation problem.
+    /// exporter `e` offers in this allocation problem; `premium` = `[buyers, sellers]`
+    /// ([`Compiled::premium_concentrate`]; `[0, 0]` for the other products): the buyers
+    /// who pay a premium for it, whom those sellers (outside the controlling exporter's
+    /// market, and not under a control of this problem) serve first.
     pub(crate) fn lanes(
         &self,
         product: usize,
         good: impl Fn(usize) -> Mask,
+        premium: [u64; 2],
         t: f64,
         dt: f64,
         routes: &mut Routes,
@@ -117,6 +188,8 @@ impl Compiled {
                 }
             }
         }
+        set_premium(routes, premium);
+        let lanes = &mut routes.lanes;
         for tr in &self.tariffs {
             if !tr.products[product] || mid < tr.start || mid >= tr.end {
                 continue;
@@ -142,12 +215,14 @@ impl Compiled {
         &self,
         product: usize,
         good: impl Fn(usize) -> Mask,
+        premium: [u64; 2],
         t: f64,
         dt: f64,
         key: &mut Vec<u64>,
     ) {
         key.clear();
         key.push(product as u64);
+        key.extend(premium);
         for c in &self.controls {
             if !c.products[product] {
                 continue;

@@ -64,9 +64,16 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
         trade.supply.copy_from_slice(&mag_cap[k]);
         trade.need.copy_from_slice(&magnet_need[k]);
         let content_mask = mask_of(&m.magnet_content[k]);
-        m.lane_key(product::MAGNET, |_| content_mask, t, dt, &mut trade.key);
+        m.lane_key(
+            product::MAGNET,
+            |_| content_mask,
+            [0, 0],
+            t,
+            dt,
+            &mut trade.key,
+        );
         let li = trade.lane_cache.get(n, &trade.key, |l| {
-            m.lanes(product::MAGNET, |_| content_mask, t, dt, l)
+            m.lanes(product::MAGNET, |_| content_mask, [0, 0], t, dt, l)
         });
         let lanes = &trade.lane_cache.entries[li].1;
         let cap_k = &mag_cap[k];

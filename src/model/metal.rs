@@ -46,9 +46,16 @@ pub fn take_orders(m: &Compiled, st: &mut State, c: &Clock) {
         trade.need[j] = elements::sum(&maker_need[j]);
     }
     metal_need.copy_from_slice(&trade.need);
-    m.lane_key(product::METAL, |_| metal_mask, t, dt, &mut trade.key);
+    m.lane_key(
+        product::METAL,
+        |_| metal_mask,
+        [0, 0],
+        t,
+        dt,
+        &mut trade.key,
+    );
     let li = trade.lane_cache.get(n, &trade.key, |l| {
-        m.lanes(product::METAL, |_| metal_mask, t, dt, l)
+        m.lanes(product::METAL, |_| metal_mask, [0, 0], t, dt, l)
     });
     let lanes = &trade.lane_cache.entries[li].1;
     m.quota_budgets(

@@ -81,9 +81,9 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         let li = match known {
             Some(li) => li,
             None => {
-                m.lane_key(product::OXIDE, |_| bit, t, dt, &mut trade.key);
+                m.lane_key(product::OXIDE, |_| bit, [0, 0], t, dt, &mut trade.key);
                 let li = trade.lane_cache.get(n, &trade.key, |l| {
-                    m.lanes(product::OXIDE, |_| bit, t, dt, l)
+                    m.lanes(product::OXIDE, |_| bit, [0, 0], t, dt, l)
                 });
                 if let Some(cl) = class {
                     trade.oxide_lanes.push((cl, li, trade.lane_cache.builds));

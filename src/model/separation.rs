@@ -2,9 +2,11 @@
 //!
 //! **Concentrate trade.** For each fraction (light, heavy), every region's concentrate
 //! stock is offered to the separation capacity of every region ([`allocate`]:
-//! contracts, allies, others, under export controls and tariffs). A flow carries the
-//! exporter's stock composition at the start of the trade. Unsold concentrate stays in
-//! stock.
+//! contracts, allies, others, under export controls and tariffs). Where a control
+//! splits the markets of a fraction's elements, sellers outside the controlling
+//! exporter's market serve first the separators whose markets value the fraction
+//! more (`Compiled::premium_concentrate`). A flow carries the exporter's stock
+//! composition at the start of the trade. Unsold concentrate stays in stock.
 //!
 //! **Separation.** Feed becomes oxides at the recovery rate; the rest is a tracked loss.
 //! Oxides join the separating region's stock.
@@ -28,6 +30,15 @@ pub fn trade_concentrate(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock
         st.sep_cap[p.region][0] += p.cap[0] * f;
         st.sep_cap[p.region][1] += p.cap[1] * f;
     }
+    // Where a control splits the markets of a fraction's elements, the separators
+    // who can pay more for it (`lanes.rs`): free sellers serve them first.
+    let premium: [[u64; 2]; 2] = std::array::from_fn(|frac| {
+        let mut world = ZERO;
+        for r in 0..n {
+            elements::add_scaled(&mut world, &st.conc[r][frac], 1.0);
+        }
+        m.premium_concentrate(st, &world)
+    });
     let State {
         conc,
         conc_start,
@@ -46,9 +57,10 @@ pub fn trade_concentrate(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock
         }
         trade.before.copy_from_slice(&trade.supply);
         let good = |e: usize| mask_of(&conc[e][frac]);
-        m.lane_key(product::CONCENTRATE, good, t, dt, &mut trade.key);
+        let premium = premium[frac];
+        m.lane_key(product::CONCENTRATE, good, premium, t, dt, &mut trade.key);
         let li = trade.lane_cache.get(n, &trade.key, |l| {
-            m.lanes(product::CONCENTRATE, good, t, dt, l)
+            m.lanes(product::CONCENTRATE, good, premium, t, dt, l)
         });
         let lanes = &trade.lane_cache.entries[li].1;
         m.quota_budgets(
