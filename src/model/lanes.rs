@@ -86,12 +86,16 @@ impl Compiled {
     /// separation capacity, most of which is in China.
     #[inline(never)]
     pub(crate) fn premium_concentrate(&self, st: &State, comp: &EVec) -> [u64; 2] {
+        // No split, one price for every region: nothing to value (most steps of most
+        // runs, so before any `exp`).
+        if !(0..N_EL).any(|el| comp[el] > 0.0 && st.split[el].is_some()) {
+            return [0, 0];
+        }
         // The concentrate's value (USD) to each region, and the regions inside a split.
         let mut value = [0.0; MAX_REGIONS];
-        let (mut split_any, mut inside_any) = (false, 0u64);
+        let mut inside_any = 0u64;
         for el in (0..N_EL).filter(|el| comp[*el] > 0.0) {
             let (split, p) = (st.split[el], &st.price[el]);
-            split_any |= split.is_some();
             let v = comp[el] * self.market.p0[el];
             let (v_in, v_out) = (v * libm::exp(p.inside), v * libm::exp(p.outside));
             for (r, x) in value.iter_mut().enumerate().take(self.n) {
@@ -110,7 +114,7 @@ impl Compiled {
             .enumerate()
             .filter(|(_, v)| **v > lowest * (1.0 + PREMIUM_MARGIN))
             .fold(0, |m, (r, _)| m | 1 << r);
-        if !split_any || buyers == 0 {
+        if buyers == 0 {
             return [0, 0];
         }
         [buyers, !inside_any]
