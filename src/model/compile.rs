@@ -309,6 +309,10 @@ pub struct Compiled {
     /// back, so runs that keep only availability and prices (Monte Carlo) skip it:
     /// about a third of a run before it was made cheaper, a tenth after.
     pub(crate) indicators: bool,
+    /// The series whose history a run keeps; `None` keeps every series. The others
+    /// roll over one stored step ([`crate::output::Series::prepare_kept`]): Monte
+    /// Carlo keeps availability and price only.
+    pub(crate) kept: Option<&'static [&'static str]>,
     pub(crate) growth_scale: f64,
     pub(crate) base_year: f64,
     pub(crate) start: f64,
@@ -716,6 +720,7 @@ impl Compiled {
                 .unwrap_or(data.parameters.separation_recovery.value),
             governance_risk: super::supply_risk::governance_risk(data),
             indicators: true,
+            kept: None,
             growth_scale: sc.assumptions.demand_growth_scale,
             base_year: data.base_year as f64,
             start: sc.start_year,

@@ -99,12 +99,10 @@ impl Compiled {
     pub fn simulate_into(&self, out: &mut RunOutput) {
         let spy = self.spy as f64;
         let dt = 1.0 / spy;
-        out.series.reset(
+        out.series.prepare(
             self.steps,
-            self.n,
-            self.alliances.len(),
-            self.holders.len(),
-            N_EL,
+            (self.n, self.alliances.len(), self.holders.len(), N_EL),
+            self.kept,
         );
         let s = &mut out.series;
         let mut st = State::new(self);
@@ -117,6 +115,7 @@ impl Compiled {
                 mid: t + 0.5 * dt,
                 spy,
             };
+            s.clear_step(step);
             capacity::update(self, &mut st, &c);
             investment::run(self, &mut st, &c);
             prices::split(self, &mut st, &c);

@@ -48,6 +48,10 @@ pub const MAX_STORE_BYTES: usize = 512 << 20;
 /// The percentiles reported, in the order of [`Bands::p`].
 pub const PERCENTILES: [(&str, f64); 3] = [("p5", 0.05), ("p50", 0.5), ("p95", 0.95)];
 
+/// The series the bands read from each run; the others are not kept
+/// ([`crate::output::Series::prepare`]).
+const BAND_SERIES: &[&str] = &["availability", "price"];
+
 /// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators",
 /// OOPSLA 2014): a 64-bit counter passed through a bijective mixer. Good enough for
 /// sampling a few inputs, and the same on every platform.
@@ -152,6 +156,7 @@ impl MonteCarlo {
         let mut model = Compiled::new(d, scenario)?;
         // The bands keep availability and prices only.
         model.indicators = false;
+        model.kept = Some(BAND_SERIES);
         let sampler = sampler(d, &model)?;
         let base = Base {
             growth_scale: model.growth_scale,
@@ -267,6 +272,7 @@ impl MonteCarlo {
                 Some(mut model) => extra.push(Worker {
                     model: {
                         model.indicators = false;
+                        model.kept = Some(BAND_SERIES);
                         model
                     },
                     out: RunOutput::default(),
@@ -713,5 +719,37 @@ mod sort_tests {
         want.sort();
         radix_sort(&mut fractions, &mut Vec::new(), 2);
         assert_eq!(fractions, want);
+    }
+}
+
+#[cfg(test)]
+mod kept_tests {
+    use super::*;
+    use crate::output::RunOutput;
+
+    /// A run that keeps only the bands' series gives them to the bit as a full run
+    /// does, for a scenario with controls, stockpiles and investment, and again when
+    /// its output memory is reused (rolling cubes are not cleared between runs).
+    #[test]
+    fn a_run_keeping_the_band_series_gives_them_as_a_full_run() {
+        let data = Dataset::default_data();
+        for id in ["us-led-diversification", "history-2025-26"] {
+            let sc = crate::presets::load(id, data).unwrap();
+            let d = data.for_scenario(&sc).unwrap();
+            let full = Compiled::new(d, &sc).unwrap().simulate();
+            let mut lean = Compiled::new(d, &sc).unwrap();
+            lean.kept = Some(BAND_SERIES);
+            let mut out = RunOutput::default();
+            for _ in 0..2 {
+                lean.simulate_into(&mut out);
+                for name in BAND_SERIES {
+                    let (_, a) = full.series.get(name).unwrap();
+                    let (_, b) = out.series.get(name).unwrap();
+                    assert_eq!(a.data, b.data, "{id} {name}");
+                }
+            }
+            let (_, risk) = out.series.get("supply_risk").unwrap();
+            assert!(risk.rolling && risk.data.len() < full.series.supply_risk.data.len());
+        }
     }
 }
