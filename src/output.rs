@@ -279,7 +279,7 @@ impl Series {
         let size = Self::axis_sizes(n, na, nh, n_el);
         for (def, c) in self.cubes_mut() {
             let (a, b) = (size(def.rows), size(def.cols));
-            if kept.is_none_or(|k| k.contains(&def.name)) {
+            if kept.map_or(true, |k| k.contains(&def.name)) {
                 c.resize(steps, a, b);
             } else if !(c.rolling && c.a == a && c.b == b) {
                 *c = Cube::new(1, a, b);
