@@ -40,6 +40,14 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
     inv_recv.iter_mut().for_each(|v| *v = ZERO);
     oxide_start.copy_from_slice(oxide);
     trade.oxide_lanes.clear();
+    let oxide_exports = s.oxide_exports.step_mut(step);
+    let supplied_by = s.supplied_by.step_mut(step);
+    let own = s.source_own.step_mut(step);
+    let allies = s.source_allies.step_mut(step);
+    let others = s.source_others.step_mut(step);
+    // Oxide exports by exporter, all elements, in the order of the flows (the
+    // series' column starts at +0.0 and only this trade adds to it).
+    let mut oxide_exported = [0.0; MAX_REGIONS];
     for el in 0..N_EL {
         let mut wanted = false;
         for r in 0..n {
@@ -126,12 +134,6 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             &mut trade.flows,
             &mut trade.scratch,
         );
-        let exports = s.exports.step_mut(step);
-        let oxide_exports = s.oxide_exports.step_mut(step);
-        let supplied_by = s.supplied_by.step_mut(step);
-        let own = s.source_own.step_mut(step);
-        let allies = s.source_allies.step_mut(step);
-        let others = s.source_others.step_mut(step);
         // What each buyer's end users and stockpile take of what it receives (the
         // same divisions for every flow to the buyer, so done once per buyer).
         let mut direct_shares = [0.0; MAX_REGIONS];
@@ -169,6 +171,12 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         for r in 0..n {
             stock[r] = oxide[r][el];
         }
+        // This element's exports by exporter, and what reached each buyer's end users
+        // by the tier of its source (own, allies, others), t per year: the series'
+        // cells start at +0.0 each step and only this element's trade adds to them,
+        // so summing here first gives the same bits.
+        let mut exported = [0.0; MAX_REGIONS];
+        let mut by_tier = [[0.0; MAX_REGIONS]; 3];
         for &(e, i) in &trade.scratch.touched {
             let k = e * n + i;
             let x = trade.flows[k];
@@ -179,8 +187,8 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             stock[e6] -= x;
             got[i6] += x;
             if e != i {
-                oxide_exports[e * N_EL + el] += x * spy;
-                exports[e * N_PRODUCTS + product::OXIDE] += x * spy;
+                exported[e6] += x * spy;
+                oxide_exported[e6] += x * spy;
             }
             let d = x * direct_share;
             let k = x * stock_share;
@@ -189,13 +197,19 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             stocked[i6] += k;
             held[i6] += v;
             metal[i6] += x - d - k - v;
-            let src = match m.source_tier(e, i) {
-                0 => &mut *own,
-                1 => &mut *allies,
-                _ => &mut *others,
-            };
-            src[i * N_EL + el] += d * spy;
+            by_tier[m.source_tier(e, i)][i6] += d * spy;
             supplied_by[i * n + e] += d * spy;
+        }
+        for (r, x) in exported[..n].iter().enumerate() {
+            oxide_exports[r * N_EL + el] += x;
+        }
+        for (tier, src) in [&mut *own, &mut *allies, &mut *others]
+            .into_iter()
+            .enumerate()
+        {
+            for (r, x) in by_tier[tier][..n].iter().enumerate() {
+                src[r * N_EL + el] += x;
+            }
         }
         for r in 0..n {
             oxide[r][el] = stock[r];
@@ -205,5 +219,9 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             inv_recv[r][el] = held[r];
             metal_recv[r][el] = metal[r];
         }
+    }
+    let exports = s.exports.step_mut(step);
+    for (r, x) in oxide_exported[..n].iter().enumerate() {
+        exports[r * N_PRODUCTS + product::OXIDE] += x;
     }
 }
