@@ -243,14 +243,25 @@ fn high_prices_draw_in_candidate_projects_after_their_lead_time() {
             .map(|r| year_mean_idx(o, &o.series.capacity, k, r, y))
             .sum::<f64>()
     };
+    let mine = STAGES.iter().position(|s| *s == "mining").unwrap();
     // Nothing arrives within a year of the decision...
     assert!(outside(&o, sep, 2026.0) <= outside(&base, sep, 2026.0) + 1.0);
-    // ...but within the decade separation capacity outside China has grown more.
+    assert!(outside(&o, mine, 2026.0) <= outside(&base, mine, 2026.0) + 1.0);
+    // ...but separation plants (4 years) have grown more by 2030 and mines (5-8
+    // years) by 2034. (By 2034 `{}` has caught up in separation: its Dy price passes
+    // the heavy plants' incentive from 2028, which the ban's, with less magnet making
+    // outside China, does not.)
     assert!(
-        outside(&o, sep, 2034.0) > outside(&base, sep, 2034.0) + 5000.0,
+        outside(&o, sep, 2030.0) > outside(&base, sep, 2030.0) + 5000.0,
         "separation outside China {:.0} vs {:.0}",
-        outside(&o, sep, 2034.0),
-        outside(&base, sep, 2034.0)
+        outside(&o, sep, 2030.0),
+        outside(&base, sep, 2030.0)
+    );
+    assert!(
+        outside(&o, mine, 2034.0) > outside(&base, mine, 2034.0) + 20000.0,
+        "mining outside China {:.0} vs {:.0}",
+        outside(&o, mine, 2034.0),
+        outside(&base, mine, 2034.0)
     );
 }
 
