@@ -116,6 +116,17 @@ pub struct Scratch {
     /// `Σ frac² · ĝ · relation` over each region's allies (`[2 * i]`) and others
     /// (`[2 * i + 1]`), with unrestricted ĝ: the sourcing term when only tiers supply.
     tier_sq: Vec<f64>,
+    /// The restriction row `gh` was last computed from (for the element being scored):
+    /// destinations a control restricts alike share their ĝ and global term.
+    last_row: Vec<f64>,
+    /// Seen from destination `i`, supplier `r`'s relation (`[i * n + r]`: 0 for `i`
+    /// itself, [`ALLY_DISCOUNT`] for an ally, 1 for others) and tier (0 allies, 1
+    /// others): fixed for a run, so filled once.
+    relation: Vec<f64>,
+    tier: Vec<u8>,
+    /// This element's separation and mine output by region, contiguous.
+    sep_col: Vec<f64>,
+    mine_col: Vec<f64>,
 }
 
 /// Restriction `x` (0..1) that control `ci` puts on its covered flows over the step.
@@ -152,7 +163,30 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         gh,
         frac,
         tier_sq,
+        last_row,
+        relation,
+        tier,
+        sep_col,
+        mine_col,
     } = &mut scratch;
+    last_row.resize(n, 0.0);
+    if relation.len() != n * n {
+        relation.clear();
+        tier.clear();
+        for i in 0..n {
+            for r in 0..n {
+                let ally = m.ally[r * n + i];
+                relation.push(if r == i {
+                    0.0
+                } else if ally {
+                    ALLY_DISCOUNT
+                } else {
+                    1.0
+                });
+                tier.push(u8::from(!ally));
+            }
+        }
+    }
     // Restriction by (element, destination, exporter), from this step's controls: the
     // rows of the pairs a control hit are zeroed again at the end of the step, so the
     // buffer is allocated and cleared once per run.
@@ -216,6 +250,10 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         let mine_t = (0..n).map(|r| col(mine, r)).sum::<f64>();
         let sep_t = (0..n).map(|r| col(sep, r)).sum::<f64>();
         let magnet_el = m.magnet_content.iter().any(|c| c[el] > 0.0);
+        sep_col.clear();
+        sep_col.extend((0..n).map(|r| col(sep, r)));
+        mine_col.clear();
+        mine_col.extend((0..n).map(|r| col(mine, r)));
         // Squared shares of the stages that count: mining and separation by element,
         // metal and magnet making for the elements magnets contain.
         q.clear();
@@ -241,31 +279,34 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             })
         };
         // Where no control restricts `el` to `i`, the global term is the same for every
-        // such `i`: computed once.
+        // such `i`: computed once. Destinations restricted alike (one control covers
+        // every non-exempt region) share theirs too: `gh` and `h_row` are recomputed
+        // only when the restriction row differs from the last one.
         let mut h_free: Option<f64> = None;
+        let mut h_row: Option<f64> = None;
         for i in 0..n {
             // ĝ: governance risk of each supplier `r` of `el` to `i`, with the
             // restriction; unrestricted it is `g` itself (`g` ≤ 1). The row and the flag
             // are cleared as they are read, ready for the next step.
             let restricted = std::mem::take(&mut hit[el * n + i]);
-            let gh: &[f64] = if restricted {
-                let row = &mut restr[(el * n + i) * n..(el * n + i + 1) * n];
-                gh.clear();
-                gh.extend(
-                    g.iter()
-                        .zip(row.iter())
-                        .map(|(g, x)| (g * (1.0 + x)).min(1.0)),
-                );
-                row.iter_mut().for_each(|x| *x = 0.0);
-                gh
-            } else {
-                g
-            };
             let h_global = if restricted {
-                global(gh)
+                let row = &mut restr[(el * n + i) * n..(el * n + i + 1) * n];
+                if h_row.is_none() || row != &last_row[..] {
+                    gh.clear();
+                    gh.extend(
+                        g.iter()
+                            .zip(row.iter())
+                            .map(|(g, x)| (g * (1.0 + x)).min(1.0)),
+                    );
+                    last_row.copy_from_slice(row);
+                    h_row = Some(global(gh));
+                }
+                row.iter_mut().for_each(|x| *x = 0.0);
+                h_row.unwrap_or_default()
             } else {
-                *h_free.get_or_insert_with(|| global(gh))
+                *h_free.get_or_insert_with(|| global(g))
             };
+            let gh: &[f64] = if restricted { gh } else { g };
             // Sourcing: shares of demand by supplier, the unmet share `u`.
             let d = col(demand, i);
             let (o, a, other) = (col(own, i), col(allies, i), col(others, i));
@@ -284,11 +325,15 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             // Own last stage, upstream part: the other separators of `el` (or miners
             // if nobody else separates it), by output: `x_r += up · by_r`.
             let upstream = o * (1.0 - ss) * of_demand;
-            let by = if sep_t - col(sep, i) > 0.0 { sep } else { mine };
+            let by: &[f64] = if sep_t - col(sep, i) > 0.0 {
+                sep_col
+            } else {
+                mine_col
+            };
             let mut up = 0.0;
             if upstream > 0.0 {
                 let rest = (0..n)
-                    .map(|r| if r == i { 0.0 } else { col(by, r) })
+                    .map(|r| if r == i { 0.0 } else { by[r] })
                     .sum::<f64>();
                 if rest > 0.0 {
                     up = upstream / rest;
@@ -301,14 +346,15 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 // Only the tiers, with every ĝ unrestricted: the per-step sums.
                 parts[0] * parts[0] * tier_sq[2 * i] + parts[1] * parts[1] * tier_sq[2 * i + 1]
             } else {
+                // `i` itself adds `x² ĝ · 0 = +0.0`, which leaves the sum's bits as
+                // skipping it would (every term is finite and not negative).
                 let fr = &frac[i * n..(i + 1) * n];
+                let rel = &relation[i * n..(i + 1) * n];
+                let tr = &tier[i * n..(i + 1) * n];
                 (0..n)
-                    .filter(|r| *r != i)
                     .map(|r| {
-                        let ally = m.ally[r * n + i];
-                        let x = up * col(by, r) + parts[usize::from(!ally)] * fr[r];
-                        let relation = if ally { ALLY_DISCOUNT } else { 1.0 };
-                        x * x * gh[r] * relation
+                        let x = up * by[r] + parts[usize::from(tr[r] & 1)] * fr[r];
+                        x * x * gh[r] * rel[r]
                     })
                     .sum::<f64>()
             } + u * u;
