@@ -120,13 +120,9 @@ pub struct Scratch {
     /// destinations a control restricts alike share their ĝ and global term.
     last_row: Vec<f64>,
     /// Seen from destination `i`, supplier `r`'s relation (`[i * n + r]`: 0 for `i`
-    /// itself, [`ALLY_DISCOUNT`] for an ally, 1 for others) and tier (0 allies, 1
-    /// others): fixed for a run, so filled once.
+    /// itself, [`ALLY_DISCOUNT`] for an ally, 1 for others; its tier is 1, others, where
+    /// the relation is 1): fixed for a run, so filled once.
     relation: Vec<f64>,
-    tier: Vec<u8>,
-    /// This element's separation and mine output by region, contiguous.
-    sep_col: Vec<f64>,
-    mine_col: Vec<f64>,
 }
 
 /// Restriction `x` (0..1) that control `ci` puts on its covered flows over the step.
@@ -165,27 +161,20 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         tier_sq,
         last_row,
         relation,
-        tier,
-        sep_col,
-        mine_col,
     } = &mut scratch;
     last_row.resize(n, 0.0);
     if relation.len() != n * n {
         relation.clear();
-        tier.clear();
-        for i in 0..n {
-            for r in 0..n {
-                let ally = m.ally[r * n + i];
-                relation.push(if r == i {
-                    0.0
-                } else if ally {
-                    ALLY_DISCOUNT
-                } else {
-                    1.0
-                });
-                tier.push(u8::from(!ally));
+        relation.extend((0..n * n).map(|k| {
+            let (i, r) = (k / n, k % n);
+            if r == i {
+                0.0
+            } else if m.ally[r * n + i] {
+                ALLY_DISCOUNT
+            } else {
+                1.0
             }
-        }
+        }));
     }
     // Restriction by (element, destination, exporter), from this step's controls: the
     // rows of the pairs a control hit are zeroed again at the end of the step, so the
@@ -250,10 +239,6 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         let mine_t = (0..n).map(|r| col(mine, r)).sum::<f64>();
         let sep_t = (0..n).map(|r| col(sep, r)).sum::<f64>();
         let magnet_el = m.magnet_content.iter().any(|c| c[el] > 0.0);
-        sep_col.clear();
-        sep_col.extend((0..n).map(|r| col(sep, r)));
-        mine_col.clear();
-        mine_col.extend((0..n).map(|r| col(mine, r)));
         // Squared shares of the stages that count: mining and separation by element,
         // metal and magnet making for the elements magnets contain.
         q.clear();
@@ -325,15 +310,11 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             // Own last stage, upstream part: the other separators of `el` (or miners
             // if nobody else separates it), by output: `x_r += up · by_r`.
             let upstream = o * (1.0 - ss) * of_demand;
-            let by: &[f64] = if sep_t - col(sep, i) > 0.0 {
-                sep_col
-            } else {
-                mine_col
-            };
+            let by = if sep_t - col(sep, i) > 0.0 { sep } else { mine };
             let mut up = 0.0;
             if upstream > 0.0 {
                 let rest = (0..n)
-                    .map(|r| if r == i { 0.0 } else { by[r] })
+                    .map(|r| if r == i { 0.0 } else { col(by, r) })
                     .sum::<f64>();
                 if rest > 0.0 {
                     up = upstream / rest;
@@ -350,10 +331,9 @@ pub fn run(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
                 // skipping it would (every term is finite and not negative).
                 let fr = &frac[i * n..(i + 1) * n];
                 let rel = &relation[i * n..(i + 1) * n];
-                let tr = &tier[i * n..(i + 1) * n];
                 (0..n)
                     .map(|r| {
-                        let x = up * by[r] + parts[usize::from(tr[r] & 1)] * fr[r];
+                        let x = up * col(by, r) + parts[usize::from(rel[r] == 1.0)] * fr[r];
                         x * x * gh[r] * rel[r]
                     })
                     .sum::<f64>()
