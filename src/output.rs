@@ -33,21 +33,11 @@ impl Cube {
             rolling: false,
         }
     }
-    /// Zero the cube for a new run, reusing its memory when the shape is unchanged.
-    pub fn reset(&mut self, steps: usize, a: usize, b: usize) {
-        if !self.resize(steps, a, b) {
-            self.data.fill(0.0);
-        }
-    }
     /// Give the cube this shape, zeroed if it had another; with the same shape the old
-    /// values stay (false is returned) and each step is cleared as it is run
-    /// ([`Series::clear_step`]).
-    fn resize(&mut self, steps: usize, a: usize, b: usize) -> bool {
-        if self.steps == steps && self.a == a && self.b == b && !self.rolling {
-            false
-        } else {
+    /// values stay, and each step is cleared as it is run ([`Series::clear_step`]).
+    fn resize(&mut self, steps: usize, a: usize, b: usize) {
+        if !(self.steps == steps && self.a == a && self.b == b && !self.rolling) {
             *self = Cube::new(steps, a, b);
-            true
         }
     }
     /// Where step `s` is stored: the one stored step of a rolling cube.
@@ -233,30 +223,14 @@ series_table! {
 }
 
 impl Series {
-    /// The length of each axis for `n` regions, `na` alliances, `nh` holders.
-    fn axis_sizes(n: usize, na: usize, nh: usize, n_el: usize) -> impl Fn(Axis) -> usize {
-        move |a: Axis| match a {
-            Axis::Regions => n,
-            Axis::Alliances => na,
-            Axis::Holders => nh,
-            Axis::Elements => n_el,
-            Axis::Stages => STAGES.len(),
-            Axis::Products => PRODUCTS.len(),
-            Axis::World | Axis::One => 1,
-            Axis::HhiTop => 2,
-        }
-    }
-
     /// Zero every series for a run of `steps` steps, `n` regions, `na` alliances and
-    /// `nh` stockpile holders,
-    /// reusing memory where the shapes match (so repeated runs do not allocate).
+    /// `nh` stockpile holders, reusing memory where the shapes match (so repeated runs
+    /// do not allocate).
     pub fn reset(&mut self, steps: usize, n: usize, na: usize, nh: usize, n_el: usize) {
-        let size = Self::axis_sizes(n, na, nh, n_el);
-        for (def, c) in self.cubes_mut() {
-            c.reset(steps, size(def.rows), size(def.cols));
+        self.prepare(steps, (n, na, nh, n_el), None);
+        for (_, c) in self.cubes_mut() {
+            c.data.fill(0.0);
         }
-        self.mass_balance_error.clear();
-        self.mass_balance_error.resize(steps, 0.0);
     }
 
     /// Shape every series for a run like [`Series::reset`], but leave a reused cube's
@@ -276,7 +250,16 @@ impl Series {
         (n, na, nh, n_el): (usize, usize, usize, usize),
         kept: Option<&[&str]>,
     ) {
-        let size = Self::axis_sizes(n, na, nh, n_el);
+        let size = |a: Axis| match a {
+            Axis::Regions => n,
+            Axis::Alliances => na,
+            Axis::Holders => nh,
+            Axis::Elements => n_el,
+            Axis::Stages => STAGES.len(),
+            Axis::Products => PRODUCTS.len(),
+            Axis::World | Axis::One => 1,
+            Axis::HhiTop => 2,
+        };
         for (def, c) in self.cubes_mut() {
             let (a, b) = (size(def.rows), size(def.cols));
             if kept.map_or(true, |k| k.contains(&def.name)) {

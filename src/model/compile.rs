@@ -310,7 +310,7 @@ pub struct Compiled {
     /// about a third of a run before it was made cheaper, a tenth after.
     pub(crate) indicators: bool,
     /// The series whose history a run keeps; `None` keeps every series. The others
-    /// roll over one stored step ([`crate::output::Series::prepare_kept`]): Monte
+    /// roll over one stored step ([`crate::output::Series::prepare`]): Monte
     /// Carlo keeps availability and price only.
     pub(crate) kept: Option<&'static [&'static str]>,
     pub(crate) growth_scale: f64,
