@@ -30,7 +30,7 @@ export async function startServer() {
   return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
 
-export async function launch() {
+function startChromium() {
   const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
   return chromium.launch({
     executablePath,
@@ -40,9 +40,41 @@ export async function launch() {
   });
 }
 
+// The tests' browser. Debian's Chromium has, rarely, exited on its own within a second of
+// starting (CI on 3 Dec 2026: "Target page, context or browser has been closed" at the
+// first navigation of a file, then every later test of that file failed the same way;
+// three full runs after it passed). A browser found gone is started again, and the
+// restart is printed; a page that brings the browser down every time still fails.
+export async function launch() {
+  let browser = await startChromium();
+  return {
+    isConnected: () => browser.isConnected(),
+    async restart() {
+      console.error("# chromium had exited; starting it again");
+      browser = await startChromium();
+    },
+    async newContext(options) {
+      if (!browser.isConnected()) await this.restart();
+      return browser.newContext(options);
+    },
+    close: () => browser.close(),
+  };
+}
+
 // playwright gives each launch a fresh, empty profile directory.
 // Open a page that records every request and console error.
-export async function openPage(browser, url, { deviceScaleFactor = 1 } = {}) {
+export async function openPage(browser, url, options = {}) {
+  try {
+    return await openPageOnce(browser, url, options);
+  } catch (e) {
+    // Only a browser that went away is given a second chance (see `launch`).
+    if (browser.isConnected()) throw e;
+    await browser.restart();
+    return openPageOnce(browser, url, options);
+  }
+}
+
+async function openPageOnce(browser, url, { deviceScaleFactor = 1 } = {}) {
   const context = await browser.newContext({ deviceScaleFactor, viewport: { width: 1280, height: 900 } });
   // Record Content-Security-Policy violations from the first script on.
   await context.addInitScript(() => {
