@@ -378,3 +378,50 @@ fn heavy_concentrate_mined_outside_china_goes_first_to_separators_outside() {
     );
     assert!(b > 1.03 * a, "Dy separated outside China in 2026: {b:.0} t/yr under the status quo, {a:.0} without any policy");
 }
+
+/// World availability of element `e` in each step (supplied over demand, all regions).
+fn world_availability_by_step(o: &RunOutput, e: &str) -> Vec<f64> {
+    let el = index_of(e).unwrap();
+    let sum = |c: &rare_earth_alliances::output::Cube, s: usize| -> f64 {
+        (0..o.regions.len()).map(|r| c.get(s, r, el)).sum()
+    };
+    (0..o.n_steps())
+        .map(|s| sum(&o.series.supplied, s) / sum(&o.series.demand, s))
+        .collect()
+}
+
+#[test]
+fn prices_warn_before_a_stock_runs_out_and_availability_has_no_cliff() {
+    // Without the depletion term (`prices.rs`) the Nd price stood at 1.15 times 2024's
+    // two quarters before the world's Nd stock ran out (2031 in `{}`), and world
+    // availability fell by up to 0.069 in one quarter in `{}` and 0.131 under the
+    // status quo; with it: 1.38, 0.041 and 0.055.
+    let free = run_json("{}");
+    let nd = index_of("Nd").unwrap();
+    let stock = &free.series.oxide_stock;
+    let start = step_of(&free, 2026.0);
+    let out = (start..free.n_steps())
+        .find(|&s| stock.get(s, 0, nd) < 0.01 * stock.get(0, 0, nd))
+        .expect("the world's Nd stock runs out in {}");
+    let rise = free.series.price.get(out - 2, 0, nd) / free.series.price.get(0, 0, nd);
+    assert!(
+        rise >= 1.25,
+        "Nd price two quarters before its stock runs out ({}): x{rise:.2} of 2024's",
+        free.time[out]
+    );
+    let sq = run(data(), &presets::load("status-quo", data()).unwrap()).unwrap();
+    for (o, name, most) in [(&free, "{}", 0.05), (&sq, "status-quo", 0.07)] {
+        for e in ["Nd", "Pr", "Dy", "Tb"] {
+            let a = world_availability_by_step(o, e);
+            for s in step_of(o, 2026.0)..o.n_steps() {
+                assert!(
+                    a[s - 1] - a[s] < most,
+                    "{name}: world {e} availability falls from {:.3} to {:.3} in one step ({})",
+                    a[s - 1],
+                    a[s],
+                    o.time[s]
+                );
+            }
+        }
+    }
+}

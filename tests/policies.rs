@@ -142,14 +142,21 @@ fn allied_investment_raises_allied_supply_only_after_its_lead_time() {
     let with = run_json(&format!(
         r#"{base}, "investments": [
         {{"host": "AU", "stage": "separation", "capacity_tpy": 15000, "financiers": [{{"id": "JP", "offtake_share": 1.0}}], "start": 2026.0}},
-        {{"host": "AU", "stage": "mining", "capacity_tpy": 20000, "financiers": [{{"id": "AU", "offtake_share": 1.0}}], "start": 2026.0}}]}}"#
+        {{"host": "AU", "stage": "mining", "capacity_tpy": 20000, "financiers": [{{"id": "AU", "offtake_share": 1.0}}], "start": 2026.0}},
+        {{"host": "JP", "stage": "metal", "capacity_tpy": 5000, "financiers": [{{"id": "JP", "offtake_share": 1.0}}], "start": 2028.0}},
+        {{"host": "JP", "stage": "magnets", "capacity_tpy": 10000, "financiers": [{{"id": "JP", "offtake_share": 1.0}}], "start": 2028.0}}]}}"#
     ));
     let jp = with.region_index("JP").unwrap();
     let nd = index_of("Nd").unwrap();
     let a = with.series.supplied.series(jp, nd);
     let b = without.series.supplied.series(jp, nd);
-    // Separation's lead time is 5 years (data policy.lead_years): nothing changes
-    // for Japan before 2031.
+    // Separation's lead time is 5 years, metal's and magnets' 3 (data
+    // policy.lead_years): nothing changes for Japan before 2031. Japan's own metal and
+    // magnet plants are part of the package because by 2035 its makers' capacity, not
+    // oxide, is what holds it back: prices that rise before stocks run out
+    // (`prices.rs`, depletion) bring projects outside China in earlier, and the
+    // Australian plant alone then adds oxide that goes into stock (Japan's Nd 4,506
+    // t a year against 4,499 without it).
     let online = step_of(&with, 2031.0);
     for s in 0..online {
         assert_eq!(

@@ -31,6 +31,11 @@
 //!   normal). Thin stocks hold a price above its base, surplus pushes it below, which
 //!   is where the balance problem's lanthanum and cerium go; at normal cover the price
 //!   returns to its base.
+//! - **Depletion.** Where a market's stocks (oxide and concentrate) are falling, at the
+//!   rate they fell over about the last two years, and would be gone within
+//!   `DEPLETION_HORIZON_YEARS`, the shortfall their end would leave (`fall ÷ asked`)
+//!   enters `A` in proportion to how near the end is: on the quarter the stocks run out
+//!   the price already stands where that shortfall puts it, instead of jumping then.
 //! - **Buying ahead.** Where a quota rations the outside market of a split and that
 //!   market is short, its target rises by `x⁺ × min(ahead, inventory_expectation_years)`:
 //!   `x` the trend buyers expect (ln of the price a year, `inventories.rs`), `ahead`
@@ -62,6 +67,20 @@ use crate::scenario::Measure;
 /// Product indexes of oxide, magnets and metal: the products whose control splits an
 /// element's market.
 const SPLITTING: [usize; 3] = [product::OXIDE, product::MAGNET, product::METAL];
+
+/// How far ahead sellers see their stocks running out (years): within it a falling
+/// stock raises the price as the shortfall it leads to would (ASSUMPTION: a year,
+/// the horizon of annual supply contracts and of buyers' forecasts). Without it a
+/// stock drawn down at a steady rate left the price flat until the quarter it ran
+/// out, then jumped it (docs/VALIDATION.md, "Stocks run out, and prices warn first").
+const DEPLETION_HORIZON_YEARS: f64 = 1.0;
+
+/// Over how long sellers judge the stocks' fall (years, exponential smoothing). Two
+/// years: a slow draw-down is seen whole, while a sudden loss (a year's Myanmar stop)
+/// enters the signal slowly and is partly rationed, as in the record; over one year
+/// the stop showed only in price and no longer lowered Dy availability (ASSUMPTION,
+/// chosen between the two; VALIDATION).
+const DEPLETION_TREND_YEARS: f64 = 2.0;
 
 /// Before demand: which elements' markets a control splits this step.
 pub fn split(m: &Compiled, st: &mut State, c: &Clock) {
@@ -142,6 +161,26 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         let (asked_in, asked_out) = market_totals(m, st, el, inside, |st, r| st.oxide_asked[r][el]);
         let (got_in, got_out) = market_totals(m, st, el, inside, |st, r| st.oxide_got[r][el]);
         let (stock_in, stock_out) = market_totals(m, st, el, inside, |st, r| st.oxide[r][el]);
+        // Oxide and concentrate held in each market, and their fall per step smoothed
+        // over DEPLETION_TREND_YEARS, where the markets are the ones of the last step
+        // (a split that starts or ends starts the trend again).
+        let (held_in, held_out) = market_totals(m, st, el, inside, |st, r| {
+            st.oxide[r][el] + st.conc[r][0][el] + st.conc[r][1][el]
+        });
+        let held = if inside.is_some() {
+            [held_in, held_out]
+        } else {
+            [held_in + held_out, 0.0]
+        };
+        let smooth = (c.dt / DEPLETION_TREND_YEARS).min(1.0);
+        let mut draw = [0.0; 2];
+        if let Some((split, before, fall)) = st.price[el].last_stock {
+            if split == inside {
+                for k in 0..2 {
+                    draw[k] = fall[k] + smooth * (before[k] - held[k] - fall[k]);
+                }
+            }
+        }
         let (mut got_out, mut asked_out) = (got_out, asked_out);
         if inside.is_some() {
             // End users' needs (backlogs included) and receipts, magnets by content.
@@ -177,11 +216,25 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             // Cover in years of this step's purchases, relative to normal.
             let cover = (stock / (asked / c.dt) / st.normal_cover[el]).clamp(0.25, 1000.0);
             let mut target = -mk.stock_exponent * libm::log(cover);
-            if got < asked {
-                target += libm::log((got / asked).max(1e-6)) / mk.eps_short;
+            // Depletion: stocks `held` falling by `draw` a step will be gone in
+            // `held / draw` steps, and then buyers will get `1 − draw / asked` of what
+            // they ask.
+            // Within DEPLETION_HORIZON_YEARS of that, sellers price the coming
+            // shortfall in, in proportion to how near it is: at the step the stocks
+            // run out the price already stands where that shortfall puts it.
+            let mut available = got / asked;
+            let (held, draw) = (held[outside as usize], draw[outside as usize]);
+            if draw > 0.0 && held > 0.0 {
+                let near = 1.0 - held / draw * c.dt / DEPLETION_HORIZON_YEARS;
+                if near > 0.0 {
+                    available = available.min(1.0 - near * (draw / asked).min(1.0));
+                }
+            }
+            if available < 1.0 {
+                target += libm::log(available.max(1e-6)) / mk.eps_short;
                 // Buying ahead: the marginal buyer of a short market pays now what it
                 // expects the price to be when it would otherwise have bought.
-                if outside {
+                if outside && got < asked {
                     target += bid_ahead;
                 }
             }
@@ -192,6 +245,7 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             }
         };
         let p = &mut st.price[el];
+        p.last_stock = Some((inside, held, draw));
         let clamp = |x: f64| x.clamp(mk.ln_floor, mk.ln_cap);
         if inside.is_some() {
             p.inside = clamp(p.inside + change(p.inside, asked_in, got_in, stock_in, false));

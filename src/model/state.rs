@@ -72,6 +72,10 @@ pub struct Price {
     /// Prices averaged over about a year (investment decisions read these).
     pub year_inside: f64,
     pub year_outside: f64,
+    /// Each market's stocks (oxide and concentrate) at the end of the last step and
+    /// their fall per step, smoothed, with the split they were summed under
+    /// (`prices.rs`, the depletion term).
+    pub last_stock: Option<(Option<usize>, [f64; 2], [f64; 2])>,
 }
 
 pub struct State {
