@@ -59,6 +59,9 @@ test("bands are computed in chunks with progress, the page answering meanwhile, 
   assert.ok(after > before + 2000, `band shaded on the chart: ${before} -> ${after} px`);
   // The data table (and the chart's CSV, from the same rows) gives the bands' numbers.
   await page.locator("details:has(#availability-table) > summary").click();
+  // Tables are (re)built when their details open: wait for the band rows.
+  await page.waitForFunction(() => [...document.querySelectorAll("#availability-table tr")]
+    .some((tr) => / p5$/.test(tr.cells[0]?.textContent ?? "")));
   const bandRows = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("#availability-table tr")]
     .map((tr) => [...tr.cells].map((c) => c.textContent)).filter((r) => / p(5|95)$/.test(r[0]))
     .map((r) => [r[0], r.slice(1).map((x) => Number(x.replace(/[^\d.]/g, "")))])));

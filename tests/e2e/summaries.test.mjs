@@ -33,6 +33,9 @@ test("policy costs read in M or bn USD a year, in both languages", async () => {
   // Three significant digits at most: "0.41 bn", "9.47 M".
   for (const [, x] of amounts) assert.ok(x.replace(/\D/g, "").replace(/^0+/, "").length <= 3, x);
   await page.locator("#policy_cost-details summary").click();
+  // The table is built when the details open (a toggle event, dispatched after the
+  // click): read it once it has rows (reading at once failed once in CI, empty).
+  await page.locator("#policy_cost-table tr").first().waitFor();
   assert.match(await page.locator("#policy_cost-table").textContent(), /(bn|M) USD\/yr/);
   await context.close();
   const es = await openPage(browser, `${server.origin}/index.html?lang=es&panels=policy_cost&cmp=fragmentation`);
