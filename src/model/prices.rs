@@ -174,10 +174,10 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
         };
         let smooth = (c.dt / DEPLETION_TREND_YEARS).min(1.0);
         let mut draw = [0.0; 2];
-        if let Some((split, before, fall)) = st.price[el].last_stock {
+        if let Some((split, before, trend)) = st.price[el].last_stock {
             if split == inside {
                 for k in 0..2 {
-                    draw[k] = fall[k] + smooth * (before[k] - held[k] - fall[k]);
+                    draw[k] = trend[k] + smooth * (before[k] - held[k] - trend[k]);
                 }
             }
         }
@@ -218,10 +218,9 @@ pub fn update(m: &Compiled, st: &mut State, s: &mut Series, c: &Clock) {
             let mut target = -mk.stock_exponent * libm::log(cover);
             // Depletion: stocks `held` falling by `draw` a step will be gone in
             // `held / draw` steps, and then buyers will get `1 − draw / asked` of what
-            // they ask.
-            // Within DEPLETION_HORIZON_YEARS of that, sellers price the coming
-            // shortfall in, in proportion to how near it is: at the step the stocks
-            // run out the price already stands where that shortfall puts it.
+            // they ask. Within DEPLETION_HORIZON_YEARS of that, sellers price the
+            // coming shortfall in, in proportion to how near it is: at the step the
+            // stocks run out the price already stands where that shortfall puts it.
             let mut available = got / asked;
             let (held, draw) = (held[outside as usize], draw[outside as usize]);
             if draw > 0.0 && held > 0.0 {
